@@ -1,0 +1,1 @@
+"""Cercle desktop: the Qt Widgets application (the only layer that imports Qt)."""

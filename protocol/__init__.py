@@ -1,0 +1,1 @@
+"""Cercle protocol: Matrix sessions, sync, encryption and communities over matrix-nio, Qt-free."""

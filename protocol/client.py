@@ -1,0 +1,235 @@
+"""A typed facade over nio's AsyncClient: the Matrix calls Cercle makes, failures as errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import nio
+
+log = logging.getLogger(__name__)
+
+SPACE_CHILD = "m.space.child"
+SPACE_PARENT = "m.space.parent"
+MEGOLM = "m.megolm.v1.aes-sha2"
+
+
+class MatrixError(Exception):
+    """The homeserver refused a request; `errcode` is the Matrix error code when it gave one."""
+
+    def __init__(self, message: str, *, errcode: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.errcode = errcode
+        self.status = status
+
+
+class ServerUnreachable(MatrixError):
+    """No answer from the homeserver (down, wrong address, no network)."""
+
+
+class LoginFailed(MatrixError):
+    """Wrong user name or password, or the account is deactivated."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """What lets a device act for a user without the password."""
+
+    homeserver: str
+    user_id: str
+    device_id: str
+    access_token: str
+
+
+@dataclass(frozen=True)
+class CryptoStore:
+    """Where nio keeps this device's Olm/Megolm state: a store class, its folder and pickle key."""
+
+    store_class: type[nio.store.MatrixStore]
+    path: Path
+    pickle_key: str
+
+
+class MatrixClient:
+    """One logged-in device. Not thread-safe: use it from one asyncio loop."""
+
+    def __init__(self, homeserver: str, *, crypto: CryptoStore | None = None) -> None:
+        self._crypto = crypto
+        options: dict[str, Any] = {}
+        if crypto:
+            options = {"store": crypto.store_class, "pickle_key": crypto.pickle_key}
+        config = nio.AsyncClientConfig(
+            encryption_enabled=crypto is not None,
+            store_sync_tokens=False,
+            max_limit_exceeded=3,
+            max_timeouts=2,
+            request_timeout=60,
+            **options,
+        )
+        store_path = str(crypto.path) if crypto else ""
+        if crypto:
+            crypto.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.nio = nio.AsyncClient(homeserver, store_path=store_path, config=config)
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    @classmethod
+    async def login(
+        cls,
+        homeserver: str,
+        user: str,
+        password: str,
+        *,
+        device_name: str = "Cercle",
+        crypto: CryptoStore | None = None,
+    ) -> MatrixClient:
+        client = cls(homeserver, crypto=crypto)
+        client.nio.user = user
+        try:
+            reply = await client._call(client.nio.login(password, device_name=device_name))
+        except MatrixError as e:
+            await client.close()
+            if e.errcode in {"M_FORBIDDEN", "M_USER_DEACTIVATED", "M_INVALID_USERNAME"}:
+                raise LoginFailed(str(e), errcode=e.errcode, status=e.status) from None
+            raise
+        except BaseException:
+            await client.close()
+            raise
+        log.info("logged in as %s on device %s", reply.user_id, reply.device_id)
+        if crypto:
+            await client.upkeep_keys()  # a peer can only share room keys once ours are up
+        return client
+
+    @classmethod
+    def restore(cls, session: Session, *, crypto: CryptoStore | None = None) -> MatrixClient:
+        client = cls(session.homeserver, crypto=crypto)
+        client.nio.restore_login(session.user_id, session.device_id, session.access_token)
+        return client
+
+    @property
+    def session(self) -> Session:
+        return Session(
+            self.nio.homeserver, self.nio.user_id, self.nio.device_id, self.nio.access_token
+        )
+
+    @property
+    def user_id(self) -> str:
+        return self.nio.user_id
+
+    async def close(self) -> None:
+        await self.nio.close()
+
+    # -- rooms and spaces --------------------------------------------------------------------
+
+    async def create_room(
+        self,
+        name: str,
+        *,
+        topic: str | None = None,
+        encrypted: bool = False,
+        space: bool = False,
+        invite: Sequence[str] = (),
+        public: bool = False,
+        alias: str | None = None,
+        initial_state: Sequence[dict[str, Any]] = (),
+    ) -> str:
+        state = list(initial_state)
+        if encrypted:
+            state.append(
+                {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": MEGOLM}}
+            )
+        reply = await self._call(
+            self.nio.room_create(
+                name=name,
+                topic=topic,
+                alias=alias,
+                space=space,
+                invite=list(invite),
+                initial_state=state,
+                visibility=nio.RoomVisibility.public if public else nio.RoomVisibility.private,
+                preset=nio.RoomPreset.public_chat if public else nio.RoomPreset.private_chat,
+            )
+        )
+        return reply.room_id
+
+    async def add_to_space(self, space_id: str, room_id: str, *, suggested: bool = False) -> None:
+        """Links a room under a space both ways, as Element does (child and canonical parent)."""
+        via = [self.user_id.split(":", 1)[1]]
+        await self.put_state(space_id, SPACE_CHILD, {"via": via, "suggested": suggested}, room_id)
+        await self.put_state(room_id, SPACE_PARENT, {"via": via, "canonical": True}, space_id)
+
+    async def put_state(self, room_id: str, event_type: str, content: dict, key: str = "") -> str:
+        reply = await self._call(self.nio.room_put_state(room_id, event_type, content, key))
+        return reply.event_id
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        await self._call(self.nio.room_invite(room_id, user_id))
+
+    async def join(self, room: str) -> str:
+        reply = await self._call(self.nio.join(room))
+        return reply.room_id
+
+    async def set_display_name(self, name: str) -> None:
+        await self._call(self.nio.set_displayname(name))
+
+    # -- messages ----------------------------------------------------------------------------
+
+    async def send_message(self, room_id: str, content: dict[str, Any]) -> str:
+        """Sends an m.room.message; in an encrypted room, shares the room key first if needed."""
+        if self._crypto and self.nio.rooms.get(room_id) is None:
+            await self.sync_once()  # nio needs the room's members to encrypt for them
+        reply = await self._call(
+            self.nio.room_send(
+                room_id,
+                "m.room.message",
+                content,
+                # Device verification comes with the trust work (cross-signing); until then share
+                # with every device of the room's members, as Element's legacy mode does.
+                ignore_unverified_devices=True,
+            )
+        )
+        return reply.event_id
+
+    async def send_text(self, room_id: str, body: str) -> str:
+        return await self.send_message(room_id, {"msgtype": "m.text", "body": body})
+
+    # -- sync --------------------------------------------------------------------------------
+
+    async def sync_once(self, timeout_ms: int = 0, *, full_state: bool = False) -> nio.SyncResponse:
+        reply = await self._call(self.nio.sync(timeout=timeout_ms, full_state=full_state))
+        if self._crypto:
+            await self.upkeep_keys()
+        return reply
+
+    async def upkeep_keys(self) -> None:
+        """What nio's sync_forever does after each sync and a plain sync() does not."""
+        n = self.nio
+        if n.should_upload_keys:
+            await self._call(n.keys_upload())
+        if n.should_query_keys:
+            await self._call(n.keys_query())
+        if n.should_claim_keys:
+            await self._call(n.keys_claim(n.get_users_for_key_claiming()))
+        await n.send_to_device_messages()
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    async def _call(self, request: Any) -> Any:
+        """Awaits a nio call; an ErrorResponse or a connection failure becomes an exception."""
+        try:
+            reply = await request
+        except (aiohttp.ClientConnectionError, TimeoutError, OSError) as e:
+            raise ServerUnreachable(f"{self.nio.homeserver} is unreachable: {e}") from e
+        if isinstance(reply, nio.ErrorResponse):
+            code = reply.status_code or ""
+            transport = getattr(reply, "transport_response", None)
+            raise MatrixError(
+                reply.message or code or "request refused",
+                errcode=code if code.startswith("M_") else None,
+                status=getattr(transport, "status", None),
+            )
+        return reply

@@ -1,0 +1,1 @@
+"""Cercle resources: icons, styles and translations shipped with the app (data only)."""
