@@ -1,1 +1,1 @@
-"""Cercle storage: the encrypted local cache (SQLCipher) and its key policy, Qt-free and nio-free."""
+"""Cercle storage: the encrypted local cache (SQLCipher) and its key policy, Qt- and nio-free."""

@@ -1,0 +1,328 @@
+"""Open a profile's SQLCipher database: raw key, explicit cipher settings, one writer, readers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from .errors import CannotUnlock, DatabaseCorrupt, DiskFull, SchemaTooNew, StorageError
+from .schema import Migration, load_migrations
+
+log = logging.getLogger(__name__)
+
+KEY_BYTES = 32
+PAGE_SIZE = 4096
+# 'Cerc' — marks the file as Cercle's in the (encrypted) header.
+APPLICATION_ID = 0x43657263
+
+# SQLCipher 4 defaults, written out so a library upgrade can never silently change the format.
+CIPHER_SETTINGS = (
+    f"PRAGMA cipher_page_size = {PAGE_SIZE}",
+    "PRAGMA kdf_iter = 256000",
+    "PRAGMA cipher_hmac_algorithm = HMAC_SHA512",
+    "PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA512",
+    "PRAGMA cipher_use_hmac = ON",
+    "PRAGMA cipher_plaintext_header_size = 0",
+)
+CONNECTION_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+    "PRAGMA temp_store = MEMORY",  # sorts and temp tables never spill to disk in clear
+    "PRAGMA synchronous = FULL",  # a commit survives power loss, not just a crash
+    "PRAGMA busy_timeout = 10000",
+)
+
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_NOTADB = 26
+
+Connection = sqlcipher.Connection
+DatabaseError = sqlcipher.DatabaseError
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """What happened while opening: schema versions before/after and whether the file was new."""
+
+    created: bool
+    version_before: int
+    version_after: int
+
+
+def raw_key_pragma(key: bytes) -> str:
+    """The PRAGMA that hands SQLCipher a raw 256-bit key (no KDF on each open)."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("a database key is exactly 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def error_code(error: BaseException) -> int | None:
+    """The primary SQLite result code of a driver error, if it carries one."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def translate(error: BaseException, path: str) -> BaseException:
+    """Map driver errors the user can act on to typed ones; others pass through unchanged."""
+    code = error_code(error)
+    if code == SQLITE_FULL:
+        return DiskFull()
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return DatabaseCorrupt(path, str(error))
+    return error
+
+
+def connect_raw(path: Path, key: bytes, *, check_same_thread: bool = False) -> Connection:
+    """A keyed connection with the cipher settings applied; the key is not verified yet."""
+    conn = sqlcipher.connect(
+        str(path), isolation_level=None, check_same_thread=check_same_thread, timeout=10
+    )
+    try:
+        conn.execute(raw_key_pragma(key))
+        for pragma in CIPHER_SETTINGS:
+            conn.execute(pragma)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+class Database:
+    """One profile's database: a single writer connection behind a lock, one reader per thread.
+
+    Thread-safe and synchronous; the protocol layer calls it through `asyncio.to_thread`.
+    Every write runs inside `with db.write() as conn:` — one IMMEDIATE transaction, committed on
+    success and rolled back on any exception. Reads use `with db.read() as conn:`, a snapshot.
+    """
+
+    def __init__(self, path: Path, key: bytes, writer: Connection) -> None:
+        self.path = path
+        self._key = key
+        self._writer = writer
+        self._write_lock = threading.RLock()
+        self._write_depth = 0
+        self._local = threading.local()
+        self._readers: list[Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        key: bytes,
+        *,
+        key_verified: bool = False,
+        quick_check: bool = True,
+        migrations: list[Migration] | None = None,
+    ) -> tuple[Database, OpenReport]:
+        """Open (or create) the database at `path` with a raw key and bring its schema up to date.
+
+        A key that does not decrypt the file raises `CannotUnlock` and leaves it untouched — unless
+        `key_verified` says the key is known to be right (checked against the profile's verifier),
+        in which case an undecryptable file is `DatabaseCorrupt`. A truncated or damaged file raises
+        `DatabaseCorrupt`; a schema whose minimum reader is newer than this code, `SchemaTooNew`.
+        """
+        path = Path(path)
+        migrations = load_migrations() if migrations is None else migrations
+        created = not path.exists() or path.stat().st_size == 0
+        if not created and path.stat().st_size % PAGE_SIZE:
+            raise DatabaseCorrupt(str(path), "the file is truncated")
+        conn = connect_raw(path, key)
+        try:
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlcipher.DatabaseError as error:
+                if error_code(error) == SQLITE_NOTADB and not key_verified:
+                    raise CannotUnlock() from None
+                raise DatabaseCorrupt(str(path), str(error)) from None
+            if not created and quick_check:
+                check_integrity(conn, str(path))
+            for pragma in CONNECTION_PRAGMAS:
+                conn.execute(pragma)
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StorageError(f"cannot switch the database to WAL mode (got {mode})")
+            if created:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            before = conn.execute("PRAGMA user_version").fetchone()[0]
+            after = migrate(conn, migrations, str(path))
+        except sqlcipher.Error as error:
+            conn.close()
+            raise translate(error, str(path)) from error
+        except BaseException:
+            conn.close()
+            raise
+        for suffix in ("", "-wal", "-shm"):
+            restrict(Path(str(path) + suffix))
+        return cls(path, key, conn), OpenReport(created, before, after)
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """The writer connection inside one IMMEDIATE transaction (nested calls join it)."""
+        with self._write_lock:
+            self._check_open()
+            conn = self._writer
+            if self._write_depth:
+                self._write_depth += 1
+                try:
+                    yield conn
+                finally:
+                    self._write_depth -= 1
+                return
+            self._write_depth = 1
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException as error:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    if isinstance(error, sqlcipher.Error):
+                        raise translate(error, str(self.path)) from error
+                    raise
+            except sqlcipher.Error as error:
+                raise translate(error, str(self.path)) from error
+            finally:
+                self._write_depth = 0
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """This thread's reader connection inside a read snapshot (nested calls share it)."""
+        self._check_open()
+        conn = self._reader()
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield conn
+            finally:
+                self._local.depth = depth
+            return
+        self._local.depth = 1
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("ROLLBACK")
+        except sqlcipher.Error as error:
+            raise translate(error, str(self.path)) from error
+        finally:
+            self._local.depth = 0
+
+    def _reader(self) -> Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect_raw(self.path, self._key)
+            for pragma in CONNECTION_PRAGMAS:
+                conn.execute(pragma)
+            conn.execute("PRAGMA query_only = ON")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError("the database is closed")
+
+    # -- upkeep ----------------------------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Move the WAL into the main file and truncate it (e.g. before a backup or on idle)."""
+        with self._write_lock:
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def integrity_check(self) -> None:
+        """The full check (`PRAGMA quick_check`); raises `DatabaseCorrupt` on any finding."""
+        with self.read() as conn:
+            check_integrity(conn, str(self.path))
+
+    def close(self) -> None:
+        """Close every connection; safe to call twice."""
+        with self._write_lock:
+            if self._closed:
+                return
+            self._closed = True
+            with self._readers_lock:
+                for conn in self._readers:
+                    conn.close()
+                self._readers.clear()
+            try:
+                self._writer.execute("PRAGMA optimize")
+            except sqlcipher.Error:
+                log.debug("PRAGMA optimize failed at close", exc_info=True)
+            self._writer.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_integrity(conn: Connection, path: str) -> None:
+    """Raise `DatabaseCorrupt` unless `PRAGMA quick_check` reports ok."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlcipher.DatabaseError as error:
+        raise DatabaseCorrupt(path, str(error)) from None
+    if [tuple(r) for r in rows] != [("ok",)]:
+        raise DatabaseCorrupt(path, "; ".join(str(r[0]) for r in rows[:3]))
+
+
+def migrate(conn: Connection, migrations: list[Migration], path: str) -> int:
+    """Apply pending migrations, each in its own transaction; return the resulting version."""
+    latest = migrations[-1].number if migrations else 0
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > latest:
+        min_reader = _min_reader(conn, current)
+        if min_reader > latest:
+            raise SchemaTooNew(current, latest)
+        return current  # a newer, backwards-compatible schema: use it as it is
+    for migration in migrations:
+        if migration.number <= current:
+            continue
+        try:
+            conn.executescript(
+                "BEGIN IMMEDIATE;\n"
+                f"{migration.sql}\n;"
+                "INSERT INTO schema_meta(key, value) VALUES ('min_reader', "
+                f"{migration.min_reader}) ON CONFLICT(key) DO UPDATE SET value = "
+                f"max(CAST(value AS INTEGER), {migration.min_reader});\n"
+                f"PRAGMA user_version = {migration.number};\n"
+                "COMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        log.info("migrated %s to schema %d (%s)", path, migration.number, migration.name)
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _min_reader(conn: Connection, current: int) -> int:
+    try:
+        row = conn.execute("SELECT value FROM schema_meta WHERE key = 'min_reader'").fetchone()
+    except sqlcipher.OperationalError:
+        return current
+    return int(row[0]) if row else current
+
+
+def restrict(path: Path) -> None:
+    """chmod 0600 a file the store owns, if it exists (umask already covers new files)."""
+    with suppress(FileNotFoundError):
+        os.chmod(path, 0o600)

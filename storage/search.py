@@ -1,0 +1,79 @@
+"""Full-text search over message bodies: accent-folded, prefix matching, newest first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .db import Database
+
+# Marks around the matched words in a snippet; control characters never occur in message text
+# the UI shows, so it can turn them into highlighting safely.
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+ELLIPSIS = "…"
+SNIPPET_TOKENS = 12
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    room_id: str
+    event_id: str
+    sender: str
+    origin_server_ts: int
+    snippet: str  # with MATCH_START/MATCH_END around matches
+    cursor: int  # pass as `before` to get the next page
+
+
+def build_query(text: str) -> str | None:
+    """An FTS5 query from what the user typed: every word must match, each as a word prefix.
+
+    Words are quoted, so FTS5 syntax in the input (AND, NEAR, *, quotes, columns) is inert.
+    Returns None when the text has no word at all.
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+class SearchRepo:
+    """Searches the events_fts index, most recently stored first, stopping at `limit`.
+
+    Ranking every match by relevance does not scale (FACTS: ORDER BY rank over 1M rows, p95
+    1.3 s); walking the index by descending rowid stops after `limit` hits.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def search(
+        self,
+        text: str,
+        *,
+        room_id: str | None = None,
+        limit: int = 50,
+        before: int | None = None,
+    ) -> list[SearchHit]:
+        query = build_query(text)
+        if query is None:
+            return []
+        where = ["events_fts MATCH ?"]
+        args: list[object] = [query]
+        if before is not None:
+            where.append("events_fts.rowid < ?")
+            args.append(before)
+        if room_id is not None:
+            where.append("e.room_id = ?")
+            args.append(room_id)
+        sql = (
+            "SELECT e.room_id, e.event_id, e.sender, e.origin_server_ts, "
+            f"snippet(events_fts, 0, ?, ?, ?, {SNIPPET_TOKENS}), e.id "
+            "FROM events_fts JOIN events e ON e.id = events_fts.rowid "
+            f"WHERE {' AND '.join(where)} ORDER BY events_fts.rowid DESC LIMIT ?"
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(sql, (MATCH_START, MATCH_END, ELLIPSIS, *args, limit)).fetchall()
+        return [SearchHit(*r) for r in rows]
