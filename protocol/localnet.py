@@ -211,7 +211,11 @@ class Homeserver:
     # -- process -----------------------------------------------------------------------------
 
     def launch(self) -> None:
-        """Starts Synapse in the background; `wait_ready` waits for it to answer."""
+        """Starts Synapse in the background; `wait_ready` waits for it to answer.
+
+        On Linux the child is bound to the life of the *thread* that calls this (PR_SET_PDEATHSIG
+        follows the parent thread), so LocalNetwork calls it from a thread it keeps until stop().
+        """
         if self.running:
             return
         for port in (self.spec.client_port, self.spec.federation_port):
@@ -336,6 +340,9 @@ class LocalNetwork:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         specs = self._load_or_create_specs(labels)
         self.servers = [Homeserver(spec, self.root, python) for spec in specs]
+        # Children die with the thread that spawned them (see Homeserver.launch): this one lives
+        # until stop(), whichever thread called start().
+        self._spawner: ThreadPoolExecutor | None = None
 
     def _load_or_create_specs(self, labels: tuple[str, ...]) -> list[ServerSpec]:
         state = self.root / STATE_FILE
@@ -360,8 +367,10 @@ class LocalNetwork:
         for server in self.servers:
             server.prepare()
         try:
+            if self._spawner is None:
+                self._spawner = ThreadPoolExecutor(1, thread_name_prefix="localnet-spawner")
             for server in self.servers:
-                server.launch()
+                self._spawner.submit(server.launch).result()
             with ThreadPoolExecutor(len(self.servers)) as pool:
                 list(pool.map(lambda s: s.wait_ready(), self.servers))
         except BaseException:
@@ -372,6 +381,9 @@ class LocalNetwork:
     def stop(self) -> None:
         with ThreadPoolExecutor(max(1, len(self.servers))) as pool:
             list(pool.map(lambda s: s.stop(), self.servers))
+        if self._spawner is not None:
+            self._spawner.shutdown()
+            self._spawner = None
 
     def __enter__(self) -> LocalNetwork:
         return self.start()
@@ -410,6 +422,8 @@ def _free_ports(count: int) -> list[int]:
 
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As Twisted does for its listeners, so a port in TIME_WAIT after a restart counts as free.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

@@ -1,0 +1,106 @@
+"""Cercle's entry point: QApplication, the qasync loop, the protocol thread, and their wiring."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+
+from cercle.protocol.version import cercle_version
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cercle", description="Cercle desktop app")
+    parser.add_argument("--version", action="version", version=f"cercle {cercle_version()}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run on a local demo network of homeservers (started for you)",
+    )
+    parser.add_argument(
+        "--reset-demo",
+        action="store_true",
+        help="with --demo: recreate the demo network and its data from scratch",
+    )
+    parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING or ERROR")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Qt is imported only now, so `cercle --version` answers without loading it.
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from cercle.desktop.bridge import Bridge
+    from cercle.desktop.demo import DemoLauncher
+    from cercle.desktop.session import SessionController
+    from cercle.desktop.views.main_window import MainWindow
+    from cercle.protocol.runtime import ProtocolThread
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Cercle")
+    app.setOrganizationName("Cercle")
+    app.setApplicationVersion(cercle_version())
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    protocol = ProtocolThread()
+    protocol.start()
+    bridge = Bridge(protocol, loop)
+    session = SessionController(bridge)
+    window = MainWindow(session)
+    demo = DemoLauncher(window, session, reset=args.reset_demo) if args.demo else None
+    window.show()
+    if demo is not None:
+        demo.start()
+
+    closing = asyncio.Event()
+    app.aboutToQuit.connect(closing.set)
+    quit_on_signals(app)
+    try:
+        with loop:
+            loop.run_until_complete(closing.wait())
+    finally:
+        session.close()
+        bridge.close()
+        protocol.stop()
+        if demo is not None:
+            demo.stop()
+    return 0
+
+
+def quit_on_signals(app) -> None:
+    """SIGINT/SIGTERM quit cleanly (servers stopped, keys saved) without a polling timer.
+
+    Python runs its signal handlers only when it gets control, which an idle Qt loop never gives
+    it; the handler's wake-up byte on a socket pair makes Qt call back into Python at once.
+    """
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: None)  # the wake-up byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woke() -> None:
+        with contextlib.suppress(BlockingIOError):
+            reader.recv(64)
+        app.quit()
+
+    notifier.activated.connect(woke)
+    app._signal_sockets = (reader, writer, notifier)  # keep them alive with the app
+
+
+if __name__ == "__main__":
+    sys.exit(main())

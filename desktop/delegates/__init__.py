@@ -1,0 +1,1 @@
+"""Item delegates: how list rows are painted and sized."""

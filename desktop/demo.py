@@ -1,0 +1,69 @@
+"""Runs the app on the local demo network: start it off the UI thread, then sign in as Camille."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtCore import QObject, QTimer
+
+from cercle.desktop.session import SessionController
+from cercle.desktop.views.main_window import MainWindow
+from cercle.protocol.seed import Demo, liven, open_demo
+
+log = logging.getLogger(__name__)
+
+LIVE_AFTER_MS = 2500  # long enough for a newcomer to see the messages arrive
+
+
+class DemoLauncher(QObject):
+    def __init__(self, window: MainWindow, session: SessionController, *, reset: bool) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.reset = reset
+        self.demo: Demo | None = None
+
+    def start(self) -> None:
+        bridge = self.session.bridge
+        ui_loop = asyncio.get_event_loop()
+
+        def progress(text: str) -> None:  # called from a worker thread
+            ui_loop.call_soon_threadsafe(self.window.show_progress, self.tr(text))
+
+        progress("Starting the demo network…")
+        bridge.run(
+            asyncio.to_thread(open_demo, reset=self.reset, progress=progress),
+            on_success=self._ready,
+            on_failure=self._failed,
+        )
+
+    def _ready(self, demo: Demo) -> None:
+        self.demo = demo
+        self.window.show_progress(self.tr("Signing in as Camille Laurent…"))
+        self.session.signedIn.connect(self._signed_in)
+        self.session.signInFailed.connect(self.window.show_login)
+        self.window.login.homeserver.setText(demo.homeserver)
+        self.window.login.user.setText(demo.user_id)
+        self.session.sign_in(demo.homeserver, demo.user_id, demo.password)
+
+    def _signed_in(self, _user_id: str) -> None:
+        QTimer.singleShot(LIVE_AFTER_MS, self._liven)
+
+    def _liven(self) -> None:
+        if self.demo is not None:
+            self.session.bridge.run(liven(self.demo), on_failure=self._live_failed)
+
+    def _live_failed(self, error: BaseException) -> None:
+        log.warning("demo: live messages failed", exc_info=error)
+
+    def _failed(self, error: BaseException) -> None:
+        log.error("demo network failed to start", exc_info=error)
+        self.window.show_login(
+            self.tr("The demo network could not start: {error}").format(error=error)
+        )
+
+    def stop(self) -> None:
+        if self.demo is not None:
+            self.demo.network.stop()
+            self.demo = None

@@ -1,0 +1,1 @@
+"""Qt item models: rows paged from the protocol/storage layers, never reset to refresh."""

@@ -1,0 +1,120 @@
+"""The room list: one row per joined or invited room, updated in place as syncs arrive."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from cercle.protocol.changes import RoomsChanged, RoomSummary
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RoomRole(IntEnum):
+    Summary = Qt.ItemDataRole.UserRole + 1  # the RoomSummary
+    Communities = Qt.ItemDataRole.UserRole + 2  # names of the spaces holding the room
+    LastActivity = Qt.ItemDataRole.UserRole + 3
+
+
+class RoomListModel(QAbstractListModel):
+    """Rows in arrival order (spaces included); RoomListProxy sorts and filters for display."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RoomSummary] = []
+        self._row_of: dict[str, int] = {}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        room = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return room.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return room.topic or None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._accessible_text(room)
+        if role == RoomRole.Summary:
+            return room
+        if role == RoomRole.Communities:
+            return self.community_names(room)
+        if role == RoomRole.LastActivity:
+            return room.last_activity_ms
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        return super().roleNames() | {
+            RoomRole.Summary: b"summary",
+            RoomRole.Communities: b"communities",
+            RoomRole.LastActivity: b"lastActivity",
+        }
+
+    def summary(self, room_id: str) -> RoomSummary | None:
+        row = self._row_of.get(room_id)
+        return None if row is None else self._rows[row]
+
+    def community_names(self, room: RoomSummary) -> list[str]:
+        return [s.name for p in room.parents if (s := self.summary(p)) is not None]
+
+    def apply(self, change: RoomsChanged) -> None:
+        """Updates known rooms in place, appends new ones in one batch, removes left ones."""
+        new: list[RoomSummary] = []
+        for room in change.rooms:
+            row = self._row_of.get(room.room_id)
+            if row is None:
+                new.append(room)
+            else:
+                self._rows[row] = room
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for offset, room in enumerate(new):
+                self._row_of[room.room_id] = first + offset
+            self._rows.extend(new)
+            self.endInsertRows()
+        for room_id in change.removed:
+            row = self._row_of.get(room_id)
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self._row_of = {r.room_id: i for i, r in enumerate(self._rows)}
+                self.endRemoveRows()
+
+    def _accessible_text(self, room: RoomSummary) -> str:
+        parts = [room.name]
+        if room.external_servers:
+            parts.append(self.tr("includes people from other organisations"))
+        if room.last_message:
+            parts.append(f"{room.last_message.sender_name}: {room.last_message.body}")
+        return ", ".join(parts)
+
+
+class RoomListProxy(QSortFilterProxyModel):
+    """Rooms only (no spaces), invitations first, then most recent activity first."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setDynamicSortFilter(True)
+        self.setSortRole(RoomRole.LastActivity)
+        self.sort(0, Qt.SortOrder.DescendingOrder)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        room = self.sourceModel().index(source_row, 0, source_parent).data(RoomRole.Summary)
+        return room is not None and not room.is_space
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(RoomRole.Summary), right.data(RoomRole.Summary)
+        return (a.invited, a.last_activity_ms, a.name) < (b.invited, b.last_activity_ms, b.name)

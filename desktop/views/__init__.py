@@ -1,0 +1,1 @@
+"""Top-level views and screens of the main window."""

@@ -1,0 +1,140 @@
+"""The signed-in screen: rooms on the left, the open room's messages and a composer on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cercle.desktop.delegates.messages import MessageDelegate
+from cercle.desktop.delegates.rooms import RoomDelegate
+from cercle.desktop.models.messages import MessageModel
+from cercle.desktop.models.rooms import RoomListModel, RoomListProxy, RoomRole
+
+
+class HomeView(QWidget):
+    roomSelected = Signal(str)
+    sendRequested = Signal(str, str)  # room id, text
+
+    def __init__(self, rooms: RoomListModel, messages: MessageModel, parent=None) -> None:
+        super().__init__(parent)
+        self.rooms = rooms
+        self.messages = messages
+        self.proxy = RoomListProxy(self)
+        self.proxy.setSourceModel(rooms)
+
+        self.account_label = QLabel(self)
+        self.account_label.setObjectName("accountLabel")
+        self.room_list = QListView(self)
+        self.room_list.setObjectName("roomList")
+        self.room_list.setAccessibleName(self.tr("Rooms"))
+        self.room_list.setModel(self.proxy)
+        self.room_list.setItemDelegate(RoomDelegate(self.room_list))
+        self.room_list.setUniformItemSizes(True)
+        self.room_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.account_label)
+        left_layout.addWidget(self.room_list)
+
+        self.room_title = QLabel(self.tr("Choose a room"), self)
+        title_font = QFont(self.room_title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
+        title_font.setBold(True)
+        self.room_title.setFont(title_font)
+        self.room_topic = QLabel(self)
+        self.room_topic.setWordWrap(True)
+        self.message_list = QListView(self)
+        self.message_list.setObjectName("messageList")
+        self.message_list.setAccessibleName(self.tr("Messages"))
+        self.message_list.setModel(messages)
+        self.message_list.setItemDelegate(MessageDelegate(self.message_list))
+        self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.message_list.setWordWrap(True)
+        self.composer = QLineEdit(self)
+        self.composer.setObjectName("composer")
+        self.composer.setAccessibleName(self.tr("Message"))
+        self.composer.setPlaceholderText(self.tr("Write a message…"))
+        self.send_button = QPushButton(self.tr("Send"), self)
+        self.send_button.setAccessibleName(self.tr("Send message"))
+        composer_row = QHBoxLayout()
+        composer_row.addWidget(self.composer, 1)
+        composer_row.addWidget(self.send_button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.room_title)
+        right_layout.addWidget(self.room_topic)
+        right_layout.addWidget(self.message_list, 1)
+        right_layout.addLayout(composer_row)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([320, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+        self._set_composer_enabled(False)
+        self.room_list.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.composer.returnPressed.connect(self._send)
+        self.send_button.clicked.connect(self._send)
+        messages.rowsInserted.connect(lambda *_: self.message_list.scrollToBottom())
+        rooms.dataChanged.connect(self._refresh_header)
+
+    def set_account(self, user_id: str) -> None:
+        self.account_label.setText(self.tr("Signed in as {user}").format(user=user_id))
+
+    def select_first_room(self) -> None:
+        if self.messages.room_id is None and self.proxy.rowCount() > 0:
+            self.room_list.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        room = indexes[0].data(RoomRole.Summary)
+        self._show_header(room)
+        self._set_composer_enabled(not room.invited)
+        self.roomSelected.emit(room.room_id)
+
+    def _refresh_header(self, *_args) -> None:
+        room = self.rooms.summary(self.messages.room_id) if self.messages.room_id else None
+        if room is not None:
+            self._show_header(room)
+
+    def _show_header(self, room) -> None:
+        self.room_title.setText(room.name)
+        parts = [room.topic] if room.topic else []
+        if room.external_servers:
+            parts.append(
+                self.tr("External participants from: {servers}").format(
+                    servers=", ".join(room.external_servers)
+                )
+            )
+        if room.encrypted:
+            parts.append(self.tr("End-to-end encrypted"))
+        self.room_topic.setText(" · ".join(parts))
+
+    def _set_composer_enabled(self, enabled: bool) -> None:
+        self.composer.setEnabled(enabled)
+        self.send_button.setEnabled(enabled)
+
+    def _send(self) -> None:
+        text = self.composer.text().strip()
+        if text and self.messages.room_id:
+            self.sendRequested.emit(self.messages.room_id, text)
+            self.composer.clear()

@@ -1,0 +1,94 @@
+"""The main window: a stack of screens (starting, sign-in, home) and a status line."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cercle.desktop.session import SessionController
+from cercle.desktop.views.home import HomeView
+from cercle.desktop.views.login import LoginView
+from cercle.protocol.changes import SyncStateChanged
+
+
+class StartingView(QWidget):
+    """Shown while something long happens before sign-in (the demo network starting)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        bar = QProgressBar(self)
+        bar.setRange(0, 0)  # busy: the steps have no measurable size
+        bar.setMaximumWidth(320)
+        bar.setAccessibleName(self.tr("Progress"))
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Cercle")
+        self.resize(1100, 720)
+        self.starting = StartingView(self)
+        self.login = LoginView(self)
+        self.home = HomeView(session.rooms, session.messages, self)
+        self.stack = QStackedWidget(self)
+        for view in (self.starting, self.login, self.home):
+            self.stack.addWidget(view)
+        self.setCentralWidget(self.stack)
+        self.stack.setCurrentWidget(self.login)
+
+        self.login.signInRequested.connect(session.sign_in)
+        session.signInFailed.connect(self.login.show_error)
+        session.signedIn.connect(self._signed_in)
+        session.operationFailed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        session.bridge.syncStateChanged.connect(self._sync_state)
+        session.rooms.rowsInserted.connect(lambda *_: self.home.select_first_room())
+        self.home.roomSelected.connect(session.open_room)
+        self.home.sendRequested.connect(self._send)
+
+    def show_progress(self, text: str) -> None:
+        self.starting.label.setText(text)
+        self.stack.setCurrentWidget(self.starting)
+
+    def show_login(self, error: str = "") -> None:
+        self.stack.setCurrentWidget(self.login)
+        if error:
+            self.login.show_error(error)
+
+    def _signed_in(self, user_id: str) -> None:
+        self.home.set_account(user_id)
+        self.stack.setCurrentWidget(self.home)
+        self.login.set_busy(False)
+        self.login.password.clear()
+
+    def _send(self, room_id: str, text: str) -> None:
+        def restore(_error: BaseException) -> None:
+            if not self.home.composer.text():  # give the unsent text back, never lose it
+                self.home.composer.setText(text)
+
+        self.session.send_text(room_id, text, on_failure=restore)
+
+    def _sync_state(self, change: SyncStateChanged) -> None:
+        if change.state == "retrying":
+            self.statusBar().showMessage(
+                self.tr("Connection problem, retrying in {s:.0f} s: {detail}").format(
+                    s=change.retry_in_s, detail=change.detail
+                )
+            )
+        else:
+            self.statusBar().clearMessage()

@@ -1,0 +1,75 @@
+"""Typed changes the protocol layer publishes to its subscribers (the desktop bridge, the CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    """One timeline message as the UI shows it."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    sender_name: str
+    body: str
+    timestamp_ms: int
+    encrypted: bool = False
+    undecryptable: bool = False  # body then explains why it cannot be read yet
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    """What a room list row needs."""
+
+    room_id: str
+    name: str
+    topic: str = ""
+    is_space: bool = False
+    encrypted: bool = False
+    member_count: int = 0
+    parents: tuple[str, ...] = ()  # spaces this room belongs to
+    external_servers: tuple[str, ...] = ()  # members' servers other than ours, sorted
+    last_message: Message | None = None
+    invited: bool = False
+
+    @property
+    def last_activity_ms(self) -> int:
+        return self.last_message.timestamp_ms if self.last_message else 0
+
+
+@dataclass(frozen=True)
+class RoomsChanged:
+    """Rooms added or updated (whole summaries); `removed` lists rooms we left or forgot."""
+
+    rooms: tuple[RoomSummary, ...]
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineAppended:
+    """New messages at the live end of a room's timeline, oldest first."""
+
+    room_id: str
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class SyncStateChanged:
+    """The sync loop's health, for a status line: connected, retrying after an error, stopped."""
+
+    state: str  # "syncing" | "retrying" | "stopped"
+    detail: str = ""
+    retry_in_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    """The server rejected our token (logged out elsewhere, or expired)."""
+
+    reason: str
+    soft_logout: bool = False
+
+
+Change = RoomsChanged | TimelineAppended | SyncStateChanged | SessionEnded
