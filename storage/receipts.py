@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Connection, Database
+from .rooms import RoomUpdate, upsert_room
 from .rows import dumps, loads
 
 FULLY_READ = "m.fully_read"
@@ -73,6 +74,9 @@ class ReceiptsRepo:
 
 
 def save_receipts(conn: Connection, receipts: Iterable[Receipt]) -> None:
+    receipts = list(receipts)
+    for room_id in {r.room_id for r in receipts}:
+        upsert_room(conn, RoomUpdate(room_id))
     conn.executemany(
         "INSERT INTO receipts (room_id, receipt_type, thread_id, user_id, event_id, ts) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(room_id, receipt_type, thread_id, user_id) "

@@ -1,0 +1,74 @@
+"""Full-text search: accents folded, prefixes, newest first, room filter, paging, snippets."""
+
+from __future__ import annotations
+
+from cercle.storage.search import MATCH_END, MATCH_START, build_query
+from cercle.storage.timeline import NewEvent
+
+
+def put(store, room, n, body, type="m.room.message", content=None):
+    store.timeline.append(
+        room, [NewEvent(f"$e{n}", "@a:x", type, n, content or {"msgtype": "m.text", "body": body})]
+    )
+
+
+def test_accents_fold_both_ways(store):
+    put(store, "!r:x", 1, "Réunion à l'École demain")
+    put(store, "!r:x", 2, "the ecole project")
+    assert [h.event_id for h in store.search.search("ecole")] == ["$e2", "$e1"]
+    assert [h.event_id for h in store.search.search("École")] == ["$e2", "$e1"]
+    assert [h.event_id for h in store.search.search("reunion")] == ["$e1"]
+
+
+def test_prefixes_and_every_word(store):
+    put(store, "!r:x", 1, "budget prévisionnel 2027")
+    put(store, "!r:x", 2, "budgeting tips")
+    assert [h.event_id for h in store.search.search("budg")] == ["$e2", "$e1"]
+    assert [h.event_id for h in store.search.search("budg prev")] == ["$e1"]
+    assert store.search.search("budget nothing") == []
+
+
+def test_room_filter_paging_and_snippet(store):
+    for n in range(1, 8):
+        put(store, "!a:x" if n % 2 else "!b:x", n, f"meeting number {n}")
+    first = store.search.search("meet", limit=3)
+    assert [h.event_id for h in first] == ["$e7", "$e6", "$e5"]
+    second = store.search.search("meet", limit=3, before=first[-1].cursor)
+    assert [h.event_id for h in second] == ["$e4", "$e3", "$e2"]
+    assert [h.event_id for h in store.search.search("meet", room_id="!b:x")] == [
+        "$e6",
+        "$e4",
+        "$e2",
+    ]
+    assert first[0].snippet == f"{MATCH_START}meeting{MATCH_END} number 7"
+    assert first[0].room_id == "!a:x"
+
+
+def test_edits_are_found_by_their_new_text(store):
+    put(store, "!r:x", 1, "hello wrold")
+    put(
+        store,
+        "!r:x",
+        2,
+        None,
+        content={
+            "body": "* hello world",
+            "m.new_content": {"body": "hello world"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": "$e1"},
+        },
+    )
+    assert [h.event_id for h in store.search.search("world")] == ["$e2"]
+
+
+def test_only_messages_are_indexed(store):
+    put(store, "!r:x", 1, "x", type="m.reaction", content={"body": "notindexed"})
+    assert store.search.search("notindexed") == []
+
+
+def test_query_syntax_in_input_is_inert(store):
+    put(store, "!r:x", 1, 'NEAR "quoted" AND or * body')
+    assert build_query('AND "x" OR') == '"AND"* "x"* "OR"*'
+    assert build_query("  ...  ") is None
+    assert [h.event_id for h in store.search.search('"quoted" AND')] == ["$e1"]
+    assert store.search.search('body:"x') == []
+    assert store.search.search("") == []
