@@ -19,10 +19,10 @@ ln -s org.cercle.Cercle.png "$appdir/.DirIcon"
 python3 "$here/reproducible.py" "$appdir" >/dev/null
 squash="$appdir.squashfs"
 rm -f "$squash"
-# -all-root: owners are root whoever builds; -all-time/-mkfs-time: the commit time; sorted entries
-# and fixed fragment order are mksquashfs's default (-reproducible) in squashfs-tools >= 4.4.
+# -all-root: owners are root whoever builds; mksquashfs takes every time from SOURCE_DATE_EPOCH,
+# and sorted entries with a fixed fragment order are its default (-reproducible) since 4.4.
 mksquashfs "$appdir" "$squash" -quiet -no-progress -noappend -all-root -no-xattrs -comp zstd \
-  -all-time "$SOURCE_DATE_EPOCH" -mkfs-time "$SOURCE_DATE_EPOCH" >/dev/null
+  >/dev/null
 runtime="${CERCLE_APPIMAGE_RUNTIME:-}"
 if [ -z "$runtime" ]; then
   echo "build_appimage: BLOCKED: no AppImage runtime (set CERCLE_APPIMAGE_RUNTIME); built" \
