@@ -1,0 +1,39 @@
+"""UI fixtures: the qasync loop the app runs on, and a whole app wired to a protocol thread."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def ui_loop(qapp):
+    """The app's qasync loop; callbacks posted to it run whenever qtbot lets Qt spin."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def app_window(qtbot, ui_loop):
+    """A MainWindow with its session controller, bridge and protocol thread, torn down after."""
+    from cercle.desktop.bridge import Bridge
+    from cercle.desktop.session import SessionController
+    from cercle.desktop.views.main_window import MainWindow
+    from cercle.protocol.runtime import ProtocolThread
+
+    protocol = ProtocolThread()
+    protocol.start()
+    bridge = Bridge(protocol, ui_loop)
+    session = SessionController(bridge)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    session.close()
+    bridge.close()
+    protocol.stop()
