@@ -27,6 +27,7 @@ class SessionController(QObject):
         super().__init__(parent)
         self.bridge = bridge
         self.account: Account | None = None
+        self.opened_room: str | None = None
         self.rooms = RoomListModel(self)
         self.messages = MessageModel(self)
         bridge.roomsChanged.connect(self._rooms_changed)
@@ -51,11 +52,18 @@ class SessionController(QObject):
     def open_room(self, room_id: str) -> None:
         if self.account is None:
             return
-        self.messages.show_room(room_id, [])
+        self.opened_room = room_id
+        self.messages.clear()
         self.bridge.run(
             self.account.recent_messages(room_id),
-            on_success=lambda rows: self.messages.append(room_id, rows),
+            on_success=lambda rows: self._show_room(room_id, rows),
+            on_failure=lambda e: self.operationFailed.emit(self.explain(e)),
         )
+
+    def _show_room(self, room_id: str, rows) -> None:
+        # Only if the user has not moved on to another room meanwhile.
+        if self.messages.room_id is None and self.opened_room == room_id:
+            self.messages.show_room(room_id, rows)
 
     def send_text(self, room_id: str, text: str, on_failure=None) -> None:
         if self.account is None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from cercle.protocol.changes import Change, Message, TimelineAppended
 from cercle.protocol.client import CryptoStore, MatrixClient
-from cercle.protocol.sync import SyncEngine
+from cercle.protocol.sync import SyncEngine, to_message
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,18 @@ class Account:
             self._sync_task = asyncio.create_task(self.engine.run(), name="sync")
             self._sync_task.add_done_callback(_log_crash)
 
-    async def recent_messages(self, room_id: str) -> list[Message]:
-        """The room's latest messages seen this session, oldest first."""
-        return list(self._recent.get(room_id, ()))
+    async def recent_messages(self, room_id: str, want: int = 30) -> list[Message]:
+        """The room's latest messages, oldest first, fetching older ones if fewer than `want`
+        arrived with syncs (a room joined over federation often comes with its join alone)."""
+        recent = self._recent.setdefault(room_id, deque(maxlen=RECENT_PER_ROOM))
+        tokens = self.engine.history_token
+        room = self.client.nio.rooms.get(room_id)
+        while len(recent) < want and tokens.get(room_id) and room is not None:
+            events, tokens[room_id] = await self.client.history(room_id, tokens[room_id], want)
+            older = [m for e in events if (m := to_message(room, e)) is not None]
+            known = {m.event_id for m in recent}
+            recent.extendleft(m for m in older if m.event_id not in known)  # newest first in
+        return list(recent)
 
     async def send_text(self, room_id: str, body: str) -> str:
         return await self.client.send_text(room_id, body)

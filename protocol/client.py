@@ -173,6 +173,10 @@ class MatrixClient:
         reply = await self._call(self.nio.join(room))
         return reply.room_id
 
+    async def joined_members(self, room_id: str) -> None:
+        """Loads the room's full member list into nio's room (lazy-loaded syncs omit most)."""
+        await self._call(self.nio.joined_members(room_id))
+
     async def set_display_name(self, name: str) -> None:
         await self._call(self.nio.set_displayname(name))
 
@@ -197,10 +201,21 @@ class MatrixClient:
     async def send_text(self, room_id: str, body: str) -> str:
         return await self.send_message(room_id, {"msgtype": "m.text", "body": body})
 
+    async def history(
+        self, room_id: str, token: str | None, limit: int
+    ) -> tuple[list[nio.Event], str | None]:
+        """Up to `limit` events before `token`, newest first, and the token to go further back
+        (None when the room's beginning was reached)."""
+        reply = await self._call(self.nio.room_messages(room_id, start=token, limit=limit))
+        more = reply.end if reply.chunk and reply.end != token else None
+        return reply.chunk, more
+
     # -- sync --------------------------------------------------------------------------------
 
-    async def sync_once(self, timeout_ms: int = 0, *, full_state: bool = False) -> nio.SyncResponse:
-        reply = await self._call(self.nio.sync(timeout=timeout_ms, full_state=full_state))
+    async def sync_once(
+        self, timeout_ms: int = 0, sync_filter: dict[str, Any] | None = None
+    ) -> nio.SyncResponse:
+        reply = await self._call(self.nio.sync(timeout=timeout_ms, sync_filter=sync_filter))
         if self._crypto:
             await self.upkeep_keys()
         return reply

@@ -23,6 +23,10 @@ from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
 log = logging.getLogger(__name__)
 
 LONG_POLL_MS = 30_000
+# Lazy-loaded members: big rooms sync fast, and Synapse then also syncs rooms joined over
+# federation while their state is still partial (without it they stay hidden for a while).
+SYNC_FILTER = {"room": {"state": {"lazy_load_members": True}, "timeline": {"limit": 20}}}
+MEMBER_LOADS_AT_ONCE = 4
 BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
 UNDECRYPTABLE = "Encrypted message: the key has not reached this device yet"
@@ -35,13 +39,17 @@ class SyncEngine:
         self.client = client
         self.publish = publish
         self._last_message: dict[str, Message] = {}
+        # Per room, where history before what this session has seen can be fetched from.
+        self.history_token: dict[str, str | None] = {}
+        self._member_loads: dict[str, asyncio.Task[None]] = {}
+        self._member_slots = asyncio.Semaphore(MEMBER_LOADS_AT_ONCE)
 
     async def run(self) -> None:
         delay = BACKOFF_FIRST_S
         first = True
         while True:
             try:
-                reply = await self.client.sync_once(0 if first else LONG_POLL_MS)
+                reply = await self.client.sync_once(0 if first else LONG_POLL_MS, SYNC_FILTER)
             except MatrixError as e:
                 if e.errcode == "M_UNKNOWN_TOKEN":
                     self.publish(SessionEnded(str(e), soft_logout=False))
@@ -58,7 +66,10 @@ class SyncEngine:
                 self.publish(SyncStateChanged("syncing"))
             delay = BACKOFF_FIRST_S
             first = False
-            self.apply(reply)
+            try:
+                self.apply(reply)
+            except Exception:  # a bug must not stop syncing; the next response may be fine
+                log.exception("could not apply sync response %s", reply.next_batch)
 
     def apply(self, reply: nio.SyncResponse) -> None:
         """Publishes the timelines and the room summaries one sync response changed."""
@@ -68,6 +79,7 @@ class SyncEngine:
             room = rooms.get(room_id)
             if room is None:
                 continue
+            self.history_token.setdefault(room_id, info.timeline.prev_batch)
             messages = tuple(self._messages(room, info.timeline.events))
             if messages:
                 self.publish(TimelineAppended(room_id, messages))
@@ -82,12 +94,43 @@ class SyncEngine:
         )
         if summaries or removed:
             self.publish(RoomsChanged(summaries, removed))
+        for room_id in reply.rooms.join:
+            room = rooms.get(room_id)
+            if room is not None and not room.members_synced:
+                self._load_members_later(room_id)
+
+    def _load_members_later(self, room_id: str) -> None:
+        """Fetches a room's full member list in the background, then republishes its summary:
+        lazy-loaded syncs name only recent speakers, and the external badge needs everyone."""
+        if room_id in self._member_loads:
+            return
+
+        async def load() -> None:
+            async with self._member_slots:
+                try:
+                    await self.client.joined_members(room_id)
+                except MatrixError as e:
+                    log.info("members of %s not loaded: %s", room_id, e)
+                    return
+                finally:
+                    self._member_loads.pop(room_id, None)
+            room = self.client.nio.rooms.get(room_id)
+            if room is not None:
+                self.publish(RoomsChanged((self.summary(room),)))
+
+        self._member_loads[room_id] = asyncio.create_task(load(), name=f"members {room_id}")
 
     # -- views of nio's state ----------------------------------------------------------------
 
     def summary(self, room: nio.MatrixRoom) -> RoomSummary:
         own_server = _server_of(self.client.user_id)
-        servers = {_server_of(u) for u in room.users} - {own_server}
+        # With lazy-loaded members, room.users holds only who spoke lately: the summary's heroes
+        # fill in, so a small room with outsiders is flagged before they speak. (Complete member
+        # lists come with the stored member cache.)
+        people = set(room.users)
+        if room.summary and room.summary.heroes:
+            people.update(room.summary.heroes)
+        servers = {_server_of(u) for u in people} - {own_server}
         last = self._last_message.get(room.room_id)
         return RoomSummary(
             room_id=room.room_id,

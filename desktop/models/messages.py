@@ -56,12 +56,17 @@ class MessageModel(QAbstractListModel):
 
     def show_room(self, room_id: str, messages: list[Message]) -> None:
         """Switches to another room: its rows replace the previous room's."""
+        self.clear()
+        self.room_id = room_id
+        self.append(room_id, messages)
+
+    def clear(self) -> None:
+        """No room: while the next room's messages load, nothing stale is shown."""
+        self.room_id = None
         if self._rows:
             self.beginRemoveRows(QModelIndex(), 0, len(self._rows) - 1)
             self._rows, self._ids = [], set()
             self.endRemoveRows()
-        self.room_id = room_id
-        self.append(room_id, messages)
 
     def append(self, room_id: str, messages: list[Message] | tuple[Message, ...]) -> None:
         """Adds the messages of `room_id` not already shown, in one batch at the end."""
