@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 
-from PySide6.QtCore import QLocale, QRect, Qt
+from PySide6.QtCore import QDateTime, QLocale, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 
 # Readable on light and dark backgrounds alike.
@@ -56,15 +55,15 @@ def paint_badge(painter: QPainter, right: int, top: int, text: str, colour: QCol
     return rect.left()
 
 
-def short_time(timestamp_ms: int, now: datetime.datetime | None = None) -> str:
+def short_time(timestamp_ms: int, now: QDateTime | None = None) -> str:
     """'14:05' today, '12 nov.' this year, '12/11/2025' before, in the user's locale."""
     if timestamp_ms <= 0:
         return ""
-    moment = datetime.datetime.fromtimestamp(timestamp_ms / 1000)
-    now = now or datetime.datetime.now()
+    moment = QDateTime.fromMSecsSinceEpoch(timestamp_ms)
+    now = now or QDateTime.currentDateTime()
     locale = QLocale()
     if moment.date() == now.date():
         return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
-    if moment.year == now.year:
+    if moment.date().year() == now.date().year():
         return locale.toString(moment.date(), "d MMM")
     return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)

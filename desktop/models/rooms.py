@@ -6,6 +6,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -53,11 +54,11 @@ class RoomListModel(QAbstractListModel):
             return room.last_activity_ms
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         return super().roleNames() | {
-            RoomRole.Summary: b"summary",
-            RoomRole.Communities: b"communities",
-            RoomRole.LastActivity: b"lastActivity",
+            RoomRole.Summary: QByteArray(b"summary"),
+            RoomRole.Communities: QByteArray(b"communities"),
+            RoomRole.LastActivity: QByteArray(b"lastActivity"),
         }
 
     def summary(self, room_id: str) -> RoomSummary | None:
