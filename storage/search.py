@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .db import Database
+from .timeline import searchable_text
 
 # Marks around the matched words in a snippet; control characters never occur in message text
 # the UI shows, so it can turn them into highlighting safely.
@@ -27,6 +30,12 @@ class SearchHit:
     cursor: int  # pass as `before` to get the next page
 
 
+def fold(text: str) -> str:
+    """Case- and accent-folded, like the index's `unicode61 remove_diacritics 2`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def build_query(text: str) -> str | None:
     """An FTS5 query from what the user typed: every word must match, each as a word prefix.
 
@@ -37,6 +46,31 @@ def build_query(text: str) -> str | None:
     if not words:
         return None
     return " ".join(f'"{w}"*' for w in words)
+
+
+def snippet(body: str, query: str, tokens: int = SNIPPET_TOKENS) -> str:
+    """A window of `body` around the first match, matched words between the markers."""
+    prefixes = [fold(w) for w in _WORD.findall(query)]
+    found = list(_WORD.finditer(body))
+    if not found:
+        return body[:200]
+    hits = [i for i, m in enumerate(found) if any(fold(m.group()).startswith(p) for p in prefixes)]
+    first = hits[0] if hits else 0
+    end = min(len(found), max(first, 0) + tokens - 2)
+    start = max(0, end - tokens)
+    marked = set(hits)
+    out = [ELLIPSIS] if start > 0 else []
+    cursor = found[start].start()
+    for i in range(start, end):
+        m = found[i]
+        out.append(body[cursor : m.start()])
+        out.append(f"{MATCH_START}{m.group()}{MATCH_END}" if i in marked else m.group())
+        cursor = m.end()
+    if end < len(found):
+        out.append(ELLIPSIS)
+    else:
+        out.append(body[cursor:])
+    return "".join(out)
 
 
 class SearchRepo:
@@ -69,11 +103,14 @@ class SearchRepo:
             where.append("e.room_id = ?")
             args.append(room_id)
         sql = (
-            "SELECT e.room_id, e.event_id, e.sender, e.origin_server_ts, "
-            f"snippet(events_fts, 0, ?, ?, ?, {SNIPPET_TOKENS}), e.id "
+            "SELECT e.room_id, e.event_id, e.sender, e.origin_server_ts, e.type, e.content, e.id "
             "FROM events_fts JOIN events e ON e.id = events_fts.rowid "
             f"WHERE {' AND '.join(where)} ORDER BY events_fts.rowid DESC LIMIT ?"
         )
         with self._db.read() as conn:
-            rows = conn.execute(sql, (MATCH_START, MATCH_END, ELLIPSIS, *args, limit)).fetchall()
-        return [SearchHit(*r) for r in rows]
+            rows = conn.execute(sql, (*args, limit)).fetchall()
+        hits = []
+        for room, event_id, sender, ts, type, content, rowid in rows:
+            body = searchable_text(type, json.loads(content)) or ""
+            hits.append(SearchHit(room, event_id, sender, ts, snippet(body, text), rowid))
+        return hits

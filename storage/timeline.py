@@ -88,6 +88,17 @@ def _event(row: tuple) -> TimelineEvent:
     return TimelineEvent(*values)
 
 
+def searchable_text(type: str, content: Mapping[str, Any]) -> str | None:
+    """The text the full-text index holds for an event: a message's body (an edit's new body)."""
+    if type != "m.room.message":
+        return None
+    new = content.get("m.new_content")
+    body = new.get("body") if isinstance(new, Mapping) else None
+    if not isinstance(body, str):
+        body = content.get("body")
+    return body if isinstance(body, str) and body else None
+
+
 def relations_of(content: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
     """(rel_type, target event id, annotation key) found in an event's content."""
     found: list[tuple[str, str, str | None]] = []
@@ -139,13 +150,14 @@ class TimelineRepo:
     def set_decrypted(self, event_id: str, type: str, content: Mapping[str, Any]) -> bool:
         """Replace an undecrypted event's content once its key arrives; False if unknown."""
         with self._db.write() as conn:
-            cursor = conn.execute(
+            row = conn.execute(
                 "UPDATE events SET type = ?, content = ?, decryption_error = NULL "
-                "WHERE event_id = ?",
+                "WHERE event_id = ? RETURNING id",
                 (type, dumps(dict(content)), event_id),
-            )
-            if not cursor.rowcount:
+            ).fetchone()
+            if row is None:
                 return False
+            _index(conn, row[0], type, content, replace=True)
             _store_relations(conn, event_id, content)
             return True
 
@@ -297,8 +309,19 @@ def _insert(conn: Connection, room_id: str, pos: int, event: NewEvent) -> bool:
     )
     if not cursor.rowcount:
         return False
+    _index(conn, cursor.lastrowid, event.type, event.content)
     _store_relations(conn, event.event_id, event.content)
     return True
+
+
+def _index(
+    conn: Connection, rowid: int, type: str, content: Mapping[str, Any], replace: bool = False
+) -> None:
+    if replace:
+        conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rowid,))
+    text = searchable_text(type, content)
+    if text is not None:
+        conn.execute("INSERT INTO events_fts (rowid, body) VALUES (?, ?)", (rowid, text))
 
 
 def _store_relations(conn: Connection, event_id: str, content: Mapping[str, Any]) -> None:
@@ -399,9 +422,13 @@ def _known(conn: Connection, event_id: str) -> bool:
 
 
 def redact_event(conn: Connection, event_id: str, redacted_by: str) -> bool:
-    cursor = conn.execute(
-        "UPDATE events SET content = '{}', raw = NULL, redacted_by = ? WHERE event_id = ?",
+    row = conn.execute(
+        "UPDATE events SET content = '{}', raw = NULL, redacted_by = ? WHERE event_id = ? "
+        "RETURNING id",
         (redacted_by, event_id),
-    )
+    ).fetchone()
     conn.execute("DELETE FROM relations WHERE event_id = ?", (event_id,))
-    return bool(cursor.rowcount)
+    if row is None:
+        return False
+    conn.execute("DELETE FROM events_fts WHERE rowid = ?", (row[0],))
+    return True

@@ -77,10 +77,6 @@ CREATE TABLE events (
     raw              TEXT,            -- the m.room.encrypted event, kept to retry decryption
     txn_id           TEXT,            -- our own transaction id (matches the local echo)
     redacted_by      TEXT,
-    body             TEXT GENERATED ALWAYS AS (
-        CASE WHEN type = 'm.room.message' AND redacted_by IS NULL THEN coalesce(
-            json_extract(content, '$."m.new_content".body'), json_extract(content, '$.body'))
-        END) VIRTUAL,
     UNIQUE (room_id, pos)
 );
 
@@ -151,22 +147,18 @@ CREATE TABLE media (
 ) WITHOUT ROWID;
 CREATE INDEX media_by_access ON media (last_access_ts);
 
--- Full-text index over message bodies; external content, so the text is stored only once.
+-- Full-text index over message bodies (rowid = events.id). Contentless: the text lives only in
+-- events.content, and the store (timeline.py) indexes what `searchable_text` returns — a
+-- direct insert measured ~2x faster than an external-content trigger. Prefix indexes for 2
+-- and 3 characters keep short partial words fast; longer prefixes merge few terms.
 CREATE VIRTUAL TABLE events_fts USING fts5 (
     body,
-    content = 'events',
-    content_rowid = 'id',
+    content = '',
+    contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
 );
-CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.body IS NOT NULL BEGIN
-    INSERT INTO events_fts (rowid, body) VALUES (new.id, new.body);
-END;
-CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.body IS NOT NULL BEGIN
-    INSERT INTO events_fts (events_fts, rowid, body) VALUES ('delete', old.id, old.body);
-END;
-CREATE TRIGGER events_fts_update AFTER UPDATE OF content, type, redacted_by ON events BEGIN
-    INSERT INTO events_fts (events_fts, rowid, body)
-        SELECT 'delete', old.id, old.body WHERE old.body IS NOT NULL;
-    INSERT INTO events_fts (rowid, body) SELECT new.id, new.body WHERE new.body IS NOT NULL;
+-- whatever deletes an event (a forgotten room's cascade included) drops it from the index
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+    DELETE FROM events_fts WHERE rowid = old.id;
 END;

@@ -291,3 +291,22 @@ def test_sigkill_mid_write_loses_no_committed_row(tmp_path):
         stored = {r[0] for r in conn.execute("SELECT txn_id FROM outbox")}
     assert {f"t{i}" for i in reported} <= stored
     assert len(stored) >= 300
+
+
+def test_quick_check_at_open_only_for_small_files(tmp_path, monkeypatch):
+    import cercle.storage.db as dbmod
+
+    key = os.urandom(32)
+    db, _ = Database.open(tmp_path / "a.db", key)
+    fill(db, 50)
+    db.checkpoint()
+    db.close()
+    calls = []
+    monkeypatch.setattr(dbmod, "check_integrity", lambda conn, path: calls.append(path))
+    Database.open(tmp_path / "a.db", key)[0].close()
+    assert len(calls) == 1
+    monkeypatch.setattr(dbmod, "QUICK_CHECK_MAX_BYTES", PAGE_SIZE)
+    Database.open(tmp_path / "a.db", key)[0].close()
+    assert len(calls) == 1  # too big: left to integrity_check() in the background
+    Database.open(tmp_path / "a.db", key, quick_check=True)[0].close()
+    assert len(calls) == 2

@@ -167,9 +167,10 @@ def test_remove_profile_refuses_an_open_one(passphrase_profile, profile_base):
         remove_profile("alice", base=profile_base)
 
 
-def damage_last_page(path):
+def damage_a_middle_page(path):
+    """Garbles a page of the timeline's bulk (not the schema, outbox or statistics pages)."""
     data = bytearray(path.read_bytes())
-    start = (len(data) // PAGE_SIZE - 1) * PAGE_SIZE
+    start = (len(data) // PAGE_SIZE // 2) * PAGE_SIZE
     data[start + 200 : start + 400] = os.urandom(200)
     path.write_bytes(bytes(data))
 
@@ -190,7 +191,7 @@ def test_corrupt_database_rebuild_keeps_the_outbox_and_session(
     store.write_sync_batch(SyncBatch("s1", [RoomBatch("!r:x", timeline=events)]))
     store.db.checkpoint()
     passphrase_profile.close()
-    damage_last_page(passphrase_profile.paths.db)
+    damage_a_middle_page(passphrase_profile.paths.db)
 
     with pytest.raises(DatabaseCorrupt, match="rebuild"):
         Profile.open("alice", base=profile_base, passphrase="pw", options=no_keyring_options)

@@ -72,3 +72,32 @@ def test_query_syntax_in_input_is_inert(store):
     assert [h.event_id for h in store.search.search('"quoted" AND')] == ["$e1"]
     assert store.search.search('body:"x') == []
     assert store.search.search("") == []
+
+
+def fts_rows(store) -> int:
+    with store.db.read() as conn:
+        return conn.execute("SELECT count(*) FROM events_fts").fetchone()[0]
+
+
+def test_index_follows_redaction_decryption_and_forget(store):
+    put(store, "!r:x", 1, "alpha")
+    put(store, "!r:x", 2, "beta")
+    assert fts_rows(store) == 2
+    store.timeline.redact("$e1", "$red")
+    assert fts_rows(store) == 1
+    store.timeline.set_decrypted("$e2", "m.room.message", {"body": "gamma"})
+    assert store.search.search("beta") == []
+    assert [h.event_id for h in store.search.search("gamma")] == ["$e2"]
+    store.rooms.forget("!r:x")
+    assert fts_rows(store) == 0
+
+
+def test_snippet_window_marks_and_accents():
+    from cercle.storage.search import ELLIPSIS, fold, snippet
+
+    assert fold("École ÉTÉ naïve") == "ecole ete naive"
+    body = " ".join(f"w{i}" for i in range(30)) + " Réunion demain"
+    text = snippet(body, "reun", tokens=6)
+    assert text.startswith(ELLIPSIS)
+    assert f"{MATCH_START}Réunion{MATCH_END}" in text
+    assert snippet("short école", "ECOLE") == f"short {MATCH_START}école{MATCH_END}"
