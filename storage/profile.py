@@ -32,6 +32,14 @@ def profiles_root() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profiles"
 
 
+PROFILE_ENV = "CERCLE_PROFILE"
+
+
+def profile_name(explicit: str | None = None) -> str:
+    """The profile to open: `--profile` if given, else $CERCLE_PROFILE, else "default"."""
+    return check_name(explicit or os.environ.get(PROFILE_ENV) or "default")
+
+
 def check_name(name: str) -> str:
     if not _NAME.match(name) or name in {".", ".."}:
         raise InvalidProfileName(name)

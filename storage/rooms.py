@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -80,7 +81,7 @@ class RoomsRepo:
 
     def list(
         self, *, join_state: str | None = "join", limit: int = -1, offset: int = 0
-    ) -> list[Room]:
+    ) -> builtins.list[Room]:
         """Rooms by last activity, newest first (join_state=None: all of them)."""
         where, args = ("WHERE join_state = ?", [join_state]) if join_state else ("", [])
         with self._db.read() as conn:
@@ -117,7 +118,7 @@ class RoomsRepo:
             ).fetchall()
         return {key: loads(content) for key, content in rows}
 
-    def members(self, room_id: str, membership: str | None = "join") -> list[Member]:
+    def members(self, room_id: str, membership: str | None = "join") -> builtins.list[Member]:
         where = "AND membership = ?" if membership else ""
         args = (room_id, membership) if membership else (room_id,)
         with self._db.read() as conn:

@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .db import Database
 from .timeline import searchable_text
@@ -30,8 +31,11 @@ class SearchHit:
     cursor: int  # pass as `before` to get the next page
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and accent-folded, like the index's `unicode61 remove_diacritics 2`."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -50,15 +54,14 @@ def build_query(text: str) -> str | None:
 
 def snippet(body: str, query: str, tokens: int = SNIPPET_TOKENS) -> str:
     """A window of `body` around the first match, matched words between the markers."""
-    prefixes = [fold(w) for w in _WORD.findall(query)]
+    prefixes = tuple(fold(w) for w in _WORD.findall(query))
     found = list(_WORD.finditer(body))
-    if not found:
+    if not found or not prefixes:
         return body[:200]
-    hits = [i for i, m in enumerate(found) if any(fold(m.group()).startswith(p) for p in prefixes)]
-    first = hits[0] if hits else 0
-    end = min(len(found), max(first, 0) + tokens - 2)
+    first = next((i for i, m in enumerate(found) if fold(m.group()).startswith(prefixes)), 0)
+    end = min(len(found), first + tokens - 2)
     start = max(0, end - tokens)
-    marked = set(hits)
+    marked = {i for i in range(start, end) if fold(found[i].group()).startswith(prefixes)}
     out = [ELLIPSIS] if start > 0 else []
     cursor = found[start].start()
     for i in range(start, end):

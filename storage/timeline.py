@@ -345,26 +345,27 @@ def append_events(
     """Append a sync's timeline above the newest stored event (see TimelineRepo.append)."""
     upsert_room(conn, RoomUpdate(room_id))
     top = conn.execute("SELECT max(pos) FROM events WHERE room_id = ?", (room_id,)).fetchone()[0]
-    fresh = [e for e in events if not _known(conn, e.event_id)]
-    if not fresh:
-        return []
     if top is None:
         start = 0
     elif limited:
         start = top + GAP_SPAN
     else:
         start = top + 1
+    positions = []
+    fresh = []
+    pos = start
+    for event in events:
+        if _insert(conn, room_id, pos, event):  # False for an event we already have
+            positions.append(pos)
+            fresh.append(event)
+            pos += 1
+    if not fresh:
+        return []
     if limited and prev_batch:
         conn.execute(
             "INSERT OR REPLACE INTO timeline_gaps (room_id, pos, token) VALUES (?, ?, ?)",
             (room_id, start, prev_batch),
         )
-    positions = []
-    pos = start
-    for event in fresh:
-        if _insert(conn, room_id, pos, event):
-            positions.append(pos)
-            pos += 1
     state = [
         StateEvent(e.type, e.state_key, e.content, e.event_id, e.sender, e.origin_server_ts)
         for e in fresh

@@ -79,3 +79,22 @@ def test_orphans_are_collected(store):
     (store.media.directory / "leftover").write_bytes(b"ciphertext of a crash")
     assert store.media.collect_orphans() == 1
     assert store.media.get("mxc://x/a") == b"1"
+
+
+def test_a_full_disk_while_writing_media_is_typed(store, monkeypatch):
+    import errno
+
+    import pytest
+
+    from cercle.storage import files
+    from cercle.storage.errors import DiskFull
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", no_space)
+    with pytest.raises(DiskFull):
+        store.media.put("mxc://x/a", b"data")
+    monkeypatch.undo()
+    assert store.media.info("mxc://x/a") is None
+    assert list(store.media.directory.iterdir()) == []

@@ -220,3 +220,16 @@ def test_state_and_sync_through_a_profile_survive_reopen(passphrase_profile, pro
     with Profile.open("alice", base=profile_base, passphrase="pw") as again:
         assert again.store.session.sync_token() == "s9"
         assert again.store.rooms.get("!r:x").name == "Général"
+
+
+def test_profile_name_from_argument_environment_or_default(monkeypatch):
+    from cercle.storage.profile import profile_name
+
+    monkeypatch.delenv("CERCLE_PROFILE", raising=False)
+    assert profile_name() == "default"
+    monkeypatch.setenv("CERCLE_PROFILE", "work")
+    assert profile_name() == "work"
+    assert profile_name("perso") == "perso"
+    monkeypatch.setenv("CERCLE_PROFILE", "../evil")
+    with pytest.raises(InvalidProfileName):
+        profile_name()
