@@ -26,6 +26,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="with --demo: recreate the demo network and its data from scratch",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="the profile folder (default: $CERCLE_PROFILE, else the platform's)",
+    )
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING or ERROR")
     return parser.parse_args(argv)
 
@@ -43,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     from cercle.desktop.demo import DemoLauncher
     from cercle.desktop.session import SessionController
     from cercle.desktop.views.main_window import MainWindow
+    from cercle.protocol import seed
+    from cercle.protocol.profiles import ProfileLocation
     from cercle.protocol.runtime import ProtocolThread
 
     app = QApplication(sys.argv[:1])
@@ -55,12 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     protocol = ProtocolThread()
     protocol.start()
     bridge = Bridge(protocol, loop)
-    session = SessionController(bridge)
+    location = seed.profile_location() if args.demo else ProfileLocation.from_path(args.profile)
+    session = SessionController(bridge, location)
     window = MainWindow(session)
     demo = DemoLauncher(window, session, reset=args.reset_demo) if args.demo else None
     window.show()
     if demo is not None:
-        demo.start()
+        demo.start()  # starts the network, then the session
+    else:
+        session.start()
 
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)

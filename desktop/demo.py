@@ -40,9 +40,15 @@ class DemoLauncher(QObject):
 
     def _ready(self, demo: Demo) -> None:
         self.demo = demo
-        self.window.show_progress(self.tr("Signing in as Camille Laurent…"))
         self.session.signedIn.connect(self._signed_in)
-        self.session.signInFailed.connect(self.window.show_login)
+        self.session.needsSignIn.connect(self._sign_in)
+        self.session.start()  # the demo's profile: resumes Camille's session after a first run
+
+    def _sign_in(self) -> None:
+        demo = self.demo
+        if demo is None:
+            return
+        self.window.show_progress(self.tr("Signing in as Camille Laurent…"))
         self.window.login.homeserver.setText(demo.homeserver)
         self.window.login.user.setText(demo.user_id)
         self.session.sign_in(demo.homeserver, demo.user_id, demo.password)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from PySide6.QtCore import QObject, Signal
@@ -12,20 +13,41 @@ from cercle.desktop.models.rooms import RoomListModel
 from cercle.protocol.account import Account
 from cercle.protocol.changes import RoomsChanged, TimelineAppended
 from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.profiles import (
+    CannotUnlock,
+    KeyOptions,
+    NeedsPassphrase,
+    Profile,
+    ProfileLocation,
+    StorageError,
+    open_profile,
+)
 
 log = logging.getLogger(__name__)
 
 
 class SessionController(QObject):
-    """Owns the signed-in Account (which lives on the protocol thread) for the UI."""
+    """Opens the local profile, then owns the signed-in Account (on the protocol thread)."""
 
     signedIn = Signal(str)  # user id
     signInFailed = Signal(str)  # what to tell the user
     operationFailed = Signal(str)  # a send or another action failed: words for the status bar
+    needsSignIn = Signal()  # the profile is open and holds no session
+    passphraseNeeded = Signal(bool, str)  # creating a new one?, what went wrong last time
+    profileFailed = Signal(str)  # the profile cannot be opened: words, then the app stops
 
-    def __init__(self, bridge: Bridge, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        bridge: Bridge,
+        location: ProfileLocation,
+        key_options: KeyOptions | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.location = location
+        self.key_options = key_options
+        self.profile: Profile | None = None
         self.account: Account | None = None
         self.opened_room: str | None = None
         self.rooms = RoomListModel(self)
@@ -33,9 +55,39 @@ class SessionController(QObject):
         bridge.roomsChanged.connect(self._rooms_changed)
         bridge.timelineAppended.connect(self._timeline_appended)
 
+    # -- the profile -------------------------------------------------------------------------
+
+    def start(self, passphrase: str | None = None) -> None:
+        """Opens (or creates) the profile; then resumes its session or asks for a sign-in."""
+        self.bridge.run(
+            open_profile(self.location, passphrase, self.key_options),
+            on_success=self._profile_opened,
+            on_failure=self._profile_failed,
+        )
+
+    def _profile_opened(self, profile: Profile) -> None:
+        self.profile = profile
+        self.bridge.run(
+            Account.resume(profile, self.bridge.publish),
+            on_success=lambda account: (
+                self._signed_in(account) if account else self.needsSignIn.emit()
+            ),
+            on_failure=lambda e: self.profileFailed.emit(self.explain(e)),
+        )
+
+    def _profile_failed(self, error: BaseException) -> None:
+        if isinstance(error, NeedsPassphrase):
+            self.passphraseNeeded.emit(not self.location.exists(), "")
+        elif isinstance(error, CannotUnlock):
+            self.passphraseNeeded.emit(False, self.tr("Wrong passphrase. Try again."))
+        else:
+            self.profileFailed.emit(self.explain(error))
+
+    # -- the account -------------------------------------------------------------------------
+
     def sign_in(self, homeserver: str, user: str, password: str) -> None:
         self.bridge.run(
-            Account.sign_in(homeserver, user, password, self.bridge.publish),
+            Account.sign_in(homeserver, user, password, self.bridge.publish, profile=self.profile),
             on_success=self._signed_in,
             on_failure=lambda e: self.signInFailed.emit(self.explain(e, homeserver)),
         )
@@ -77,13 +129,19 @@ class SessionController(QObject):
         self.bridge.run(self.account.send_text(room_id, text), on_failure=failed)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stops syncing and closes the connection (blocks the UI at most `timeout` seconds)."""
+        """Stops syncing, closes the connection and the profile (waits `timeout` at most)."""
         account, self.account = self.account, None
+        profile, self.profile = self.profile, None
         if account is not None:
-            try:
-                self.bridge.run(account.close()).result(timeout)
-            except Exception:
-                log.warning("closing the account took too long or failed", exc_info=True)
+            closing = account.close()  # closes its profile too
+        elif profile is not None:
+            closing = asyncio.to_thread(profile.close)
+        else:
+            return
+        try:
+            self.bridge.run(closing).result(timeout)
+        except Exception:
+            log.warning("closing the account took too long or failed", exc_info=True)
 
     def _rooms_changed(self, change: RoomsChanged) -> None:
         self.rooms.apply(change)
@@ -101,5 +159,7 @@ class SessionController(QObject):
             )
         if isinstance(error, MatrixError):
             return self.tr("The server refused: {reason}").format(reason=str(error))
+        if isinstance(error, StorageError):
+            return str(error)  # the store words its errors for users (what happened, what to do)
         log.error("unexpected failure", exc_info=error)
         return self.tr("Something went wrong; the details are in the log.")

@@ -8,7 +8,8 @@ from collections import deque
 from collections.abc import Callable
 
 from cercle.protocol.changes import Change, Message, TimelineAppended
-from cercle.protocol.client import CryptoStore, MatrixClient
+from cercle.protocol.client import MatrixClient
+from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine, to_message
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,14 @@ RECENT_PER_ROOM = 200
 class Account:
     """Owns a MatrixClient and its sync task; every change is handed to `publish`."""
 
-    def __init__(self, client: MatrixClient, publish: Callable[[Change], None]) -> None:
+    def __init__(
+        self,
+        client: MatrixClient,
+        publish: Callable[[Change], None],
+        profile: Profile | None = None,
+    ) -> None:
         self.client = client
+        self.profile = profile
         self._publish = publish
         self._recent: dict[str, deque[Message]] = {}
         self.engine = SyncEngine(client, self._on_change)
@@ -34,10 +41,23 @@ class Account:
         password: str,
         publish: Callable[[Change], None],
         *,
-        crypto: CryptoStore | None = None,
+        profile: Profile | None = None,
     ) -> Account:
+        """Logs in a new device; with a profile, its keys and session are kept, encrypted."""
+        crypto = crypto_for(profile) if profile else None
         client = await MatrixClient.login(homeserver, user, password, crypto=crypto)
-        return cls(client, publish)
+        if profile is not None:
+            await asyncio.to_thread(profile.store.session.save, client.session)
+        return cls(client, publish, profile)
+
+    @classmethod
+    async def resume(cls, profile: Profile, publish: Callable[[Change], None]) -> Account | None:
+        """The account saved in `profile`, signed in again without a password; None if none."""
+        session = await asyncio.to_thread(profile.store.session.load)
+        if session is None:
+            return None
+        client = MatrixClient.restore(session, crypto=crypto_for(profile))
+        return cls(client, publish, profile)
 
     @property
     def user_id(self) -> str:
@@ -71,6 +91,9 @@ class Account:
             await asyncio.gather(self._sync_task, return_exceptions=True)
             self._sync_task = None
         await self.client.close()
+        if self.profile is not None:
+            await asyncio.to_thread(self.profile.close)
+            self.profile = None
 
     def _on_change(self, change: Change) -> None:
         if isinstance(change, TimelineAppended):

@@ -11,6 +11,8 @@ from typing import Any
 import aiohttp
 import nio
 
+from cercle.storage.session import Session  # one definition of a saved login, shared
+
 log = logging.getLogger(__name__)
 
 SPACE_CHILD = "m.space.child"
@@ -33,16 +35,6 @@ class ServerUnreachable(MatrixError):
 
 class LoginFailed(MatrixError):
     """Wrong user name or password, or the account is deactivated."""
-
-
-@dataclass(frozen=True)
-class Session:
-    """What lets a device act for a user without the password."""
-
-    homeserver: str
-    user_id: str
-    device_id: str
-    access_token: str
 
 
 @dataclass(frozen=True)
@@ -113,7 +105,10 @@ class MatrixClient:
     @property
     def session(self) -> Session:
         return Session(
-            self.nio.homeserver, self.nio.user_id, self.nio.device_id, self.nio.access_token
+            user_id=self.nio.user_id,
+            device_id=self.nio.device_id,
+            access_token=self.nio.access_token,
+            homeserver=self.nio.homeserver,
         )
 
     @property
@@ -122,6 +117,9 @@ class MatrixClient:
 
     async def close(self) -> None:
         await self.nio.close()
+        store = getattr(self.nio, "store", None)
+        if store is not None and hasattr(store, "close"):
+            store.close()  # the encrypted crypto store holds an open database
 
     # -- rooms and spaces --------------------------------------------------------------------
 

@@ -18,10 +18,13 @@ import platformdirs
 
 from cercle.protocol.client import CryptoStore, MatrixClient
 from cercle.protocol.localnet import LocalNetwork
+from cercle.protocol.profiles import ProfileLocation
+from cercle.storage.profile import remove_profile
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "demo.json"
+DEMO_PROFILE = "profile"
 SEED_VERSION = 2  # bump when the seed below changes: an older demo is then re-created
 
 # Fictional people. The first is the employee the demo app signs in as.
@@ -131,20 +134,44 @@ CONVERSATIONS = [
     ("revendeurs-general", "sophie", "Oui, 3 semaines pour les modèles City, 5 pour les Trek."),
 ]
 
-# Posted each time the demo app starts, so a newcomer sees conversation arrive live, including
-# end-to-end encrypted messages from the partner's own server.
-LIVE = [
-    (
-        "gamme-2027",
-        "julien",
-        "Les fiches techniques de la gamme 2027 sont prêtes, je les partage ici.",
-    ),
-    (
-        "gamme-2027",
-        "elodie",
-        "Parfait, nos vendeurs attendent les prix de lancement avec impatience.",
-    ),
-    ("revendeurs-general", "thomas", "Nous confirmons la commande de 40 vélos City pour janvier."),
+# Each start of the demo app posts the next round (then it starts over), so a newcomer sees
+# conversation arrive live, including end-to-end encrypted messages from the partner's server.
+LIVE_ROUNDS = [
+    [
+        (
+            "gamme-2027",
+            "julien",
+            "Les fiches techniques de la gamme 2027 sont prêtes, je les partage ici.",
+        ),
+        (
+            "gamme-2027",
+            "elodie",
+            "Parfait, nos vendeurs attendent les prix de lancement avec impatience.",
+        ),
+        (
+            "revendeurs-general",
+            "thomas",
+            "Nous confirmons la commande de 40 vélos City pour janvier.",
+        ),
+    ],
+    [
+        ("gamme-2027", "elodie", "Pouvez-vous nous confirmer la date d'embargo pour la presse ?"),
+        (
+            "gamme-2027",
+            "julien",
+            "Le 15 janvier à 9 h. D'ici là, tout reste dans ce salon chiffré.",
+        ),
+        ("idees", "lea", "Idée : une FAQ partagée avec les revendeurs pour le service client ?"),
+    ],
+    [
+        (
+            "revendeurs-general",
+            "elodie",
+            "Merci pour la formation d'hier, nos équipes sont ravies !",
+        ),
+        ("gamme-2027", "thomas", "Les photos du catalogue sont validées de notre côté."),
+        ("general", "karim", "Record de visites sur le stand de Lyon ce week-end 🎉"),
+    ],
 ]
 
 
@@ -167,6 +194,11 @@ def default_root() -> Path:
     return Path(platformdirs.user_data_dir("Cercle", appauthor=False)) / "demo"
 
 
+def profile_location(root: Path | None = None) -> ProfileLocation:
+    """The demo's own Cercle profile, kept inside the demo folder (apart from real profiles)."""
+    return ProfileLocation(Path(root or default_root()), DEMO_PROFILE)
+
+
 def open_demo(
     root: Path | None = None,
     *,
@@ -179,6 +211,7 @@ def open_demo(
     stale = manifest_path.exists() and _manifest(root).get("version") != SEED_VERSION
     if reset or stale:
         progress("Resetting the demo network…")
+        remove_profile(DEMO_PROFILE, base=root)  # its keyring entry too, not just its files
         shutil.rmtree(root, ignore_errors=True)
     network = LocalNetwork(root / "network", ("company", "partner"))
     progress("Starting the company and partner homeservers…")
@@ -247,16 +280,21 @@ async def _create_communities(clients: dict[str, MatrixClient], people: dict) ->
 
 
 async def liven(demo: Demo) -> None:
-    """Posts the LIVE messages as their authors (with throw-away devices for the encrypted room)."""
+    """Posts the next live round as its authors (throw-away devices, for the encrypted room)."""
     people = demo.manifest["people"]
+    manifest = dict(demo.manifest)
+    round_no = manifest.get("live_round", 0)
+    live = LIVE_ROUNDS[round_no % len(LIVE_ROUNDS)]
+    manifest["live_round"] = round_no + 1
+    _write_manifest(demo.root, manifest)
     scratch = Path(tempfile.mkdtemp(prefix="cercle-demo-bots-"))
     clients: dict[str, MatrixClient] = {}
     try:
-        for _, author, _ in LIVE:
+        for _, author, _ in live:
             if author not in clients:
                 crypto = CryptoStore(nio.store.SqliteStore, scratch / author, secrets.token_hex(16))
                 clients[author] = await _login(people[author], crypto=crypto)
-        for room_key, author, text in LIVE:
+        for room_key, author, text in live:
             client = clients[author]
             await client.sync_once()
             await client.send_text(demo.room_id(room_key), text)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
@@ -50,8 +53,11 @@ class MainWindow(QMainWindow):
         for view in (self.starting, self.login, self.home):
             self.stack.addWidget(view)
         self.setCentralWidget(self.stack)
-        self.stack.setCurrentWidget(self.login)
+        self.show_progress(self.tr("Opening your data…"))
 
+        session.needsSignIn.connect(self.show_login)
+        session.passphraseNeeded.connect(self._ask_passphrase)
+        session.profileFailed.connect(self._profile_failed)
         self.login.signInRequested.connect(session.sign_in)
         session.signInFailed.connect(self.login.show_error)
         session.signedIn.connect(self._signed_in)
@@ -69,6 +75,18 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.login)
         if error:
             self.login.show_error(error)
+
+    def _ask_passphrase(self, creating: bool, error: str) -> None:
+        dialog = PassphraseDialog(creating, error, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.show_progress(self.tr("Unlocking your data…"))
+            self.session.start(dialog.value())
+        else:  # fail closed: without the passphrase there is nothing Cercle may show or store
+            self.close()
+
+    def _profile_failed(self, text: str) -> None:
+        QMessageBox.critical(self, self.tr("Cercle cannot open its data"), text)
+        self.close()
 
     def _signed_in(self, user_id: str) -> None:
         self.home.set_account(user_id)

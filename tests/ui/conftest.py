@@ -19,17 +19,31 @@ def ui_loop(qapp):
 
 
 @pytest.fixture
-def app_window(qtbot, ui_loop):
-    """A MainWindow with its session controller, bridge and protocol thread, torn down after."""
+def key_options():
+    """No keyring at all (keyring's fail backend): profiles are passphrase-protected, fail-closed.
+    A cheap Argon2id keeps tests fast; the real cost is the storage default."""
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from cercle.protocol.profiles import KeyOptions
+    from cercle.storage.keys import KdfParams
+
+    return KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
+
+
+@pytest.fixture
+def app_window(qtbot, ui_loop, tmp_path, key_options):
+    """A MainWindow with its session controller, bridge and protocol thread, torn down after.
+    Its profile lives in tmp_path; the test calls `window.session.start(...)`."""
     from cercle.desktop.bridge import Bridge
     from cercle.desktop.session import SessionController
     from cercle.desktop.views.main_window import MainWindow
+    from cercle.protocol.profiles import ProfileLocation
     from cercle.protocol.runtime import ProtocolThread
 
     protocol = ProtocolThread()
     protocol.start()
     bridge = Bridge(protocol, ui_loop)
-    session = SessionController(bridge)
+    session = SessionController(bridge, ProfileLocation(tmp_path, "profile"), key_options)
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()

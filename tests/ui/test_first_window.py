@@ -21,7 +21,13 @@ async def _partner_room_with_history(partner, employee) -> tuple[str, MatrixClie
     return room_id, client
 
 
+PASSPHRASE = "correct horse battery staple"
+
+
 def sign_in(qtbot, window, account, password=None):
+    if window.stack.currentWidget() is not window.login:
+        window.session.start(PASSPHRASE)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login, timeout=15_000)
     login = window.login
     login.homeserver.setText(account.homeserver)
     login.user.setText(account.user_id)

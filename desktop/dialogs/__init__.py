@@ -1,0 +1,1 @@
+"""Dialogs: short, modal questions to the user."""
