@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds Cercle's Linux release from one commit: bundle → .deb → AppImage → SHA256SUMS → signatures.
 #
-#   packaging/build.sh [--src DIR] [--out DIR] [--unsigned]
+#   packaging/build.sh [--commit REV] [--src DIR] [--out DIR] [--unsigned]
 #
-# Source: `git archive HEAD` (uncommitted changes are never shipped); --src builds a given tree.
+# Source: `git archive REV` (default HEAD; uncommitted changes are never shipped), and the
+#         packaging scripts of that same commit; --src builds a given tree instead.
 # Key:    CERCLE_SIGNING_KEY_FILE=<PEM Ed25519 private key> or CERCLE_SIGNING_KEY=<the PEM text>,
 #         from IT, never from the repo. Without either, only --unsigned builds (for development).
 # AppImage: needs CERCLE_APPIMAGE_RUNTIME=<the AppImage type-2 runtime ELF> (see README: no package
@@ -12,9 +13,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-src="" out="$repo/dist" unsigned=0
+src="" out="$repo/dist" unsigned=0 commit=HEAD
 while (($#)); do
   case "$1" in
+    --commit) commit="$2"; shift 2 ;;
     --src) src="$(cd "$2" && pwd)"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --unsigned) unsigned=1; shift ;;
@@ -33,9 +35,12 @@ out="$(cd "$out" && pwd)"
 
 # 1. The source tree, and the time every file in the outputs will carry.
 if [ -z "$src" ]; then
+  commit="$(git -C "$repo" rev-parse --verify "$commit^{commit}")"
+  echo "build: commit $commit"
   src="$build/src"; mkdir -p "$src"
-  git -C "$repo" archive --format=tar HEAD | tar -x -C "$src"
-  : "${SOURCE_DATE_EPOCH:=$(git -C "$repo" log -1 --format=%ct HEAD)}"
+  git -C "$repo" archive --format=tar "$commit" | tar -x -C "$src"
+  : "${SOURCE_DATE_EPOCH:=$(git -C "$repo" log -1 --format=%ct "$commit")}"
+  here="$src/packaging"  # the commit's own spec, lock and scripts
 else
   : "${SOURCE_DATE_EPOCH:=$(git -C "$src" log -1 --format=%ct HEAD 2>/dev/null || git -C "$repo" log -1 --format=%ct HEAD)}"
 fi
