@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import NoReturn, TypeAlias
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
@@ -88,6 +88,13 @@ def translate(error: BaseException, path: str) -> BaseException:
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return DatabaseCorrupt(path, str(error))
     return error
+
+
+def _reraise(error: BaseException, path: str) -> NoReturn:
+    typed = translate(error, path)
+    if typed is error:
+        raise error
+    raise typed from error
 
 
 def connect_raw(path: Path, key: bytes, *, check_same_thread: bool = False) -> Connection:
@@ -174,7 +181,7 @@ class Database:
             after = migrate(conn, migrations, str(path))
         except sqlcipher.Error as error:
             conn.close()
-            raise translate(error, str(path)) from error
+            _reraise(error, str(path))
         except BaseException:
             conn.close()
             raise
@@ -207,10 +214,10 @@ class Database:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     if isinstance(error, sqlcipher.Error):
-                        raise translate(error, str(self.path)) from error
+                        _reraise(error, str(self.path))
                     raise
             except sqlcipher.Error as error:
-                raise translate(error, str(self.path)) from error
+                _reraise(error, str(self.path))
             finally:
                 self._write_depth = 0
 
@@ -235,7 +242,7 @@ class Database:
             finally:
                 conn.execute("ROLLBACK")
         except sqlcipher.Error as error:
-            raise translate(error, str(self.path)) from error
+            _reraise(error, str(self.path))
         finally:
             self._local.depth = 0
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .db import Database
-from .timeline import searchable_text
+from .timeline import room_token, searchable_text
 
 # Marks around the matched words in a snippet; control characters never occur in message text
 # the UI shows, so it can turn them into highlighting safely.
@@ -49,7 +49,7 @@ def build_query(text: str) -> str | None:
     words = _WORD.findall(text)
     if not words:
         return None
-    return " ".join(f'"{w}"*' for w in words)
+    return "body : (" + " ".join(f'"{w}"*' for w in words) + ")"
 
 
 def snippet(body: str, query: str, tokens: int = SNIPPET_TOKENS) -> str:
@@ -97,14 +97,13 @@ class SearchRepo:
         query = build_query(text)
         if query is None:
             return []
+        if room_id is not None:  # the index intersects with the room's own doclist
+            query = f'room : "{room_token(room_id)}" AND {query}'
         where = ["events_fts MATCH ?"]
         args: list[object] = [query]
         if before is not None:
             where.append("events_fts.rowid < ?")
             args.append(before)
-        if room_id is not None:
-            where.append("e.room_id = ?")
-            args.append(room_id)
         sql = (
             "SELECT e.room_id, e.event_id, e.sender, e.origin_server_ts, e.type, e.content, e.id "
             "FROM events_fts JOIN events e ON e.id = events_fts.rowid "

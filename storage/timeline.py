@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,11 @@ def searchable_text(type: str, content: Mapping[str, Any]) -> str | None:
     return body if isinstance(body, str) and body else None
 
 
+def room_token(room_id: str) -> str:
+    """The one full-text token standing for a room (letters and digits only, fixed length)."""
+    return "r" + hashlib.sha256(room_id.encode()).hexdigest()[:24]
+
+
 def relations_of(content: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
     """(rel_type, target event id, annotation key) found in an event's content."""
     found: list[tuple[str, str, str | None]] = []
@@ -152,12 +158,12 @@ class TimelineRepo:
         with self._db.write() as conn:
             row = conn.execute(
                 "UPDATE events SET type = ?, content = ?, decryption_error = NULL "
-                "WHERE event_id = ? RETURNING id",
+                "WHERE event_id = ? RETURNING id, room_id",
                 (type, dumps(dict(content)), event_id),
             ).fetchone()
             if row is None:
                 return False
-            _index(conn, row[0], type, content, replace=True)
+            _index(conn, row[0], row[1], type, content, replace=True)
             _store_relations(conn, event_id, content)
             return True
 
@@ -309,19 +315,27 @@ def _insert(conn: Connection, room_id: str, pos: int, event: NewEvent) -> bool:
     )
     if not cursor.rowcount:
         return False
-    _index(conn, cursor.lastrowid, event.type, event.content)
+    _index(conn, cursor.lastrowid, room_id, event.type, event.content)
     _store_relations(conn, event.event_id, event.content)
     return True
 
 
 def _index(
-    conn: Connection, rowid: int, type: str, content: Mapping[str, Any], replace: bool = False
+    conn: Connection,
+    rowid: int,
+    room_id: str,
+    type: str,
+    content: Mapping[str, Any],
+    replace: bool = False,
 ) -> None:
     if replace:
         conn.execute("DELETE FROM events_fts WHERE rowid = ?", (rowid,))
     text = searchable_text(type, content)
     if text is not None:
-        conn.execute("INSERT INTO events_fts (rowid, body) VALUES (?, ?)", (rowid, text))
+        conn.execute(
+            "INSERT INTO events_fts (rowid, body, room) VALUES (?, ?, ?)",
+            (rowid, text, room_token(room_id)),
+        )
 
 
 def _store_relations(conn: Connection, event_id: str, content: Mapping[str, Any]) -> None:

@@ -30,7 +30,7 @@ def check_v1(conn: Connection) -> None:
         "INSERT INTO events (event_id, room_id, pos, sender, type, origin_server_ts, content) "
         "VALUES ('$1', '!r:x', 0, '@a:x', 'm.room.message', 5, '{\"body\": \"Réunion école\"}')"
     )
-    conn.execute("INSERT INTO events_fts (rowid, body) VALUES (1, 'Réunion école')")
+    conn.execute("INSERT INTO events_fts (rowid, body, room) VALUES (1, 'Réunion école', 'r1')")
     hits = conn.execute("SELECT rowid FROM events_fts WHERE events_fts MATCH 'ecol*'").fetchall()
     assert hits == [(1,)]
     conn.execute("DELETE FROM events WHERE id = 1")  # the trigger keeps the index in step

@@ -67,7 +67,7 @@ def test_only_messages_are_indexed(store):
 
 def test_query_syntax_in_input_is_inert(store):
     put(store, "!r:x", 1, 'NEAR "quoted" AND or * body')
-    assert build_query('AND "x" OR') == '"AND"* "x"* "OR"*'
+    assert build_query('AND "x" OR') == 'body : ("AND"* "x"* "OR"*)'
     assert build_query("  ...  ") is None
     assert [h.event_id for h in store.search.search('"quoted" AND')] == ["$e1"]
     assert store.search.search('body:"x') == []
@@ -101,3 +101,14 @@ def test_snippet_window_marks_and_accents():
     assert text.startswith(ELLIPSIS)
     assert f"{MATCH_START}Réunion{MATCH_END}" in text
     assert snippet("short école", "ECOLE") == f"short {MATCH_START}école{MATCH_END}"
+
+
+def test_room_tokens_never_match_words(store):
+    from cercle.storage.timeline import room_token
+
+    put(store, "!r:x", 1, "hello")
+    token = room_token("!r:x")
+    assert store.search.search(token) == []
+    assert store.search.search(token[:2]) == []
+    assert [h.event_id for h in store.search.search("hel", room_id="!r:x")] == ["$e1"]
+    assert store.search.search("hel", room_id="!other:x") == []
