@@ -48,7 +48,7 @@ class CercleCryptoStore(SqliteStore):
             raise TypeError("use crypto_store_class(keys) to get a store class bound to keys")
         self.pickle_key = self._bound_pickle_key
         self.database_name = CRYPTO_DB_NAME
-        path = Path(self.store_path) / CRYPTO_DB_NAME
+        path = private_dir(Path(self.store_path)) / CRYPTO_DB_NAME
         if not path.exists():
             touch_private(path)
         try:
@@ -81,5 +81,4 @@ def open_crypto_store(
     crypto_dir: str | os.PathLike[str], user_id: str, device_id: str, keys: ProfileKeys
 ) -> CercleCryptoStore:
     """Open the crypto store directly (tests, tools); the client normally builds it itself."""
-    private_dir(Path(crypto_dir))
     return crypto_store_class(keys)(user_id, device_id, str(crypto_dir), keys.pickle_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 from nio import AsyncClient, AsyncClientConfig
@@ -53,7 +54,8 @@ def test_nio_client_builds_it_and_never_uses_the_default_pickle_key(tmp_path):
     k = keys()
     config = AsyncClientConfig(store=crypto_store_class(k), store_sync_tokens=False)
     assert config.pickle_key == "DEFAULT_KEY"  # what nio would pass: the store replaces it
-    client = AsyncClient("https://hs", store_path=str(tmp_path), config=config)
+    crypto_dir = tmp_path / "crypto"  # created by the store, 0700
+    client = AsyncClient("https://hs", store_path=str(crypto_dir), config=config)
     client.restore_login("@a:x", "DEV", "token")  # loads the store the way nio always does
     try:
         assert client.store.pickle_key == k.pickle_key
@@ -61,7 +63,8 @@ def test_nio_client_builds_it_and_never_uses_the_default_pickle_key(tmp_path):
         identity = client.olm.account.identity_keys
     finally:
         client.store.close()
-    reopened = open_crypto_store(tmp_path, "@a:x", "DEV", k)
+    assert stat.S_IMODE(crypto_dir.stat().st_mode) == 0o700
+    reopened = open_crypto_store(crypto_dir, "@a:x", "DEV", k)
     account = reopened.load_account()
     assert account.identity_keys == identity
     reopened.close()
