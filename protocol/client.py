@@ -82,7 +82,7 @@ class MatrixClient:
         client = cls(homeserver, crypto=crypto)
         client.nio.user = user
         try:
-            reply = await client._call(client.nio.login(password, device_name=device_name))
+            reply = await client.call(client.nio.login(password, device_name=device_name))
         except MatrixError as e:
             await client.close()
             if e.errcode in {"M_FORBIDDEN", "M_USER_DEACTIVATED", "M_INVALID_USERNAME"}:
@@ -140,7 +140,7 @@ class MatrixClient:
             state.append(
                 {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": MEGOLM}}
             )
-        reply = await self._call(
+        reply = await self.call(
             self.nio.room_create(
                 name=name,
                 topic=topic,
@@ -161,22 +161,22 @@ class MatrixClient:
         await self.put_state(room_id, SPACE_PARENT, {"via": via, "canonical": True}, space_id)
 
     async def put_state(self, room_id: str, event_type: str, content: dict, key: str = "") -> str:
-        reply = await self._call(self.nio.room_put_state(room_id, event_type, content, key))
+        reply = await self.call(self.nio.room_put_state(room_id, event_type, content, key))
         return reply.event_id
 
     async def invite(self, room_id: str, user_id: str) -> None:
-        await self._call(self.nio.room_invite(room_id, user_id))
+        await self.call(self.nio.room_invite(room_id, user_id))
 
     async def join(self, room: str) -> str:
-        reply = await self._call(self.nio.join(room))
+        reply = await self.call(self.nio.join(room))
         return reply.room_id
 
     async def joined_members(self, room_id: str) -> None:
         """Loads the room's full member list into nio's room (lazy-loaded syncs omit most)."""
-        await self._call(self.nio.joined_members(room_id))
+        await self.call(self.nio.joined_members(room_id))
 
     async def set_display_name(self, name: str) -> None:
-        await self._call(self.nio.set_displayname(name))
+        await self.call(self.nio.set_displayname(name))
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class MatrixClient:
         """Sends an m.room.message; in an encrypted room, shares the room key first if needed."""
         if self._crypto and self.nio.rooms.get(room_id) is None:
             await self.sync_once()  # nio needs the room's members to encrypt for them
-        reply = await self._call(
+        reply = await self.call(
             self.nio.room_send(
                 room_id,
                 "m.room.message",
@@ -204,7 +204,7 @@ class MatrixClient:
     ) -> tuple[list[nio.Event], str | None]:
         """Up to `limit` events before `token`, newest first, and the token to go further back
         (None when the room's beginning was reached)."""
-        reply = await self._call(self.nio.room_messages(room_id, start=token, limit=limit))
+        reply = await self.call(self.nio.room_messages(room_id, start=token, limit=limit))
         more = reply.end if reply.chunk and reply.end != token else None
         return reply.chunk, more
 
@@ -213,7 +213,7 @@ class MatrixClient:
     async def sync_once(
         self, timeout_ms: int = 0, sync_filter: dict[str, Any] | None = None
     ) -> nio.SyncResponse:
-        reply = await self._call(self.nio.sync(timeout=timeout_ms, sync_filter=sync_filter))
+        reply = await self.call(self.nio.sync(timeout=timeout_ms, sync_filter=sync_filter))
         if self._crypto:
             await self.upkeep_keys()
         return reply
@@ -222,17 +222,19 @@ class MatrixClient:
         """What nio's sync_forever does after each sync and a plain sync() does not."""
         n = self.nio
         if n.should_upload_keys:
-            await self._call(n.keys_upload())
+            await self.call(n.keys_upload())
         if n.should_query_keys:
-            await self._call(n.keys_query())
+            await self.call(n.keys_query())
         if n.should_claim_keys:
-            await self._call(n.keys_claim(n.get_users_for_key_claiming()))
+            await self.call(n.keys_claim(n.get_users_for_key_claiming()))
         await n.send_to_device_messages()
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    async def _call(self, request: Any) -> Any:
-        """Awaits a nio call; an ErrorResponse or a connection failure becomes an exception."""
+    async def call(self, request: Any) -> Any:
+        """Awaits a nio call (or any coroutine returning a nio Response); an ErrorResponse or a
+        connection failure becomes a MatrixError. Modules outside this one use it for nio calls
+        this facade does not wrap."""
         try:
             reply = await request
         except (aiohttp.ClientConnectionError, TimeoutError, OSError) as e:

@@ -105,8 +105,11 @@ class Account:
 class Homeserver:
     """One Synapse process: its files under `root/<label>/`, its ports, its log."""
 
-    def __init__(self, spec: ServerSpec, root: Path, python: str) -> None:
+    def __init__(
+        self, spec: ServerSpec, root: Path, python: str, extra_config: dict | None = None
+    ) -> None:
         self.spec = spec
+        self.extra_config = extra_config or {}
         self.dir = root / spec.label
         self.python = python
         self.process: subprocess.Popen[bytes] | None = None
@@ -186,6 +189,7 @@ class Homeserver:
                 "max_long_retry_delay": "2s",
             },
             **RATE_LIMITS,
+            **self.extra_config,  # e.g. oidc_providers for SSO tests
         }
 
     def _log_config(self) -> dict:
@@ -335,11 +339,14 @@ class LocalNetwork:
         labels: tuple[str, ...] = ("company", "partner"),
         *,
         python: str = sys.executable,
+        extra_config: dict[str, dict] | None = None,
     ) -> None:
+        """`extra_config` maps a label to Synapse settings merged over the defaults."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         specs = self._load_or_create_specs(labels)
-        self.servers = [Homeserver(spec, self.root, python) for spec in specs]
+        extra = extra_config or {}
+        self.servers = [Homeserver(s, self.root, python, extra.get(s.label)) for s in specs]
         # Children die with the thread that spawned them (see Homeserver.launch): this one lives
         # until stop(), whichever thread called start().
         self._spawner: ThreadPoolExecutor | None = None
