@@ -11,7 +11,7 @@ from nio.store import SqliteStore
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from .db import CIPHER_SETTINGS, KEY_BYTES
-from .errors import DatabaseCorrupt
+from .errors import CryptoStoreCorrupt
 from .files import private_dir, touch_private
 from .keys import ProfileKeys
 
@@ -55,7 +55,7 @@ class CercleCryptoStore(SqliteStore):
             super().__post_init__()
         except peewee.DatabaseError as error:
             # the key was checked against the profile's verifier, so this is damage
-            raise DatabaseCorrupt(str(path), str(error)) from error
+            raise CryptoStoreCorrupt(str(path), str(error)) from error
 
     def _create_database(self) -> SqlCipherDatabase:
         return SqlCipherDatabase(

@@ -73,6 +73,20 @@ class DatabaseCorrupt(StorageError):
         self.detail = detail
 
 
+class CryptoStoreCorrupt(DatabaseCorrupt):
+    """The encryption-key store (nio's, under crypto/) is damaged."""
+
+    def __init__(self, path: str, detail: str = "") -> None:
+        StorageError.__init__(
+            self,
+            "The store of message keys on this computer is damaged. Log in again on this "
+            "computer: your message keys come back from key backup."
+            + (f" ({detail})" if detail else ""),
+        )
+        self.path = path
+        self.detail = detail
+
+
 class SchemaTooNew(StorageError):
     """The database was written by a newer Cercle whose schema this version cannot read."""
 

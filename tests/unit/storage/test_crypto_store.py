@@ -10,7 +10,7 @@ from nio import AsyncClient, AsyncClientConfig
 from nio.crypto import OlmAccount
 
 from cercle.storage.crypto_store import CRYPTO_DB_NAME, crypto_store_class, open_crypto_store
-from cercle.storage.errors import DatabaseCorrupt
+from cercle.storage.errors import CryptoStoreCorrupt
 from cercle.storage.keys import ProfileKeys
 
 
@@ -39,7 +39,7 @@ def test_file_name_does_not_carry_the_user_id(tmp_path):
 
 def test_another_key_cannot_read_it(tmp_path):
     open_crypto_store(tmp_path, "@a:x", "DEV", keys()).close()
-    with pytest.raises(DatabaseCorrupt):
+    with pytest.raises(CryptoStoreCorrupt, match="key backup"):
         open_crypto_store(tmp_path, "@a:x", "DEV", keys())
 
 
