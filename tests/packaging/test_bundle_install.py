@@ -151,7 +151,9 @@ def test_appimage_payload_runs(builds, tmp_path):
     if not shutil.which("unsquashfs"):
         pytest.skip("squashfs-tools not installed")
     squash = ROOT / "build/packaging-test-one/stage/AppDir.squashfs"
-    subprocess.run(["unsquashfs", "-q", "-d", str(tmp_path / "x"), str(squash)], check=True)
+    subprocess.run(
+        ["unsquashfs", "-q", "-no-progress", "-d", str(tmp_path / "x"), str(squash)], check=True
+    )
     result = subprocess.run(
         [str(tmp_path / "x/AppRun"), "cli", "--version"],
         env={**CLEAN_ENV, "PATH": "/usr/bin:/bin"},  # AppRun is sh: dirname, readlink
@@ -159,3 +161,26 @@ def test_appimage_payload_runs(builds, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("cercle-cli ")
+
+
+def test_cli_doctor_runs_from_the_bundle(installed, tmp_path):
+    helped = run(installed, "cercle-cli", "--help")
+    if "doctor" not in helped.stdout + helped.stderr:
+        pytest.skip("cercle-cli has no doctor command yet")
+    result = run(installed, "cercle-cli", "doctor", env={"HOME": str(tmp_path)})
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "ModuleNotFoundError" not in result.stderr
+
+
+@pytest.mark.skipif(
+    os.environ.get("CERCLE_PACKAGING_CHROOT") != "1" or os.geteuid() != 0,
+    reason="apt install into a debootstrap root: set CERCLE_PACKAGING_CHROOT=1, run as root",
+)
+def test_apt_install_into_a_fresh_debian_root(builds):
+    (one, _), _ = builds
+    result = subprocess.run(
+        ["bash", str(ROOT / "packaging/linux/chroot_test.sh"), str(the_deb(one))],
+        capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK: the GUI ran offscreen" in result.stdout
