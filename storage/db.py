@@ -103,6 +103,9 @@ def connect_raw(path: Path, key: bytes, *, check_same_thread: bool = False) -> C
         str(path), isolation_level=None, check_same_thread=check_same_thread, timeout=10
     )
     try:
+        # SQLCipher would print "hmac check failed" to stderr for a wrong key or a damaged page;
+        # the store reports those as typed errors instead
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(raw_key_pragma(key))
         for pragma in CIPHER_SETTINGS:
             conn.execute(pragma)
