@@ -103,6 +103,12 @@ class Policy:
         """A locked server that could not be read: refuse to log in rather than guess."""
         return self.homeserver_locked and self.default_homeserver is None
 
+    def effective_homeserver(self, typed: str | None) -> str | None:
+        """The server to log in to: the locked one whatever was typed, else the user's choice."""
+        if self.homeserver_locked:
+            return self.default_homeserver
+        return (typed or "").strip() or self.default_homeserver
+
     def is_locked(self, key: str) -> bool:
         if key not in KEYS:
             raise KeyError(key)

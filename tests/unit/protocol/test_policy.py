@@ -259,3 +259,20 @@ def test_policy_module_stays_qt_free():
     source = (ROOT / "protocol/policy.py").read_text(encoding="utf-8")
     assert "PySide6" not in source
     assert "cercle.desktop" not in source
+
+
+def test_locked_server_cannot_be_changed_by_what_the_user_types(tmp_path):
+    locked = pol.load_policy(
+        write(
+            tmp_path,
+            {"default_homeserver": "https://m.example.com", "locked": ["default_homeserver"]},
+        )
+    )
+    assert locked.effective_homeserver("https://evil.example.org") == "https://m.example.com"
+    assert locked.effective_homeserver(None) == "https://m.example.com"
+    suggested = pol.load_policy(write(tmp_path, {"default_homeserver": "https://m.example.com"}))
+    assert suggested.effective_homeserver("https://other.org") == "https://other.org"
+    assert suggested.effective_homeserver("  ") == "https://m.example.com"
+    assert pol.UNMANAGED.effective_homeserver(None) is None
+    blocked = pol.load_policy(write(tmp_path, {"default_homeserver": 3}))
+    assert blocked.effective_homeserver("https://mine.org") is None
