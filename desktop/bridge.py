@@ -16,6 +16,7 @@ from cercle.protocol.changes import (
     SessionEnded,
     SyncStateChanged,
     TimelineAppended,
+    TimelineReplaced,
 )
 from cercle.protocol.runtime import ProtocolThread
 
@@ -33,12 +34,14 @@ class Bridge(QObject):
 
     roomsChanged = Signal(object)  # RoomsChanged
     timelineAppended = Signal(object)  # TimelineAppended
+    timelineReplaced = Signal(object)  # TimelineReplaced
     syncStateChanged = Signal(object)  # SyncStateChanged
     sessionEnded = Signal(object)  # SessionEnded
 
     _SIGNALS: dict[type, str] = {  # noqa: RUF012 - a class-level routing table
         RoomsChanged: "roomsChanged",
         TimelineAppended: "timelineAppended",
+        TimelineReplaced: "timelineReplaced",
         SyncStateChanged: "syncStateChanged",
         SessionEnded: "sessionEnded",
     }

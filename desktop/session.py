@@ -54,6 +54,7 @@ class SessionController(QObject):
         self.messages = MessageModel(self)
         bridge.roomsChanged.connect(self._rooms_changed)
         bridge.timelineAppended.connect(self._timeline_appended)
+        bridge.timelineReplaced.connect(lambda change: self.messages.replace(change.message))
 
     # -- the profile -------------------------------------------------------------------------
 
@@ -95,10 +96,9 @@ class SessionController(QObject):
     def _signed_in(self, account: Account) -> None:
         self.account = account
 
-        async def start() -> None:
-            account.start()
-
-        self.bridge.run(start())
+        self.bridge.run(
+            account.start(), on_failure=lambda e: self.operationFailed.emit(self.explain(e))
+        )
         self.signedIn.emit(account.user_id)
 
     def open_room(self, room_id: str) -> None:

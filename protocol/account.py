@@ -1,36 +1,33 @@
-"""One signed-in account on the protocol loop: its client, its sync engine, what the UI may ask."""
+"""One signed-in account on the protocol loop: its client, profile, sync engine, and actions."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import Callable
 
-from cercle.protocol.changes import Change, Message, TimelineAppended
-from cercle.protocol.client import MatrixClient
+from cercle.protocol import roomlist
+from cercle.protocol.changes import Change, Message
+from cercle.protocol.client import MatrixClient, MatrixError
+from cercle.protocol.ingest import to_new_event
 from cercle.protocol.profiles import Profile, crypto_for
-from cercle.protocol.sync import SyncEngine, to_message
+from cercle.protocol.sync import SyncEngine
 
 log = logging.getLogger(__name__)
 
-RECENT_PER_ROOM = 200
+BACKFILL_ROUNDS = 5  # /messages requests at most per "show me this room"
 
 
 class Account:
-    """Owns a MatrixClient and its sync task; every change is handed to `publish`."""
+    """Owns a MatrixClient, the profile it stores into, and the sync task."""
 
     def __init__(
-        self,
-        client: MatrixClient,
-        publish: Callable[[Change], None],
-        profile: Profile | None = None,
+        self, client: MatrixClient, profile: Profile, publish: Callable[[Change], None]
     ) -> None:
         self.client = client
         self.profile = profile
-        self._publish = publish
-        self._recent: dict[str, deque[Message]] = {}
-        self.engine = SyncEngine(client, self._on_change)
+        self.store = profile.store
+        self.engine = SyncEngine(client, profile.store, publish)
         self._sync_task: asyncio.Task[None] | None = None
 
     @classmethod
@@ -41,14 +38,12 @@ class Account:
         password: str,
         publish: Callable[[Change], None],
         *,
-        profile: Profile | None = None,
+        profile: Profile,
     ) -> Account:
-        """Logs in a new device; with a profile, its keys and session are kept, encrypted."""
-        crypto = crypto_for(profile) if profile else None
-        client = await MatrixClient.login(homeserver, user, password, crypto=crypto)
-        if profile is not None:
-            await asyncio.to_thread(profile.store.session.save, client.session)
-        return cls(client, publish, profile)
+        """Logs in a new device whose keys and session the profile keeps, encrypted."""
+        client = await MatrixClient.login(homeserver, user, password, crypto=crypto_for(profile))
+        await asyncio.to_thread(profile.store.session.save, client.session)
+        return cls(client, profile, publish)
 
     @classmethod
     async def resume(cls, profile: Profile, publish: Callable[[Change], None]) -> Account | None:
@@ -56,31 +51,41 @@ class Account:
         session = await asyncio.to_thread(profile.store.session.load)
         if session is None:
             return None
-        client = MatrixClient.restore(session, crypto=crypto_for(profile))
-        return cls(client, publish, profile)
+        return cls(MatrixClient.restore(session, crypto=crypto_for(profile)), profile, publish)
 
     @property
     def user_id(self) -> str:
         return self.client.user_id
 
-    def start(self) -> None:
-        """Starts syncing in the background (on the current loop)."""
+    async def start(self) -> None:
+        """Publishes the cached rooms, then syncs in the background from the stored token."""
+        await self.engine.restore()
         if self._sync_task is None:
             self._sync_task = asyncio.create_task(self.engine.run(), name="sync")
             self._sync_task.add_done_callback(_log_crash)
 
     async def recent_messages(self, room_id: str, want: int = 30) -> list[Message]:
-        """The room's latest messages, oldest first, fetching older ones if fewer than `want`
-        arrived with syncs (a room joined over federation often comes with its join alone)."""
-        recent = self._recent.setdefault(room_id, deque(maxlen=RECENT_PER_ROOM))
-        tokens = self.engine.history_token
-        room = self.client.nio.rooms.get(room_id)
-        while len(recent) < want and tokens.get(room_id) and room is not None:
-            events, tokens[room_id] = await self.client.history(room_id, tokens[room_id], want)
-            older = [m for e in events if (m := to_message(room, e)) is not None]
-            known = {m.event_id for m in recent}
-            recent.extendleft(m for m in older if m.event_id not in known)  # newest first in
-        return list(recent)
+        """The room's latest messages, oldest first: from the store, and when it holds fewer
+        than `want`, older ones fetched through /messages into the store's gap."""
+        store = self.store
+        for _ in range(BACKFILL_ROUNDS):
+            page = await asyncio.to_thread(store.timeline.page, room_id, limit=want * 2)
+            found = await asyncio.to_thread(roomlist.messages, store, page.events)
+            if len(found) >= want or not page.gaps:
+                return found[-want:]
+            gap = max(page.gaps, key=lambda g: g.pos)  # the nearest hole below what we show
+            try:
+                events, end = await self.client.history(room_id, gap.token, want)
+            except MatrixError as e:  # offline or refused: the cache is what there is
+                log.info("history of %s not fetched: %s", room_id, e)
+                break
+            fresh = [e for ev in events if (e := to_new_event(ev, self.user_id)) is not None]
+            # A gap's token can be inclusive (Synapse's, for a room joined over federation):
+            # events we already have at the top of the answer are not "history met".
+            while fresh and await asyncio.to_thread(store.timeline.get, fresh[0].event_id):
+                fresh.pop(0)
+            await asyncio.to_thread(store.timeline.backfill, room_id, gap.pos, fresh, end)
+        return found[-want:]
 
     async def send_text(self, room_id: str, body: str) -> str:
         return await self.client.send_text(room_id, body)
@@ -91,15 +96,7 @@ class Account:
             await asyncio.gather(self._sync_task, return_exceptions=True)
             self._sync_task = None
         await self.client.close()
-        if self.profile is not None:
-            await asyncio.to_thread(self.profile.close)
-            self.profile = None
-
-    def _on_change(self, change: Change) -> None:
-        if isinstance(change, TimelineAppended):
-            recent = self._recent.setdefault(change.room_id, deque(maxlen=RECENT_PER_ROOM))
-            recent.extend(change.messages)
-        self._publish(change)
+        await asyncio.to_thread(self.profile.close)
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:

@@ -56,6 +56,14 @@ class TimelineAppended:
 
 
 @dataclass(frozen=True)
+class TimelineReplaced:
+    """A message already shown changed (decrypted once its key arrived, edited, redacted)."""
+
+    room_id: str
+    message: Message
+
+
+@dataclass(frozen=True)
 class SyncStateChanged:
     """The sync loop's health, for a status line: connected, retrying after an error, stopped."""
 
@@ -72,4 +80,4 @@ class SessionEnded:
     soft_logout: bool = False
 
 
-Change = RoomsChanged | TimelineAppended | SyncStateChanged | SessionEnded
+Change = RoomsChanged | TimelineAppended | TimelineReplaced | SyncStateChanged | SessionEnded

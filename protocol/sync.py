@@ -1,4 +1,4 @@
-"""The sync loop: long-polls /sync, keeps keys up, and publishes what changed as typed changes."""
+"""The sync loop: long-polls /sync, stores each response with its token, publishes the changes."""
 
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ from collections.abc import Callable, Iterable
 
 import nio
 
+from cercle.protocol import roomlist
 from cercle.protocol.changes import (
     Change,
-    Message,
     RoomsChanged,
-    RoomSummary,
     SessionEnded,
     SyncStateChanged,
     TimelineAppended,
+    TimelineReplaced,
 )
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
+from cercle.protocol.e2ee import try_decrypt
+from cercle.protocol.ingest import to_batch
+from cercle.storage.rooms import StateEvent
+from cercle.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +33,37 @@ SYNC_FILTER = {"room": {"state": {"lazy_load_members": True}, "timeline": {"limi
 MEMBER_LOADS_AT_ONCE = 4
 BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
-UNDECRYPTABLE = "Encrypted message: the key has not reached this device yet"
+KEY_EVENTS = (nio.RoomKeyEvent, nio.ForwardedRoomKeyEvent)
 
 
 class SyncEngine:
-    """Runs /sync until cancelled; every change goes to `publish`, called on this loop."""
+    """Runs /sync until cancelled. Every response goes to the store first, with its next_batch
+    in the same transaction; what changed is then read back and handed to `publish`."""
 
-    def __init__(self, client: MatrixClient, publish: Callable[[Change], None]) -> None:
+    def __init__(
+        self, client: MatrixClient, store: Store, publish: Callable[[Change], None]
+    ) -> None:
         self.client = client
+        self.store = store
         self.publish = publish
-        self._last_message: dict[str, Message] = {}
-        # Per room, where history before what this session has seen can be fetched from.
-        self.history_token: dict[str, str | None] = {}
         self._member_loads: dict[str, asyncio.Task[None]] = {}
         self._member_slots = asyncio.Semaphore(MEMBER_LOADS_AT_ONCE)
+
+    async def restore(self) -> None:
+        """Before the first sync: publishes the cached rooms and resumes from the stored token,
+        so a restart shows the room list at once and never repeats the initial sync."""
+        summaries = await asyncio.to_thread(roomlist.summaries, self.store, self.client.user_id)
+        if summaries:
+            self.publish(RoomsChanged(tuple(summaries)))
+        token = await asyncio.to_thread(self.store.session.sync_token)
+        if token:
+            self.client.nio.next_batch = token
+        # nio encrypts only for rooms it knows: make the stored encrypted rooms known to it.
+        for room in summaries:
+            if room.encrypted and room.room_id not in self.client.nio.rooms:
+                self.client.nio.rooms[room.room_id] = nio.MatrixRoom(
+                    room.room_id, self.client.user_id, encrypted=True
+                )
 
     async def run(self) -> None:
         delay = BACKOFF_FIRST_S
@@ -64,121 +85,106 @@ class SyncEngine:
                 continue
             if delay != BACKOFF_FIRST_S or first:
                 self.publish(SyncStateChanged("syncing"))
-            delay = BACKOFF_FIRST_S
             first = False
             try:
-                self.apply(reply)
-            except Exception:  # a bug must not stop syncing; the next response may be fine
-                log.exception("could not apply sync response %s", reply.next_batch)
-
-    def apply(self, reply: nio.SyncResponse) -> None:
-        """Publishes the timelines and the room summaries one sync response changed."""
-        rooms = self.client.nio.rooms
-        changed: set[str] = set(reply.rooms.join) | set(reply.rooms.invite)
-        for room_id, info in reply.rooms.join.items():
-            room = rooms.get(room_id)
-            if room is None:
+                await self.ingest(reply)
+            except Exception as e:  # disk full, or a bug: keep syncing, the batch comes again
+                log.exception("could not store sync response %s", reply.next_batch)
+                self.publish(SyncStateChanged("retrying", str(e), delay))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX_S)
                 continue
-            self.history_token.setdefault(room_id, info.timeline.prev_batch)
-            messages = tuple(self._messages(room, info.timeline.events))
-            if messages:
-                self.publish(TimelineAppended(room_id, messages))
-        removed = tuple(reply.rooms.leave)
-        # A space's row depends on its children, so a changed child refreshes its spaces too.
-        for room_id in list(changed):
-            changed.update(self.parents_of(room_id))
-        summaries = tuple(
-            self.summary(rooms[r] if r in rooms else self.client.nio.invited_rooms[r])
-            for r in sorted(changed)
-            if r in rooms or r in self.client.nio.invited_rooms
-        )
-        if summaries or removed:
-            self.publish(RoomsChanged(summaries, removed))
+            delay = BACKOFF_FIRST_S
+
+    async def ingest(self, reply: nio.SyncResponse) -> None:
+        """Stores one response (with its token) and publishes what it changed."""
+        batch = to_batch(reply, self.client.user_id)
+        # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
+        # same response is fetched again by the next sync.
+        try:
+            result = await asyncio.to_thread(self.store.write_sync_batch, batch)
+        except Exception:
+            self.client.nio.next_batch = await asyncio.to_thread(self.store.session.sync_token)
+            raise
+        for room_id, positions in result.appended.items():
+            if positions:
+                events = await asyncio.to_thread(
+                    self.store.timeline.page_after, room_id, min(positions) - 1, len(positions)
+                )
+                messages = await asyncio.to_thread(roomlist.messages, self.store, events)
+                if messages:
+                    self.publish(TimelineAppended(room_id, tuple(messages)))
+        changed = set(reply.rooms.join) | set(reply.rooms.invite)
+        if changed or reply.rooms.leave:
+            await self._publish_rooms(changed, removed=tuple(reply.rooms.leave))
+        if any(isinstance(e, KEY_EVENTS) for e in reply.to_device_events):
+            await self.repair_undecrypted()
         for room_id in reply.rooms.join:
-            room = rooms.get(room_id)
+            room = self.client.nio.rooms.get(room_id)
             if room is not None and not room.members_synced:
                 self._load_members_later(room_id)
 
+    async def _publish_rooms(self, room_ids: Iterable[str], removed: tuple[str, ...] = ()) -> None:
+        def read() -> list:
+            ids = set(room_ids)
+            # A space's row depends on its children: a changed child refreshes its spaces too.
+            for row in roomlist.summaries(self.store, self.client.user_id, list(ids)):
+                ids.update(row.parents)
+            return roomlist.summaries(self.store, self.client.user_id, sorted(ids))
+
+        summaries = await asyncio.to_thread(read)
+        if summaries or removed:
+            self.publish(RoomsChanged(tuple(summaries), removed))
+
+    async def repair_undecrypted(self) -> None:
+        """Keys arrived: re-decrypt the stored messages that waited for them."""
+        waiting = await asyncio.to_thread(self.store.timeline.undecrypted)
+        for event in waiting:
+            raw = await asyncio.to_thread(self.store.timeline.raw, event.event_id)
+            repaired = try_decrypt(self.client.nio, event.room_id, raw) if raw else None
+            if repaired is None:
+                continue
+            await asyncio.to_thread(
+                self.store.timeline.set_decrypted,
+                repaired.event_id,
+                repaired.type,
+                repaired.content,
+            )
+            stored = await asyncio.to_thread(self.store.timeline.get, repaired.event_id)
+            message = roomlist.to_message(self.store, stored) if stored else None
+            if message is not None:
+                log.info("repaired %s once its key arrived", repaired.event_id)
+                self.publish(TimelineReplaced(event.room_id, message))
+                await self._publish_rooms([event.room_id])
+
     def _load_members_later(self, room_id: str) -> None:
-        """Fetches a room's full member list in the background, then republishes its summary:
-        lazy-loaded syncs name only recent speakers, and the external badge needs everyone."""
+        """Fetches a room's full member list in the background, stores it and republishes the
+        room: lazy-loaded syncs name only recent speakers, and the external badge needs all."""
         if room_id in self._member_loads:
             return
 
         async def load() -> None:
             async with self._member_slots:
                 try:
-                    await self.client.joined_members(room_id)
+                    reply = await self.client.call(self.client.nio.joined_members(room_id))
                 except MatrixError as e:
                     log.info("members of %s not loaded: %s", room_id, e)
                     return
                 finally:
                     self._member_loads.pop(room_id, None)
-            room = self.client.nio.rooms.get(room_id)
-            if room is not None:
-                self.publish(RoomsChanged((self.summary(room),)))
+            members = [
+                StateEvent(
+                    "m.room.member",
+                    m.user_id,
+                    {
+                        "membership": "join",
+                        "displayname": m.display_name,
+                        "avatar_url": m.avatar_url,
+                    },
+                )
+                for m in reply.members
+            ]
+            await asyncio.to_thread(self.store.rooms.apply_state, room_id, members)
+            await self._publish_rooms([room_id])
 
         self._member_loads[room_id] = asyncio.create_task(load(), name=f"members {room_id}")
-
-    # -- views of nio's state ----------------------------------------------------------------
-
-    def summary(self, room: nio.MatrixRoom) -> RoomSummary:
-        own_server = _server_of(self.client.user_id)
-        # With lazy-loaded members, room.users holds only who spoke lately: the summary's heroes
-        # fill in, so a small room with outsiders is flagged before they speak. (Complete member
-        # lists come with the stored member cache.)
-        people = set(room.users)
-        if room.summary and room.summary.heroes:
-            people.update(room.summary.heroes)
-        servers = {_server_of(u) for u in people} - {own_server}
-        last = self._last_message.get(room.room_id)
-        return RoomSummary(
-            room_id=room.room_id,
-            name=room.display_name,
-            topic=room.topic or "",
-            is_space=room.room_type == "m.space",
-            encrypted=room.encrypted,
-            member_count=room.member_count,
-            parents=tuple(sorted(self.parents_of(room.room_id))),
-            external_servers=tuple(sorted(servers)),
-            last_message=last,
-            invited=room.room_id in self.client.nio.invited_rooms,
-        )
-
-    def parents_of(self, room_id: str) -> set[str]:
-        rooms = self.client.nio.rooms
-        parents = set(rooms[room_id].parents) if room_id in rooms else set()
-        parents.update(s for s, r in rooms.items() if room_id in r.children)
-        return parents & set(rooms)
-
-    def _messages(self, room: nio.MatrixRoom, events: Iterable[nio.Event]) -> Iterable[Message]:
-        for event in events:
-            message = to_message(room, event)
-            if message is not None:
-                self._last_message[room.room_id] = message
-                yield message
-
-
-def to_message(room: nio.MatrixRoom, event: nio.Event) -> Message | None:
-    """A timeline event as a Message, or None for events a message list does not show."""
-    encrypted = isinstance(event, nio.MegolmEvent) or getattr(event, "decrypted", False)
-    if isinstance(event, nio.MegolmEvent):
-        body, undecryptable = UNDECRYPTABLE, True
-    elif isinstance(event, nio.RoomMessage) and hasattr(event, "body"):
-        body, undecryptable = event.body, False
-    else:
-        return None
-    return Message(
-        event_id=event.event_id,
-        room_id=room.room_id,
-        sender=event.sender,
-        sender_name=room.user_name(event.sender) or event.sender,
-        body=body,
-        timestamp_ms=event.server_timestamp,
-        encrypted=bool(encrypted),
-        undecryptable=undecryptable,
-    )
-
-
-def _server_of(user_id: str) -> str:
-    return user_id.split(":", 1)[1] if ":" in user_id else ""

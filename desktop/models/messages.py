@@ -68,6 +68,15 @@ class MessageModel(QAbstractListModel):
             self._rows, self._ids = [], set()
             self.endRemoveRows()
 
+    def replace(self, message: Message) -> None:
+        """A shown message changed (decrypted late, edited): its row updates in place."""
+        if message.room_id != self.room_id or message.event_id not in self._ids:
+            return
+        row = next(i for i, m in enumerate(self._rows) if m.event_id == message.event_id)
+        self._rows[row] = message
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
     def append(self, room_id: str, messages: list[Message] | tuple[Message, ...]) -> None:
         """Adds the messages of `room_id` not already shown, in one batch at the end."""
         if room_id != self.room_id:

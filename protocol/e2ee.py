@@ -1,0 +1,62 @@
+"""End-to-end encryption upkeep: why a message cannot be read yet, and repairing it later."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+
+import nio
+
+log = logging.getLogger(__name__)
+
+
+class UndecryptableCause(StrEnum):
+    """Why an encrypted message is not readable here, in terms the UI can explain and act on."""
+
+    NOT_YET_RECEIVED = "not_yet_received"  # the key may still come (or from key backup)
+    SENT_BEFORE_JOINED = "sent_before_joined"  # history from before you were in the room
+    WITHHELD = "withheld"  # the sender's device refused to share it with this device
+    UNKNOWN_DEVICE = "unknown_device"  # the sending device is unknown or unverified
+    BAD_ENCRYPTION = "bad_encryption"  # malformed or using an unknown algorithm
+
+
+def cause_for(event: nio.MegolmEvent) -> UndecryptableCause:
+    """The likeliest cause, from what the event says of itself (refined as keys arrive)."""
+    if getattr(event, "algorithm", None) not in (None, "m.megolm.v1.aes-sha2"):
+        return UndecryptableCause.BAD_ENCRYPTION
+    if not getattr(event, "session_id", None):
+        return UndecryptableCause.BAD_ENCRYPTION
+    return UndecryptableCause.NOT_YET_RECEIVED
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """An event that became readable: its decrypted type and content."""
+
+    room_id: str
+    event_id: str
+    type: str
+    content: dict
+
+
+def try_decrypt(client: nio.AsyncClient, room_id: str, raw: dict) -> Repaired | None:
+    """Decrypts a stored m.room.encrypted event with the keys this device has now."""
+    source = dict(raw)
+    source.setdefault("room_id", room_id)
+    event = nio.Event.parse_encrypted_event(source)
+    if not isinstance(event, nio.MegolmEvent):
+        return None
+    event.room_id = room_id
+    try:
+        decrypted = client.decrypt_event(event)
+    except (nio.EncryptionError, nio.exceptions.OlmTrustError) as e:
+        log.debug("still undecryptable %s: %s", event.event_id, e)
+        return None
+    clear = getattr(decrypted, "source", None)
+    if not isinstance(clear, dict) or not isinstance(clear.get("type"), str):
+        return None
+    content = clear.get("content")
+    return Repaired(
+        room_id, event.event_id, clear["type"], dict(content) if isinstance(content, dict) else {}
+    )
