@@ -36,7 +36,10 @@ CONNECTION_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA secure_delete = ON",
     "PRAGMA temp_store = MEMORY",  # sorts and temp tables never spill to disk in clear
-    "PRAGMA synchronous = FULL",  # a commit survives power loss, not just a crash
+    # WAL + NORMAL: a commit survives a crash or kill and is never half-applied; only a power
+    # cut can lose the latest ones. Sync data is fetched again (its token commits with it), so
+    # that is fine for it; writes the server cannot give back use write(durable=True) = FULL.
+    "PRAGMA synchronous = NORMAL",
     "PRAGMA busy_timeout = 10000",
 )
 # Page cache sizes (KiB, as negative cache_size). The writer's is larger: index merges re-read
@@ -120,7 +123,8 @@ class Database:
 
     Thread-safe and synchronous; the protocol layer calls it through `asyncio.to_thread`.
     Every write runs inside `with db.write() as conn:` — one IMMEDIATE transaction, committed on
-    success and rolled back on any exception. Reads use `with db.read() as conn:`, a snapshot.
+    success and rolled back on any exception; `write(durable=True)` also fsyncs the commit (for
+    what only this device has: the outbox, the session). Reads use `with db.read() as conn:`.
     """
 
     def __init__(self, path: Path, key: bytes, writer: Connection) -> None:
@@ -129,6 +133,7 @@ class Database:
         self._writer = writer
         self._write_lock = threading.RLock()
         self._write_depth = 0
+        self._durable = False
         self._local = threading.local()
         self._readers: list[Connection] = []
         self._readers_lock = threading.Lock()
@@ -195,12 +200,17 @@ class Database:
     # -- transactions ----------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """The writer connection inside one IMMEDIATE transaction (nested calls join it)."""
+    def write(self, *, durable: bool = False) -> Iterator[Connection]:
+        """The writer connection inside one IMMEDIATE transaction (nested calls join it).
+
+        durable=True: the commit is fsynced before this returns (survives a power cut).
+        """
         with self._write_lock:
             self._check_open()
             conn = self._writer
             if self._write_depth:
+                if durable and not self._durable:
+                    raise RuntimeError("a durable write cannot join an ordinary transaction")
                 self._write_depth += 1
                 try:
                     yield conn
@@ -208,7 +218,10 @@ class Database:
                     self._write_depth -= 1
                 return
             self._write_depth = 1
+            self._durable = durable
             try:
+                if durable:  # the level can only change outside a transaction
+                    conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield conn
@@ -223,6 +236,8 @@ class Database:
                 _reraise(error, str(self.path))
             finally:
                 self._write_depth = 0
+                if durable:
+                    conn.execute("PRAGMA synchronous = NORMAL")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

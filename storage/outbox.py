@@ -68,10 +68,10 @@ class OutboxRepo:
         content: Mapping[str, Any],
         txn_id: str | None = None,
     ) -> OutboxEntry:
-        """Store an event to send; when this returns the entry is on disk (synchronous=FULL)."""
+        """Store an event to send; when this returns the entry is on disk, fsynced."""
         txn_id = txn_id or new_txn_id()
         now = now_ms()
-        with self._db.write() as conn:
+        with self._db.write(durable=True) as conn:
             conn.execute(
                 "INSERT INTO outbox (txn_id, room_id, event_type, content, state, created_ts, "
                 "updated_ts) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
@@ -153,7 +153,7 @@ class OutboxRepo:
 
     def restore(self, entries: list[OutboxEntry]) -> int:
         """Re-queue salvaged entries (after a rebuild); known txn ids are skipped."""
-        with self._db.write() as conn:
+        with self._db.write(durable=True) as conn:
             count = 0
             for e in entries:
                 cursor = conn.execute(

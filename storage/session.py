@@ -25,7 +25,7 @@ class SessionRepo:
         self._db = db
 
     def save(self, session: Session) -> None:
-        with self._db.write() as conn:
+        with self._db.write(durable=True) as conn:  # the server cannot give this back
             conn.execute(
                 "INSERT INTO session (id, user_id, device_id, access_token, homeserver, saved_ts) "
                 "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"

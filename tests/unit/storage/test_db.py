@@ -310,3 +310,23 @@ def test_quick_check_at_open_only_for_small_files(tmp_path, monkeypatch):
     assert len(calls) == 1  # too big: left to integrity_check() in the background
     Database.open(tmp_path / "a.db", key, quick_check=True)[0].close()
     assert len(calls) == 2
+
+
+def test_durable_writes_fsync_and_ordinary_ones_do_not(tmp_path):
+    db, _ = Database.open(tmp_path / "a.db", os.urandom(32))
+    with db:
+        with db.write() as conn:
+            assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        with db.write(durable=True) as conn:
+            assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            with db.write(durable=True) as inner:  # joining a durable one is fine
+                inner.execute("INSERT INTO rooms (room_id) VALUES ('!r:x')")
+        with db.write() as conn:
+            assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1
+
+        def durable_inside_ordinary() -> None:
+            with db.write(), db.write(durable=True):
+                pass
+
+        with pytest.raises(RuntimeError, match="durable"):
+            durable_inside_ordinary()
