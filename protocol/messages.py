@@ -201,8 +201,11 @@ class _PlainText(HTMLParser):
         self.pre -= tag == "pre" and self.pre > 0
 
     def handle_data(self, data: str) -> None:
+        if not any(self.spans) and not self.pre:
+            data = re.sub(r"\s+", " ", data)
+            data = data.lstrip(" ") if not self.parts or self.parts[-1].endswith("\n") else data
         if not any(self.spans):
-            self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
+            self.parts.append(data)
 
 
 def html_to_plain(html: str, *, spoiler: str = "[spoiler]") -> str:
@@ -212,7 +215,7 @@ def html_to_plain(html: str, *, spoiler: str = "[spoiler]") -> str:
     parser.feed(sanitize_html(html))
     parser.close()
     text = "".join(parser.parts)
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
