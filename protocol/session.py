@@ -233,10 +233,10 @@ def classify_input(text: str) -> tuple[str, str]:
 # -- discovery: I/O --------------------------------------------------------------------------
 
 
-async def _get(
-    http: aiohttp.ClientSession, url: str, *, headers: Mapping[str, str] | None = None
-) -> tuple[int, bytes]:
-    async with http.get(url, headers=headers) as reply:
+async def _get(http: aiohttp.ClientSession, url: str) -> tuple[int, bytes]:
+    async with http.get(url) as reply:
+        if reply.url.scheme == "http" and not is_loopback(reply.url.host or ""):
+            raise DiscoveryFailed(f"{url} redirects to unencrypted http ({reply.url}): refused.")
         return reply.status, await reply.content.read(MAX_BODY)
 
 
@@ -264,7 +264,7 @@ async def discover(
                     log.info("no answer from %s (%s); trying %s", origin, e, origins[i + 1])
                     continue
                 raise DiscoveryPrompt(
-                    f"Could not reach {origin} to find its homeserver ({_reason(e)}): enter "
+                    f"Could not reach {server_name} to find its homeserver ({_reason(e)}): enter "
                     f"your homeserver's address, or check your network."
                 ) from e
             break
@@ -429,23 +429,16 @@ def parse_login_flows(body: Any) -> LoginFlows:
     found: dict[str, Any] = {}
     providers: list[IdentityProvider] = []
     for flow in flows if isinstance(flows, list) else ():
-        kind = flow.get("type") if isinstance(flow, dict) else None
-        if not isinstance(kind, str):
+        kind = _str(flow.get("type")) if isinstance(flow, dict) else None
+        if kind is None:
             continue
         found[kind] = flow
-        if kind != "m.login.sso":
-            continue
-        for idp in flow.get("identity_providers") or ():
-            if isinstance(idp, dict) and isinstance(idp.get("id"), str) and idp["id"]:
-                name = idp.get("name") if isinstance(idp.get("name"), str) else idp["id"]
-                icon, brand = idp.get("icon"), idp.get("brand")
+        for idp in flow.get("identity_providers") or () if kind == "m.login.sso" else ():
+            idp_id = _str(idp.get("id")) if isinstance(idp, dict) else None
+            if idp_id:
+                name = _str(idp.get("name")) or idp_id
                 providers.append(
-                    IdentityProvider(
-                        idp["id"],
-                        name,
-                        icon if isinstance(icon, str) else None,
-                        brand if isinstance(brand, str) else None,
-                    )
+                    IdentityProvider(idp_id, name, _str(idp.get("icon")), _str(idp.get("brand")))
                 )
     return LoginFlows(
         password="m.login.password" in found,
@@ -453,6 +446,10 @@ def parse_login_flows(body: Any) -> LoginFlows:
         token="m.login.token" in found,
         providers=tuple(providers),
     )
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 async def login_flows(

@@ -533,7 +533,7 @@ def test_nobody_listening_on_loopback_asks_the_user():
     async def scenario():
         runner, host = await _serve({})
         await runner.cleanup()  # the port is now closed
-        with pytest.raises(ses.DiscoveryPrompt, match=f"Could not reach https://{host}"):
+        with pytest.raises(ses.DiscoveryPrompt, match=f"Could not reach {host}"):
             await ses.discover(f"@alice:{host}")
         with pytest.raises(ses.DiscoveryFailed, match="does not answer"):
             await ses.discover(f"http://{host}")
