@@ -276,3 +276,32 @@ def test_locked_server_cannot_be_changed_by_what_the_user_types(tmp_path):
     assert pol.UNMANAGED.effective_homeserver(None) is None
     blocked = pol.load_policy(write(tmp_path, {"default_homeserver": 3}))
     assert blocked.effective_homeserver("https://mine.org") is None
+
+
+def read_reg_file(path: Path) -> dict[str, tuple[object, int]]:
+    """The values of a .reg export, typed as winreg would return them."""
+    values: dict[str, tuple[object, int]] = {}
+    for line in path.read_text(encoding="utf-16").splitlines():
+        if not line.startswith('"'):
+            continue
+        name, _, raw = line[1:].partition('"=')
+        if raw.startswith("dword:"):
+            values[name] = (int(raw[6:], 16), FakeWinreg.REG_DWORD)
+        elif raw.startswith("hex(7):"):
+            data = bytes(int(b, 16) for b in raw[7:].split(",")).decode("utf-16-le")
+            values[name] = (data.rstrip("\0").split("\0"), FakeWinreg.REG_MULTI_SZ)
+        else:
+            values[name] = (raw.strip('"'), FakeWinreg.REG_SZ)
+    return values
+
+
+def test_windows_and_macos_examples_say_what_the_json_example_says():
+    expected = pol.load_policy(EXAMPLE)
+    reg = pol.load_windows_policy(FakeWinreg(read_reg_file(EXAMPLE.with_suffix(".reg"))))
+    profile = plistlib.loads(EXAMPLE.with_suffix(".mobileconfig").read_bytes())
+    payload = profile["PayloadContent"][0]
+    assert payload["PayloadType"] == pol.MACOS_BUNDLE_ID
+    mac = pol.parse_policy({k: v for k, v in payload.items() if not k.startswith("Payload")}, "mac")
+    for policy in (reg, mac):
+        assert policy.errors == ()
+        assert policy.describe() == expected.describe()
