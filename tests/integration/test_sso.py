@@ -227,3 +227,28 @@ def test_password_login_then_logout_leaves_a_token_the_server_rejects(sso_server
             await ses.login_password(account.user_id, "wrong", server=server.client_url)
 
     asyncio.run(scenario())
+
+
+def test_signing_in_again_keeps_the_device(sso_server):
+    server, _ = sso_server
+    account = server.register()
+
+    async def scenario():
+        first = await ses.login_password(
+            account.user_id, account.password, server=server.client_url
+        )
+        saved = first.session
+        await first.close()
+        # What the app does after a soft logout: the saved session, a new token, same device.
+        client = MatrixClient.restore(saved)
+        try:
+            await ses.sign_in_again(client, account.password)
+            assert client.nio.device_id == saved.device_id
+            assert client.nio.access_token != saved.access_token
+            assert await _whoami(client) == account.user_id
+            with pytest.raises(LoginFailed):
+                await ses.sign_in_again(client, "wrong")
+        finally:
+            await client.close()
+
+    asyncio.run(scenario())
