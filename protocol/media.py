@@ -10,19 +10,20 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 from nio.crypto.attachments import decrypt_attachment, encrypt_attachment
 from nio.exceptions import EncryptionError
 
+from cercle.protocol import endpoints
 from cercle.protocol.client import MatrixClient, MatrixError
-from cercle.protocol.rooms import error_from, path, request_json
+from cercle.protocol.endpoints import InvalidIdentifier, MxcUri
+from cercle.protocol.messages import MediaInfo, media_content
+from cercle.protocol.rooms import error_from, path, request_json, send_request
 from cercle.storage.media import MediaCache, thumbnail_variant
 
 log = logging.getLogger(__name__)
 
-MEDIA_V1 = "/_matrix/client/v1/media"
 CHUNK = 64 * 1024
 THUMBNAIL_BOX = (800, 600)  # what Element generates: large enough for a timeline preview
 MAX_IMAGE_PIXELS = 64_000_000  # refuse decompression bombs before Pillow decodes them
@@ -64,15 +65,6 @@ class InvalidMxc(MediaError, ValueError):
 
 
 # -- typed results ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mxc:
-    server: str
-    media_id: str
-
-    def __str__(self) -> str:
-        return f"mxc://{self.server}/{self.media_id}"
 
 
 @dataclass(frozen=True)
@@ -128,15 +120,12 @@ def format_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def parse_mxc(uri: str) -> Mxc:
-    """`mxc://server/media_id` → Mxc; the media id must be a single URL-safe segment."""
-    if not isinstance(uri, str) or not uri.startswith("mxc://"):
-        raise InvalidMxc(f"{uri!r} is not a media address (mxc://…)")
-    server, _, media_id = uri[len("mxc://") :].partition("/")
-    ok = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-    if not server or not media_id or not set(media_id) <= ok or "/" in server:
-        raise InvalidMxc(f"{uri!r} is not a media address (mxc://server/id)")
-    return Mxc(server, media_id)
+def parse_mxc(uri: str) -> MxcUri:
+    """`mxc://server/media_id` → MxcUri (endpoints' grammar); InvalidMxc in words if not."""
+    try:
+        return endpoints.parse_mxc(uri)
+    except InvalidIdentifier as e:
+        raise InvalidMxc(f"Not a media address: {e}") from None
 
 
 def parse_media_config(payload: Mapping[str, Any]) -> MediaConfig:
@@ -149,17 +138,6 @@ def check_size(size: int, config: MediaConfig) -> None:
     """Raises TooLarge before any byte is sent if `size` exceeds the server's limit."""
     if config.max_upload_size is not None and size > config.max_upload_size:
         raise TooLarge(size, config.max_upload_size)
-
-
-def download_path(mxc: Mxc, *, filename: str | None = None) -> str:
-    """Authenticated media download path (`/_matrix/client/v1/media/download/…`)."""
-    extra = (filename,) if filename else ()
-    return path("download", mxc.server, mxc.media_id, *extra, prefix=MEDIA_V1)
-
-
-def thumbnail_path(mxc: Mxc, width: int, height: int, method: str = "scale") -> str:
-    query = urlencode({"width": width, "height": height, "method": method})
-    return path("thumbnail", mxc.server, mxc.media_id, prefix=MEDIA_V1) + "?" + query
 
 
 def msgtype_for(mimetype: str) -> str:
@@ -263,31 +241,27 @@ def file_content(
     thumbnail_facts: LocalThumbnail | None = None,
 ) -> dict[str, Any]:
     """The m.room.message content for an uploaded file (m.image/m.video/m.audio/m.file)."""
-    info: dict[str, Any] = {"mimetype": upload.mimetype, "size": upload.size}
-    if image:
-        info["w"], info["h"] = image.width, image.height
+    thumb_info = None
     if thumbnail and thumbnail_facts:
-        info["thumbnail_info"] = {
-            "mimetype": thumbnail.mimetype,
-            "size": thumbnail.size,
-            "w": thumbnail_facts.width,
-            "h": thumbnail_facts.height,
-        }
-        if thumbnail.file:
-            info["thumbnail_file"] = dict(thumbnail.file)
-        else:
-            info["thumbnail_url"] = thumbnail.content_uri
-    content: dict[str, Any] = {
-        "msgtype": msgtype_for(upload.mimetype),
-        "body": filename,
-        "filename": filename,
-        "info": info,
-    }
-    if upload.file:
-        content["file"] = dict(upload.file)
-    else:
-        content["url"] = upload.content_uri
-    return content
+        thumb_info = MediaInfo(
+            thumbnail.mimetype, thumbnail.size, thumbnail_facts.width, thumbnail_facts.height
+        )
+    info = MediaInfo(
+        mimetype=upload.mimetype,
+        size=upload.size,
+        width=image.width if image else None,
+        height=image.height if image else None,
+        thumbnail_url=thumbnail.content_uri if thumbnail and not thumbnail.file else None,
+        thumbnail_file=thumbnail.file if thumbnail else None,
+        thumbnail_info=thumb_info,
+    )
+    return media_content(
+        msgtype_for(upload.mimetype),
+        filename,
+        url=None if upload.file else upload.content_uri,
+        file=upload.file,
+        info=info,
+    )
 
 
 # -- I/O -------------------------------------------------------------------------------------
@@ -295,8 +269,8 @@ def file_content(
 
 async def media_config(client: MatrixClient) -> MediaConfig:
     """The server's limits (`GET /_matrix/client/v1/media/config`)."""
-    url = path("config", prefix=MEDIA_V1)
-    return parse_media_config(await request_json(client, "GET", url, what="media config"))
+    reply = await send_request(client, endpoints.media_config(), what="media config")
+    return parse_media_config(reply)
 
 
 async def _chunks(data: bytes, on_progress: Progress | None) -> AsyncIterator[bytes]:
@@ -412,7 +386,7 @@ async def download(
     cached = await asyncio.to_thread(cache.get, mxc, variant)
     if cached is not None:
         return cached
-    data = await _fetch(client, download_path(parsed), on_progress, "download")
+    data = await _fetch(client, endpoints.media_download(parsed).path, on_progress, "download")
     if file is not None:
         data = await asyncio.to_thread(decrypt_file, data, file)
     await asyncio.to_thread(cache.put, mxc, data, variant=variant, mime_type=mimetype)
@@ -434,7 +408,8 @@ async def server_thumbnail(
     cached = await asyncio.to_thread(cache.get, mxc, variant)
     if cached is not None:
         return cached
-    data = await _fetch(client, thumbnail_path(parsed, width, height, method), None, "thumbnail")
+    request = endpoints.media_thumbnail(parsed, width, height, method=method)
+    data = await _fetch(client, request.path, None, "thumbnail")
     facts = image_facts(data)
     await asyncio.to_thread(
         cache.put, mxc, data, variant=variant, mime_type=facts.mimetype if facts else None

@@ -8,16 +8,17 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import nio
 
+from cercle.protocol import endpoints
 from cercle.protocol.client import MEGOLM, SPACE_CHILD, MatrixClient, MatrixError
+from cercle.protocol.endpoints import InvalidMatrixLink, Request
 
 log = logging.getLogger(__name__)
 
 CLIENT_V3 = "/_matrix/client/v3"
-CLIENT_V1 = "/_matrix/client/v1"
 M_DIRECT = "m.direct"
 
 
@@ -38,6 +39,10 @@ class RoomNotFound(RoomError):
 
 class JoinRefused(RoomError):
     """The room exists but does not let this user in (invite, knock or space membership needed)."""
+
+
+class PublishRefused(RoomError):
+    """The server does not let this user list the room in its directory."""
 
 
 # -- plumbing for endpoints nio lacks --------------------------------------------------------
@@ -95,6 +100,11 @@ async def request_json(
             continue
         raise error
     raise AssertionError("unreachable")
+
+
+async def send_request(client: MatrixClient, request: Request, *, what: str) -> dict[str, Any]:
+    """Runs one of endpoints' pure Request builders (see request_json)."""
+    return await request_json(client, request.method, request.path, body=request.body, what=what)
 
 
 # -- typed results ---------------------------------------------------------------------------
@@ -203,52 +213,16 @@ def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _check_target(target: str, text: str) -> str:
-    if len(target) < 4 or target[0] not in "!#" or ":" not in target[2:]:
-        raise InvalidRoomLink(f"“{text}” is not a room address (like #name:server or a link)")
-    return target
-
-
 def parse_room_link(text: str) -> RoomLink:
-    """A room id, alias, `https://matrix.to/#/…` link or `matrix:` URI → where to join.
-
-    A link to a person raises InvalidRoomLink with a sentence saying so.
-    """
-    text = text.strip()
-    if text.startswith(("!", "#")):
-        return RoomLink(_check_target(text, text))
-    parts = urlsplit(text)
-    if parts.scheme in ("http", "https") and parts.netloc.lower() == "matrix.to":
-        fragment = parts.fragment.lstrip("/")
-        ident_part, _, query = fragment.partition("?")
-        segments = [unquote(s) for s in ident_part.split("/") if s]
-        if not segments:
-            raise InvalidRoomLink(f"“{text}” is a matrix.to link without a room in it")
-        if segments[0].startswith("@"):
-            raise InvalidRoomLink("This link points to a person, not a room")
-        event = segments[1] if len(segments) > 1 and segments[1].startswith("$") else None
-        via = tuple(parse_qs(query).get("via", ()))
-        return RoomLink(_check_target(segments[0], text), via, event)
-    if parts.scheme == "matrix":
-        segments = [unquote(s) for s in parts.path.lstrip("/").split("/")]
-        sigils = {"r": "#", "roomid": "!", "u": "@"}
-        if len(segments) < 2 or segments[0] not in sigils:
-            raise InvalidRoomLink(f"“{text}” is not a matrix: URI this version understands")
-        if segments[0] == "u":
-            raise InvalidRoomLink("This link points to a person, not a room")
-        target = sigils[segments[0]] + segments[1]
-        event = None
-        if len(segments) >= 4 and segments[2] == "e":
-            event = "$" + segments[3]
-        via = tuple(parse_qs(parts.query).get("via", ()))
-        return RoomLink(_check_target(target, text), via, event)
-    raise InvalidRoomLink(f"“{text}” is not a room address (like #name:server or a link)")
-
-
-def join_query(via: Iterable[str]) -> dict[str, list[str]]:
-    """The query of /join and /knock: `via` (spec ≥ 1.12) and its older name `server_name`."""
-    servers = list(dict.fromkeys(via))
-    return {"via": servers, "server_name": servers} if servers else {}
+    """A room id, alias, `https://matrix.to/#/…` link or `matrix:` URI → where to join
+    (endpoints' grammar). A link to a person or junk raises InvalidRoomLink in words."""
+    try:
+        link = endpoints.parse_matrix_link(text)
+    except InvalidMatrixLink as e:
+        raise InvalidRoomLink(str(e)) from None
+    if not link.is_room:
+        raise InvalidRoomLink("This link points to a person, not a room")
+    return RoomLink(link.identifier, link.via, link.event_id)
 
 
 def restricted_join_rules(space_ids: Sequence[str]) -> dict[str, Any]:
@@ -492,11 +466,9 @@ async def join(client: MatrixClient, room: str, *, via: Sequence[str] = ()) -> s
     Servers named in the link (`via`) and in `via` are asked to help the join.
     """
     link = parse_room_link(room)
-    query = join_query([*link.via, *via])
+    request = endpoints.join(link.target, via=[*link.via, *via])
     try:
-        reply = await request_json(
-            client, "POST", path("join", link.target), query=query, body={}, what="joining"
-        )
+        reply = await send_request(client, request, what="joining")
     except MatrixError as e:
         raise _join_error(e, link.target, "join") from e
     room_id = _str(reply.get("room_id"))
@@ -510,16 +482,9 @@ async def knock(
 ) -> str:
     """Asks to enter a room whose join rule is `knock`; a member accepts by inviting."""
     link = parse_room_link(room)
-    body = {"reason": reason} if reason else {}
+    request = endpoints.knock(link.target, via=[*link.via, *via], reason=reason)
     try:
-        reply = await request_json(
-            client,
-            "POST",
-            path("knock", link.target),
-            query=join_query([*link.via, *via]),
-            body=body,
-            what="knocking",
-        )
+        reply = await send_request(client, request, what="knocking")
     except MatrixError as e:
         raise _join_error(e, link.target, "knock on") from e
     return _str(reply.get("room_id")) or link.target
@@ -549,17 +514,14 @@ async def hierarchy(
     suggested_only: bool = False,
 ) -> Hierarchy:
     """One page of the space's hierarchy (`/v1/rooms/{id}/hierarchy`)."""
-    query: dict[str, Any] = {}
-    if from_token:
-        query["from"] = from_token
-    if limit is not None:
-        query["limit"] = limit
-    if max_depth is not None:
-        query["max_depth"] = max_depth
-    if suggested_only:
-        query["suggested_only"] = "true"
-    url = path("rooms", space_id, "hierarchy", prefix=CLIENT_V1)
-    return parse_hierarchy(await request_json(client, "GET", url, query=query, what="hierarchy"))
+    request = endpoints.space_hierarchy(
+        space_id,
+        from_token=from_token,
+        limit=limit,
+        max_depth=max_depth,
+        suggested_only=suggested_only,
+    )
+    return parse_hierarchy(await send_request(client, request, what="space hierarchy"))
 
 
 async def full_hierarchy(
@@ -586,15 +548,8 @@ async def public_rooms(
     since: str | None = None,
 ) -> DirectoryPage:
     """The room directory of our server (or of `server`, if it publishes over federation)."""
-    body: dict[str, Any] = {"limit": limit}
-    if search:
-        body["filter"] = {"generic_search_term": search}
-    if since:
-        body["since"] = since
-    query = {"server": server} if server else None
-    reply = await request_json(
-        client, "POST", path("publicRooms"), query=query, body=body, what="room directory"
-    )
+    request = endpoints.public_rooms(server=server, limit=limit, since=since, search_term=search)
+    reply = await send_request(client, request, what="room directory")
     return parse_public_rooms(reply)
 
 
@@ -602,15 +557,23 @@ async def publish_room(client: MatrixClient, room_id: str, *, published: bool = 
     """Lists the room in (or removes it from) our server's room directory."""
     body = {"visibility": "public" if published else "private"}
     url = path("directory", "list", "room", room_id)
-    await request_json(client, "PUT", url, body=body, what="publishing the room")
+    try:
+        await request_json(client, "PUT", url, body=body, what="publishing the room")
+    except MatrixError as e:
+        if e.status == 403:
+            raise PublishRefused(
+                "Your server does not let you list this room in its directory (its"
+                " administrators restrict publishing, or you are not a moderator here)",
+                errcode=e.errcode,
+                status=e.status,
+            ) from e
+        raise
 
 
 async def search_users(client: MatrixClient, term: str, *, limit: int = 10) -> UserSearch:
     """The server's user directory: people sharing a room with us, or all local users."""
-    body = {"search_term": term, "limit": limit}
-    reply = await request_json(
-        client, "POST", path("user_directory", "search"), body=body, what="user search"
-    )
+    request = endpoints.user_directory_search(term, limit=limit)
+    reply = await send_request(client, request, what="user search")
     return parse_user_search(reply)
 
 
@@ -620,7 +583,7 @@ async def search_users(client: MatrixClient, term: str, *, limit: int = 10) -> U
 async def get_profile(client: MatrixClient, user_id: str | None = None) -> Profile:
     """A user's display name and avatar (ours by default), from any server."""
     user_id = user_id or client.user_id
-    reply = await request_json(client, "GET", path("profile", user_id), what="profile")
+    reply = await send_request(client, endpoints.profile_get(user_id), what="profile")
     return parse_profile(user_id, reply)
 
 
