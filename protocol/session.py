@@ -82,7 +82,11 @@ class SsoTimedOut(SsoError):
 class TokenRejected(MatrixError):
     """The server no longer accepts this device's access token."""
 
-    soft_logout = False
+    SOFT = False
+
+    def __init__(self, message: str, *, errcode: str | None = None, status: int | None = None):
+        super().__init__(message, errcode=errcode, status=status)
+        self.soft_logout = self.SOFT  # after the base, which may set its own default
 
 
 class LoggedOut(TokenRejected):
@@ -92,7 +96,7 @@ class LoggedOut(TokenRejected):
 class SoftLoggedOut(TokenRejected):
     """The session expired: sign in again on the same device; cache and keys are kept."""
 
-    soft_logout = True
+    SOFT = True
 
 
 # -- discovery: pure decisions ---------------------------------------------------------------
