@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from cercle.protocol.changes import (
     Change,
+    OutboxChanged,
     RoomsChanged,
     SessionEnded,
     SyncStateChanged,
@@ -35,6 +36,7 @@ class Bridge(QObject):
     roomsChanged = Signal(object)  # RoomsChanged
     timelineAppended = Signal(object)  # TimelineAppended
     timelineReplaced = Signal(object)  # TimelineReplaced
+    outboxChanged = Signal(object)  # OutboxChanged
     syncStateChanged = Signal(object)  # SyncStateChanged
     sessionEnded = Signal(object)  # SessionEnded
 
@@ -42,6 +44,7 @@ class Bridge(QObject):
         RoomsChanged: "roomsChanged",
         TimelineAppended: "timelineAppended",
         TimelineReplaced: "timelineReplaced",
+        OutboxChanged: "outboxChanged",
         SyncStateChanged: "syncStateChanged",
         SessionEnded: "sessionEnded",
     }

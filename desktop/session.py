@@ -55,6 +55,7 @@ class SessionController(QObject):
         bridge.roomsChanged.connect(self._rooms_changed)
         bridge.timelineAppended.connect(self._timeline_appended)
         bridge.timelineReplaced.connect(lambda change: self.messages.replace(change.message))
+        bridge.outboxChanged.connect(lambda change: self.messages.echo(change.echo))
 
     # -- the profile -------------------------------------------------------------------------
 
@@ -127,6 +128,18 @@ class SessionController(QObject):
                 on_failure(error)
 
         self.bridge.run(self.account.send_text(room_id, text), on_failure=failed)
+
+    def retry(self, txn_id: str) -> None:
+        if self.account is not None:
+            self.bridge.run(self.account.outbox.retry(txn_id))
+
+    def discard(self, txn_id: str) -> None:
+        if self.account is None:
+            return
+        self.bridge.run(
+            self.account.outbox.cancel(txn_id),
+            on_success=lambda gone: self.messages.discard(txn_id) if gone else None,
+        )
 
     def close(self, timeout: float = 10.0) -> None:
         """Stops syncing, closes the connection and the profile (waits `timeout` at most)."""

@@ -10,6 +10,7 @@ from cercle.protocol import roomlist
 from cercle.protocol.changes import Change, Message
 from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.ingest import to_new_event
+from cercle.protocol.outbox import Outbox, echo_of
 from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
 
@@ -27,8 +28,9 @@ class Account:
         self.client = client
         self.profile = profile
         self.store = profile.store
-        self.engine = SyncEngine(client, profile.store, publish)
-        self._sync_task: asyncio.Task[None] | None = None
+        self.outbox = Outbox(client, profile.store, publish)
+        self.engine = SyncEngine(client, profile.store, publish, on_synced=self.outbox.wake)
+        self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
     async def sign_in(
@@ -58,11 +60,14 @@ class Account:
         return self.client.user_id
 
     async def start(self) -> None:
-        """Publishes the cached rooms, then syncs in the background from the stored token."""
+        """Publishes the cached rooms, then syncs and delivers the outbox in the background."""
+        if self._tasks:
+            return
         await self.engine.restore()
-        if self._sync_task is None:
-            self._sync_task = asyncio.create_task(self.engine.run(), name="sync")
-            self._sync_task.add_done_callback(_log_crash)
+        for name, work in (("sync", self.engine.run()), ("outbox", self.outbox.run())):
+            task = asyncio.create_task(work, name=name)
+            task.add_done_callback(_log_crash)
+            self._tasks.append(task)
 
     async def recent_messages(self, room_id: str, want: int = 30) -> list[Message]:
         """The room's latest messages, oldest first: from the store, and when it holds fewer
@@ -72,7 +77,7 @@ class Account:
             page = await asyncio.to_thread(store.timeline.page, room_id, limit=want * 2)
             found = await asyncio.to_thread(roomlist.messages, store, page.events)
             if len(found) >= want or not page.gaps:
-                return found[-want:]
+                break
             gap = max(page.gaps, key=lambda g: g.pos)  # the nearest hole below what we show
             try:
                 events, end = await self.client.history(room_id, gap.token, want)
@@ -85,20 +90,24 @@ class Account:
             while fresh and await asyncio.to_thread(store.timeline.get, fresh[0].event_id):
                 fresh.pop(0)
             await asyncio.to_thread(store.timeline.backfill, room_id, gap.pos, fresh, end)
-        return found[-want:]
+        unsent = await asyncio.to_thread(store.outbox.unsent, room_id)
+        return found[-want:] + [echo_of(entry, self.user_id) for entry in unsent]
 
     async def send_text(self, room_id: str, body: str) -> str:
-        return await self.client.send_text(room_id, body)
+        """Queues a text message (on disk when this returns); returns its transaction id."""
+        return await self.outbox.enqueue(
+            room_id, "m.room.message", {"msgtype": "m.text", "body": body}
+        )
 
     async def close(self) -> None:
-        if self._sync_task is not None:
-            self._sync_task.cancel()
-            await asyncio.gather(self._sync_task, return_exceptions=True)
-            self._sync_task = None
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
         await self.client.close()
         await asyncio.to_thread(self.profile.close)
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.error("sync loop crashed", exc_info=task.exception())
+        log.error("%s task crashed", task.get_name(), exc_info=task.exception())

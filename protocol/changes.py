@@ -17,6 +17,9 @@ class Message:
     timestamp_ms: int
     encrypted: bool = False
     undecryptable: bool = False  # body then explains why it cannot be read yet
+    txn_id: str | None = None  # ours: the outbox transaction that sent it (matches local echo)
+    state: str = "sent"  # local echo: "queued" | "sending" | "failed"; "sent" once on the server
+    failure: str = ""  # why a "failed" echo failed, in words
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,13 @@ class TimelineReplaced:
 
 
 @dataclass(frozen=True)
+class OutboxChanged:
+    """An outgoing event changed state; `echo` is its local echo row as the timeline shows it."""
+
+    echo: Message
+
+
+@dataclass(frozen=True)
 class SyncStateChanged:
     """The sync loop's health, for a status line: connected, retrying after an error, stopped."""
 
@@ -80,4 +90,11 @@ class SessionEnded:
     soft_logout: bool = False
 
 
-Change = RoomsChanged | TimelineAppended | TimelineReplaced | SyncStateChanged | SessionEnded
+Change = (
+    RoomsChanged
+    | TimelineAppended
+    | TimelineReplaced
+    | OutboxChanged
+    | SyncStateChanged
+    | SessionEnded
+)

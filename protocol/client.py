@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,18 @@ MEGOLM = "m.megolm.v1.aes-sha2"
 class MatrixError(Exception):
     """The homeserver refused a request; `errcode` is the Matrix error code when it gave one."""
 
-    def __init__(self, message: str, *, errcode: str | None = None, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        errcode: str | None = None,
+        status: int | None = None,
+        soft_logout: bool = False,
+    ):
         super().__init__(message)
         self.errcode = errcode
         self.status = status
+        self.soft_logout = soft_logout  # with M_UNKNOWN_TOKEN: keep cache and keys, sign in again
 
 
 class ServerUnreachable(MatrixError):
@@ -182,13 +190,25 @@ class MatrixClient:
 
     async def send_message(self, room_id: str, content: dict[str, Any]) -> str:
         """Sends an m.room.message; in an encrypted room, shares the room key first if needed."""
+        return await self.send_event(room_id, "m.room.message", content)
+
+    async def send_event(
+        self,
+        room_id: str,
+        event_type: str,
+        content: Mapping[str, Any],
+        *,
+        txn_id: str | None = None,
+    ) -> str:
+        """Sends a room event; the same `txn_id` on a resend makes the server deduplicate it."""
         if self._crypto and self.nio.rooms.get(room_id) is None:
-            await self.sync_once()  # nio needs the room's members to encrypt for them
+            await self._learn_room(room_id)
         reply = await self.call(
             self.nio.room_send(
                 room_id,
-                "m.room.message",
-                content,
+                event_type,
+                dict(content),
+                tx_id=txn_id,
                 # Device verification comes with the trust work (cross-signing); until then share
                 # with every device of the room's members, as Element's legacy mode does.
                 ignore_unverified_devices=True,
@@ -198,6 +218,18 @@ class MatrixClient:
 
     async def send_text(self, room_id: str, body: str) -> str:
         return await self.send_message(room_id, {"msgtype": "m.text", "body": body})
+
+    async def _learn_room(self, room_id: str) -> None:
+        """Tells nio of a room it has not seen in a sync, asking the server whether it is
+        encrypted (a sync here would move nio's token past events nobody stored)."""
+        try:
+            await self.call(self.nio.room_get_state_event(room_id, "m.room.encryption"))
+            encrypted = True
+        except MatrixError as e:
+            if e.errcode != "M_NOT_FOUND":
+                raise  # no access, offline: not knowing, we must not send in clear
+            encrypted = False
+        self.nio.rooms.setdefault(room_id, nio.MatrixRoom(room_id, self.user_id, encrypted))
 
     async def history(
         self, room_id: str, token: str | None, limit: int
@@ -246,5 +278,6 @@ class MatrixClient:
                 reply.message or code or "request refused",
                 errcode=code if code.startswith("M_") else None,
                 status=getattr(transport, "status", None),
+                soft_logout=reply.soft_logout is True,
             )
         return reply

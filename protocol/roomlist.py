@@ -131,6 +131,7 @@ def to_message(
         timestamp_ms=event.origin_server_ts,
         encrypted=event.encrypted,
         undecryptable=undecryptable,
+        txn_id=event.txn_id,
     )
 
 

@@ -21,6 +21,7 @@ from cercle.protocol.changes import (
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
 from cercle.protocol.e2ee import try_decrypt
 from cercle.protocol.ingest import to_batch
+from cercle.protocol.session import classify_matrix_error
 from cercle.storage.rooms import StateEvent
 from cercle.storage.store import Store
 
@@ -41,11 +42,17 @@ class SyncEngine:
     in the same transaction; what changed is then read back and handed to `publish`."""
 
     def __init__(
-        self, client: MatrixClient, store: Store, publish: Callable[[Change], None]
+        self,
+        client: MatrixClient,
+        store: Store,
+        publish: Callable[[Change], None],
+        *,
+        on_synced: Callable[[], None] = lambda: None,
     ) -> None:
         self.client = client
         self.store = store
         self.publish = publish
+        self.on_synced = on_synced  # e.g. the outbox: the server answers again, try now
         self._member_loads: dict[str, asyncio.Task[None]] = {}
         self._member_slots = asyncio.Semaphore(MEMBER_LOADS_AT_ONCE)
 
@@ -72,8 +79,9 @@ class SyncEngine:
             try:
                 reply = await self.client.sync_once(0 if first else LONG_POLL_MS, SYNC_FILTER)
             except MatrixError as e:
-                if e.errcode == "M_UNKNOWN_TOKEN":
-                    self.publish(SessionEnded(str(e), soft_logout=False))
+                ended = classify_matrix_error(e)  # SoftLoggedOut, LoggedOut, or None
+                if ended is not None:
+                    self.publish(SessionEnded(str(ended), soft_logout=ended.soft_logout))
                     return
                 # Full jitter keeps a fleet of clients from hammering a server that comes back.
                 wait = random.uniform(0, delay)
@@ -85,6 +93,7 @@ class SyncEngine:
                 continue
             if delay != BACKOFF_FIRST_S or first:
                 self.publish(SyncStateChanged("syncing"))
+                self.on_synced()
             first = False
             try:
                 await self.ingest(reply)

@@ -13,6 +13,8 @@ AVATAR = 36
 PAD = 12
 TEXT_LEFT = PAD + AVATAR + PAD
 HEADER = 20
+STATE_LINE = 18
+FAILED = QColor("#c92a2a")
 WRAP = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,6 +39,8 @@ class MessageDelegate(QStyledItemDelegate):
             return QSize(0, 0)
         grouped = bool(index.data(MessageRole.GroupedWithPrevious))
         height = self._body_height(option, message.body) + (4 if grouped else HEADER + 12)
+        if message.state != "sent":
+            height += STATE_LINE
         return QSize(option.rect.width(), max(height, 0 if grouped else AVATAR + 12))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -87,6 +91,28 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setPen(dim)
         else:
             painter.setPen(text)
-        body_rect = QRect(r.left() + TEXT_LEFT, top, self._text_width(option), r.bottom() - top)
+        body_height = self._body_height(option, message.body)
+        body_rect = QRect(r.left() + TEXT_LEFT, top, self._text_width(option), body_height)
         painter.drawText(body_rect, WRAP, message.body)
+        if message.state != "sent":
+            small = QFont(option.font)
+            small.setPointSizeF(option.font.pointSizeF() * 0.85)
+            small.setItalic(True)
+            painter.setFont(small)
+            painter.setPen(FAILED if message.state == "failed" else dim)
+            line = QRect(
+                r.left() + TEXT_LEFT, top + body_height, self._text_width(option), STATE_LINE
+            )
+            painter.drawText(
+                line,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self._state_text(message),
+            )
         painter.restore()
+
+    def _state_text(self, message) -> str:
+        if message.state == "failed":
+            return self.tr("Not sent: {reason}. Right-click to retry or discard.").format(
+                reason=message.failure or self.tr("unknown error")
+            )
+        return self.tr("Sending…")

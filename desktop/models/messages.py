@@ -70,10 +70,44 @@ class MessageModel(QAbstractListModel):
 
     def replace(self, message: Message) -> None:
         """A shown message changed (decrypted late, edited): its row updates in place."""
-        if message.room_id != self.room_id or message.event_id not in self._ids:
+        if message.room_id == self.room_id:
+            row = self._row_of(message)
+            if row is not None:
+                self._set_row(row, message)
+
+    def echo(self, message: Message) -> None:
+        """A local echo: shown at the end at once, then updated as its state changes."""
+        if message.room_id != self.room_id:
             return
-        row = next(i for i, m in enumerate(self._rows) if m.event_id == message.event_id)
+        row = self._row_of(message)
+        if row is None:
+            self.append(message.room_id, [message])
+        else:
+            self._set_row(row, message)
+
+    def discard(self, txn_id: str) -> None:
+        """An unsent message the user discarded: its echo row goes."""
+        for row, shown in enumerate(self._rows):
+            if shown.txn_id == txn_id and shown.state != "sent":
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self._ids.discard(shown.event_id)
+                self.endRemoveRows()
+                return
+
+    def _row_of(self, message: Message) -> int | None:
+        for row in range(len(self._rows) - 1, -1, -1):
+            shown = self._rows[row]
+            if shown.event_id == message.event_id or (
+                message.txn_id is not None and shown.txn_id == message.txn_id
+            ):
+                return row
+        return None
+
+    def _set_row(self, row: int, message: Message) -> None:
+        self._ids.discard(self._rows[row].event_id)
         self._rows[row] = message
+        self._ids.add(message.event_id)
         index = self.index(row)
         self.dataChanged.emit(index, index)
 
@@ -81,7 +115,13 @@ class MessageModel(QAbstractListModel):
         """Adds the messages of `room_id` not already shown, in one batch at the end."""
         if room_id != self.room_id:
             return
-        fresh = [m for m in messages if m.event_id not in self._ids]
+        fresh = []
+        for message in messages:
+            row = self._row_of(message) if message.txn_id else None
+            if row is not None:  # our own message came back from the server: the echo settles
+                self._set_row(row, message)
+            elif message.event_id not in self._ids:
+                fresh.append(message)
         if not fresh:
             return
         first = len(self._rows)

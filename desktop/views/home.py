@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -18,13 +19,15 @@ from PySide6.QtWidgets import (
 
 from cercle.desktop.delegates.messages import MessageDelegate
 from cercle.desktop.delegates.rooms import RoomDelegate
-from cercle.desktop.models.messages import MessageModel
+from cercle.desktop.models.messages import MessageModel, MessageRole
 from cercle.desktop.models.rooms import RoomListModel, RoomListProxy, RoomRole
 
 
 class HomeView(QWidget):
     roomSelected = Signal(str)
     sendRequested = Signal(str, str)  # room id, text
+    retryRequested = Signal(str)  # txn id of a failed message
+    discardRequested = Signal(str)  # txn id of an unsent message
 
     def __init__(self, rooms: RoomListModel, messages: MessageModel, parent=None) -> None:
         super().__init__(parent)
@@ -63,6 +66,8 @@ class HomeView(QWidget):
         self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.message_list.setWordWrap(True)
+        self.message_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.message_list.customContextMenuRequested.connect(self._message_menu)
         self.composer = QLineEdit(self)
         self.composer.setObjectName("composer")
         self.composer.setAccessibleName(self.tr("Message"))
@@ -128,6 +133,16 @@ class HomeView(QWidget):
         if room.encrypted:
             parts.append(self.tr("End-to-end encrypted"))
         self.room_topic.setText(" · ".join(parts))
+
+    def _message_menu(self, pos) -> None:
+        message = self.message_list.indexAt(pos).data(MessageRole.Message)
+        if message is None or message.state == "sent" or not message.txn_id:
+            return
+        menu = QMenu(self)
+        if message.state == "failed":
+            menu.addAction(self.tr("Retry"), lambda: self.retryRequested.emit(message.txn_id))
+        menu.addAction(self.tr("Discard"), lambda: self.discardRequested.emit(message.txn_id))
+        menu.exec(self.message_list.viewport().mapToGlobal(pos))
 
     def _set_composer_enabled(self, enabled: bool) -> None:
         self.composer.setEnabled(enabled)

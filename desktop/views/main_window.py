@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
         session.rooms.rowsInserted.connect(lambda *_: self.home.select_first_room())
         self.home.roomSelected.connect(session.open_room)
         self.home.sendRequested.connect(self._send)
+        self.home.retryRequested.connect(session.retry)
+        self.home.discardRequested.connect(session.discard)
 
     def show_progress(self, text: str) -> None:
         self.starting.label.setText(text)
@@ -96,7 +98,8 @@ class MainWindow(QMainWindow):
 
     def _send(self, room_id: str, text: str) -> None:
         def restore(_error: BaseException) -> None:
-            if not self.home.composer.text():  # give the unsent text back, never lose it
+            # Not even queued (the disk refused it): give the text back, never lose it.
+            if not self.home.composer.text():
                 self.home.composer.setText(text)
 
         self.session.send_text(room_id, text, on_failure=restore)
