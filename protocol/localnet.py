@@ -182,6 +182,9 @@ class Homeserver:
             "presence": {"enabled": False},
             "url_preview_enabled": False,
             "user_directory": {"enabled": True, "search_all_users": True},
+            # Synapse denies directory publishing by default; partners browse the company's.
+            "room_list_publication_rules": [{"action": "allow"}],
+            "allow_public_rooms_over_federation": True,
             "federation": {
                 "destination_min_retry_interval": "2s",
                 "destination_max_retry_interval": "10s",
