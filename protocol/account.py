@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from cercle.protocol import roomlist
+from cercle.protocol import messages, roomlist
 from cercle.protocol.changes import Change, Message
 from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.ingest import to_new_event
@@ -94,10 +95,12 @@ class Account:
         return found[-want:] + [echo_of(entry, self.user_id) for entry in unsent]
 
     async def send_text(self, room_id: str, body: str) -> str:
-        """Queues a text message (on disk when this returns); returns its transaction id."""
-        return await self.outbox.enqueue(
-            room_id, "m.room.message", {"msgtype": "m.text", "body": body}
-        )
+        """Queues a message written in markdown (on disk when this returns); returns its txn id."""
+        return await self.send(room_id, "m.room.message", messages.text_content(body))
+
+    async def send(self, room_id: str, event_type: str, content: Mapping[str, Any]) -> str:
+        """Queues any room event (reply, edit, reaction; m.room.redaction with `redacts`)."""
+        return await self.outbox.enqueue(room_id, event_type, content)
 
     async def close(self) -> None:
         for task in self._tasks:
