@@ -1,0 +1,98 @@
+"""An encrypted message whose key arrives after it is stored undecryptable, then repaired."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import nio
+from keyring.backends.fail import Keyring as NoKeyring
+
+from cercle.protocol.account import Account
+from cercle.protocol.changes import TimelineReplaced
+from cercle.protocol.client import CryptoStore, MatrixClient
+from cercle.protocol.e2ee import UndecryptableCause
+from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
+from cercle.storage.keys import KdfParams
+
+OPTIONS = KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
+
+
+async def _until(read, check=bool, within=30.0):
+    async with asyncio.timeout(within):
+        while True:
+            value = await asyncio.to_thread(read)
+            if check(value):
+                return value
+            await asyncio.sleep(0.1)
+
+
+def _has_member(client: MatrixClient, room_id: str, user_id: str) -> bool:
+    room = client.nio.rooms.get(room_id)
+    return room is not None and user_id in room.users
+
+
+def test_a_key_that_arrives_after_its_message_repairs_it(register, tmp_path):
+    sender_user, reader_user = register("partner"), register("company")
+
+    async def scenario():
+        sender = await MatrixClient.login(
+            sender_user.homeserver,
+            sender_user.user_id,
+            sender_user.password,
+            crypto=CryptoStore(nio.store.SqliteStore, tmp_path / "sender", secrets.token_hex(8)),
+        )
+        profile = await open_profile(ProfileLocation(tmp_path, "reader"), "late keys", OPTIONS)
+        changes: list = []
+        reader = await Account.sign_in(
+            reader_user.homeserver,
+            reader_user.user_id,
+            reader_user.password,
+            changes.append,
+            profile=profile,
+        )
+        await reader.start()
+        try:
+            room_id = await sender.create_room(
+                "Confidentiel", encrypted=True, invite=[reader_user.user_id]
+            )
+            await _until(
+                lambda: reader.store.rooms.get(room_id),
+                lambda r: r is not None and r.join_state == "invite",
+            )
+            await reader.client.join(room_id)
+            async with asyncio.timeout(30):
+                while (
+                    reader_user.user_id
+                    not in sender.nio.rooms.get(room_id, nio.MatrixRoom(room_id, "")).users
+                ):  # noqa: ASYNC110 - polling the server
+                    await sender.sync_once(500)
+            # The sender's device refuses the reader's device: the key is not shared.
+            await sender.call(sender.nio.keys_query()) if sender.nio.should_query_keys else None
+            reader_device = sender.nio.device_store[reader_user.user_id][
+                reader.client.nio.device_id
+            ]
+            sender.nio.blacklist_device(reader_device)
+            event_id = await sender.send_text(room_id, "Prix de lancement : 1 290 €")
+
+            stored = await _until(lambda: reader.store.timeline.get(event_id))
+            assert stored.decryption_error == UndecryptableCause.NOT_YET_RECEIVED
+            assert stored.type == "m.room.encrypted"
+
+            # The key arrives later (here through a key export, as from a key backup).
+            keys = tmp_path / "keys.txt"
+            await sender.nio.export_keys(str(keys), "export passphrase")
+            await reader.client.nio.import_keys(str(keys), "export passphrase")
+            await reader.engine.repair_undecrypted()
+
+            repaired = await asyncio.to_thread(reader.store.timeline.get, event_id)
+            assert repaired.decryption_error is None
+            assert repaired.type == "m.room.message"
+            assert repaired.content["body"] == "Prix de lancement : 1 290 €"
+            published = [c for c in changes if isinstance(c, TimelineReplaced)]
+            assert [c.message.body for c in published] == ["Prix de lancement : 1 290 €"]
+        finally:
+            await reader.close()
+            await sender.close()
+
+    asyncio.run(scenario())
