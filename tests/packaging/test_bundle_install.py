@@ -39,6 +39,10 @@ def builds(tmp_path_factory):
     keys = base / "keys"
     keys.mkdir()
     sign.generate_key(keys / "release.pem", keys / "release.pub")
+    # One commit for both: others may commit while the first build runs.
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     outs = []
     for name in ("one", "two"):
         env = {
@@ -48,7 +52,8 @@ def builds(tmp_path_factory):
         }
         started = time.monotonic()
         subprocess.run(
-            ["bash", str(ROOT / "packaging/build.sh"), "--out", str(base / name)],
+            ["bash", str(ROOT / "packaging/build.sh"), "--commit", commit,
+             "--out", str(base / name)],
             env=env, check=True, cwd=ROOT,
         )  # fmt: skip
         print(f"build {name}: {time.monotonic() - started:.0f} s")
