@@ -397,8 +397,9 @@ class SyntheticAccount:
     def _join_block(self, room: Room, state: list[dict], timeline: list[dict], limited: bool):
         rng = self.rng
         ephemeral = []
-        if timeline:
-            last = timeline[-1]["event_id"]
+        real = [e for e in timeline if isinstance(e, dict) and "event_id" in e]
+        if real:
+            last = real[-1]["event_id"]
             readers = rng.sample(room.members, min(2, len(room.members)))
             ephemeral.append(
                 {
@@ -430,7 +431,7 @@ class SyntheticAccount:
                 "events": [
                     {
                         "type": "m.fully_read",
-                        "content": {"event_id": (timeline or state)[0]["event_id"]},
+                        "content": {"event_id": (real or state)[0]["event_id"]},
                     }
                 ]
             },
