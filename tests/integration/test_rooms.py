@@ -16,7 +16,6 @@ from PIL import Image
 
 from cercle.protocol import media, rooms
 from cercle.protocol.client import MatrixClient
-from cercle.protocol.localnet import LocalNetwork
 
 DEADLINE_S = 30.0
 
@@ -213,50 +212,41 @@ def test_hierarchy_lists_children_suggested_first(register):
     _run(register, scenario, "company", "partner")
 
 
-@pytest.fixture(scope="module")
-def publishing_server(tmp_path_factory):
-    """One more homeserver that lets users publish rooms (the shared pair keeps Synapse's
-    default, which refuses: that refusal is tested below)."""
-    root = tmp_path_factory.mktemp("directory-net")
-    rules = {"room_list_publication_rules": [{"action": "allow"}]}
-    net = LocalNetwork(root, ("directory",), extra_config={"directory": rules}).start()
-    yield net["directory"]
-    net.stop()
+def test_room_directory_search_locally_and_from_the_partner(register):
+    async def scenario(owner, colleague, partner):
+        word = f"velodrome{secrets.token_hex(3)}"
+        # the directory lists rooms anyone may join (or knock on, or read)
+        room_id = await owner.create_room(
+            f"Club {word}", topic="sorties du dimanche", invite=[partner.user_id]
+        )
+        await owner.put_state(room_id, "m.room.join_rules", {"join_rule": "public"})
+        started = time.monotonic()
+        assert not (await rooms.public_rooms(colleague, word)).rooms
 
-
-def test_room_directory_search(register, publishing_server):
-    async def refused(company):
-        room_id = await company.create_room("Privée")
+        # a member without power may not publish the room
+        await rooms.join(partner, room_id, via=[_server(owner.user_id)])
         with pytest.raises(rooms.PublishRefused):
-            await rooms.publish_room(company, room_id)
+            await rooms.publish_room(partner, room_id)
 
-    _run(register, refused, "company")
+        await rooms.publish_room(owner, room_id)
 
-    async def scenario():
-        owner = await _login(publishing_server.register())
-        reader = await _login(publishing_server.register())
-        try:
-            word = f"velodrome{secrets.token_hex(3)}"
-            # the directory lists rooms anyone may join (or knock on, or read)
-            room_id = await owner.create_room(f"Club {word}", topic="sorties du dimanche")
-            await owner.put_state(room_id, "m.room.join_rules", {"join_rule": "public"})
-            started = time.monotonic()
-            assert not (await rooms.public_rooms(reader, word)).rooms
-            await rooms.publish_room(owner, room_id)
+        async def listed():
+            return (await rooms.public_rooms(colleague, word)).rooms
 
-            async def listed():
-                return (await rooms.public_rooms(reader, word)).rooms
+        found = await _eventually(listed, "the room showing in the directory")
+        assert [r.room_id for r in found] == [room_id]
+        assert found[0].topic == "sorties du dimanche"
 
-            found = await _eventually(listed, "the room showing in the directory")
-            assert [r.room_id for r in found] == [room_id]
-            assert found[0].topic == "sorties du dimanche"
-            await rooms.publish_room(owner, room_id, published=False)
-            assert not (await rooms.public_rooms(reader, word)).rooms
-            print(f"\npublish, search, unpublish: {time.monotonic() - started:.2f} s")
-        finally:
-            await asyncio.gather(owner.close(), reader.close())
+        async def listed_for_partner():  # the company's directory, browsed from the partner
+            return (await rooms.public_rooms(partner, word, server=_server(owner.user_id))).rooms
 
-    asyncio.run(scenario())
+        remote = await _eventually(listed_for_partner, "the directory over federation")
+        assert [r.room_id for r in remote] == [room_id]
+        await rooms.publish_room(owner, room_id, published=False)
+        assert not (await rooms.public_rooms(colleague, word)).rooms
+        print(f"\npublish, search, federated search, unpublish: {time.monotonic() - started:.2f} s")
+
+    _run(register, scenario, "company", "company", "partner")
 
 
 def test_user_directory_and_profiles_across_servers(register):
