@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from cercle.protocol import messages, roomlist
@@ -101,6 +102,11 @@ class Account:
     async def send(self, room_id: str, event_type: str, content: Mapping[str, Any]) -> str:
         """Queues any room event (reply, edit, reaction; m.room.redaction with `redacts`)."""
         return await self.outbox.enqueue(room_id, event_type, content)
+
+    async def send_file(self, room_id: str, path: Path, mimetype: str | None = None) -> str:
+        """Queues a file (kept encrypted on disk until uploaded); returns its txn id."""
+        data = await asyncio.to_thread(path.read_bytes)
+        return await self.outbox.enqueue_file(room_id, data, path.name, mimetype)
 
     async def close(self) -> None:
         for task in self._tasks:

@@ -9,13 +9,17 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from cercle.protocol import media
 from cercle.protocol.changes import Change, Message, OutboxChanged
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
-from cercle.storage.outbox import OutboxEntry, OutboxState
+from cercle.storage.outbox import OutboxEntry, OutboxState, new_txn_id
 from cercle.storage.store import Store
 
 log = logging.getLogger(__name__)
 
+# A file waits in the encrypted media cache under this key until it is uploaded; the outbox
+# entry's content names it, so an upload interrupted by a stop starts again from the disk.
+PENDING_UPLOAD = "org.cercle.pending_upload"
 BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
 # Refusals that a resend cannot fix: the entry fails with the reason, the user decides.
@@ -56,6 +60,25 @@ class Outbox:
         self._announce(entry)
         self._wake.set()
         return entry.txn_id
+
+    async def enqueue_file(
+        self, room_id: str, data: bytes, filename: str, mimetype: str | None = None
+    ) -> str:
+        """Queues a file: its bytes are kept encrypted on disk until the upload succeeds."""
+        txn_id = new_txn_id()
+        key = f"outbox:{txn_id}"
+        await asyncio.to_thread(self.store.media.put, key, data, mime_type=mimetype)
+        content = {
+            "msgtype": "m.file",
+            "body": filename,
+            PENDING_UPLOAD: {"media": key, "filename": filename, "mimetype": mimetype},
+        }
+        entry = await asyncio.to_thread(
+            self.store.outbox.enqueue, room_id, "m.room.message", content, txn_id
+        )
+        self._announce(entry)
+        self._wake.set()
+        return txn_id
 
     async def retry(self, txn_id: str) -> None:
         await asyncio.to_thread(self.store.outbox.retry, txn_id)
@@ -103,8 +126,9 @@ class Outbox:
         await asyncio.to_thread(self.store.outbox.mark_sending, entry.txn_id)
         await self._announce_txn(entry.txn_id)
         try:
+            content = await self._with_upload(entry)
             event_id = await self.client.send_event(
-                entry.room_id, entry.event_type, entry.content, txn_id=entry.txn_id
+                entry.room_id, entry.event_type, content, txn_id=entry.txn_id
             )
         except asyncio.CancelledError:
             raise
@@ -124,8 +148,32 @@ class Outbox:
             await self._announce_txn(entry.txn_id)
             return True
         await asyncio.to_thread(self.store.outbox.mark_sent, entry.txn_id, event_id)
+        pending = entry.content.get(PENDING_UPLOAD)
+        if isinstance(pending, dict):
+            await asyncio.to_thread(self.store.media.delete, pending["media"])
         await self._announce_txn(entry.txn_id)
         return True
+
+    async def _with_upload(self, entry: OutboxEntry) -> Mapping[str, Any]:
+        """The content to send: for a queued file, upload it now and describe the upload."""
+        pending = entry.content.get(PENDING_UPLOAD)
+        if not isinstance(pending, dict):
+            return entry.content
+        data = await asyncio.to_thread(self.store.media.get, pending["media"])
+        if data is None:
+            raise MatrixError(
+                "the file to send is no longer on this computer", errcode="M_NOT_FOUND"
+            )
+        encrypted = await media.room_is_encrypted(self.client, entry.room_id)
+        content, _ = await media.prepare_file(
+            self.client,
+            data,
+            encrypted=encrypted,
+            cache=self.store.media,
+            filename=pending.get("filename"),
+            mimetype=pending.get("mimetype"),
+        )
+        return content
 
     async def _announce_txn(self, txn_id: str) -> None:
         entry = await asyncio.to_thread(self.store.outbox.get, txn_id)
