@@ -86,7 +86,8 @@ class Account:
             except MatrixError as e:  # offline or refused: the cache is what there is
                 log.info("history of %s not fetched: %s", room_id, e)
                 break
-            fresh = [e for ev in events if (e := to_new_event(ev, self.user_id)) is not None]
+            joined = self.engine.joined_at.get(room_id)
+            fresh = [e for ev in events if (e := to_new_event(ev, self.user_id, joined))]
             # A gap's token can be inclusive (Synapse's, for a room joined over federation):
             # events we already have at the top of the answer are not "history met".
             while fresh and await asyncio.to_thread(store.timeline.get, fresh[0].event_id):

@@ -21,12 +21,17 @@ class UndecryptableCause(StrEnum):
     BAD_ENCRYPTION = "bad_encryption"  # malformed or using an unknown algorithm
 
 
-def cause_for(event: nio.MegolmEvent) -> UndecryptableCause:
-    """The likeliest cause, from what the event says of itself (refined as keys arrive)."""
+def cause_for(event: nio.MegolmEvent, joined_at_ms: int | None = None) -> UndecryptableCause:
+    """The likeliest cause, from the event and when we joined its room (None: unknown)."""
     if getattr(event, "algorithm", None) not in (None, "m.megolm.v1.aes-sha2"):
         return UndecryptableCause.BAD_ENCRYPTION
     if not getattr(event, "session_id", None):
         return UndecryptableCause.BAD_ENCRYPTION
+    sent = getattr(event, "server_timestamp", None)
+    if joined_at_ms is not None and isinstance(sent, int) and sent < joined_at_ms:
+        # Room keys go to the members of the moment: a later member never got this one
+        # (key backup from another of your devices can still bring it).
+        return UndecryptableCause.SENT_BEFORE_JOINED
     return UndecryptableCause.NOT_YET_RECEIVED
 
 

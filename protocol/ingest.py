@@ -17,8 +17,27 @@ from cercle.storage.timeline import NewEvent
 log = logging.getLogger(__name__)
 
 
-def to_batch(reply: nio.SyncResponse, own_user_id: str) -> SyncBatch:
-    """Everything the store keeps from one response; one bad event is skipped, never the batch."""
+def own_join_times(reply: nio.SyncResponse, own_user_id: str) -> dict[str, int]:
+    """When we joined each room, from our own m.room.member events in this response."""
+    found: dict[str, int] = {}
+    for room_id, info in reply.rooms.join.items():
+        for event in [*info.state, *info.timeline.events]:
+            if (
+                isinstance(event, nio.RoomMemberEvent)
+                and event.state_key == own_user_id
+                and event.membership == "join"
+                and (event.prev_membership or "") != "join"  # a profile change is no join
+            ):
+                found[room_id] = event.server_timestamp
+    return found
+
+
+def to_batch(
+    reply: nio.SyncResponse, own_user_id: str, joined_at: Mapping[str, int] | None = None
+) -> SyncBatch:
+    """Everything the store keeps from one response; one bad event is skipped, never the batch.
+    `joined_at` (room → when we joined) tells apart messages sent before we were there."""
+    joined_at = joined_at or {}
     rooms: list[RoomBatch] = []
     for room_id, info in reply.rooms.join.items():
         rooms.append(
@@ -26,7 +45,9 @@ def to_batch(reply: nio.SyncResponse, own_user_id: str) -> SyncBatch:
                 room_id=room_id,
                 join_state="join",
                 state=list(_state_events(info.state)),
-                timeline=list(_timeline_events(info.timeline.events, own_user_id)),
+                timeline=list(
+                    _timeline_events(info.timeline.events, own_user_id, joined_at.get(room_id))
+                ),
                 limited=bool(info.timeline.limited),
                 prev_batch=info.timeline.prev_batch,
                 unread_count=_count(info.unread_notifications, "notification_count"),
@@ -47,7 +68,7 @@ def to_batch(reply: nio.SyncResponse, own_user_id: str) -> SyncBatch:
                 room_id=room_id,
                 join_state="leave",
                 state=list(_state_events(left.state)),
-                timeline=list(_timeline_events(left.timeline.events, own_user_id)),
+                timeline=list(_timeline_events(left.timeline.events, own_user_id, None)),
             )
         )
     account_data = {
@@ -58,7 +79,9 @@ def to_batch(reply: nio.SyncResponse, own_user_id: str) -> SyncBatch:
     return SyncBatch(next_batch=reply.next_batch, rooms=rooms, account_data=account_data)
 
 
-def to_new_event(event: nio.Event, own_user_id: str) -> NewEvent | None:
+def to_new_event(
+    event: nio.Event, own_user_id: str, joined_at_ms: int | None = None
+) -> NewEvent | None:
     """One timeline event for the store, decrypted content first; None if it is unusable."""
     source = getattr(event, "source", None)
     if not isinstance(source, Mapping):
@@ -73,7 +96,7 @@ def to_new_event(event: nio.Event, own_user_id: str) -> NewEvent | None:
     unsigned = source.get("unsigned")
     txn_id = unsigned.get("transaction_id") if isinstance(unsigned, Mapping) else None
     if isinstance(event, nio.MegolmEvent):  # still encrypted: keep it to retry when keys come
-        cause: UndecryptableCause = cause_for(event)
+        cause: UndecryptableCause = cause_for(event, joined_at_ms)
         return NewEvent(
             event_id,
             sender,
@@ -102,9 +125,11 @@ def to_new_event(event: nio.Event, own_user_id: str) -> NewEvent | None:
     )
 
 
-def _timeline_events(events: Iterable[nio.Event], own_user_id: str) -> Iterable[NewEvent]:
+def _timeline_events(
+    events: Iterable[nio.Event], own_user_id: str, joined_at_ms: int | None
+) -> Iterable[NewEvent]:
     for event in events:
-        new = to_new_event(event, own_user_id)
+        new = to_new_event(event, own_user_id, joined_at_ms)
         if new is not None:
             yield new
 

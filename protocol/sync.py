@@ -20,7 +20,7 @@ from cercle.protocol.changes import (
 )
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
 from cercle.protocol.e2ee import try_decrypt
-from cercle.protocol.ingest import to_batch
+from cercle.protocol.ingest import own_join_times, to_batch
 from cercle.protocol.session import classify_matrix_error
 from cercle.storage.rooms import StateEvent
 from cercle.storage.store import Store
@@ -54,6 +54,7 @@ class SyncEngine:
         self.publish = publish
         self.on_synced = on_synced  # e.g. the outbox: the server answers again, try now
         self._member_loads: dict[str, asyncio.Task[None]] = {}
+        self.joined_at: dict[str, int] = {}  # room → when we joined, as seen in syncs
         self._member_slots = asyncio.Semaphore(MEMBER_LOADS_AT_ONCE)
 
     async def restore(self) -> None:
@@ -107,7 +108,8 @@ class SyncEngine:
 
     async def ingest(self, reply: nio.SyncResponse) -> None:
         """Stores one response (with its token) and publishes what it changed."""
-        batch = to_batch(reply, self.client.user_id)
+        self.joined_at.update(own_join_times(reply, self.client.user_id))
+        batch = to_batch(reply, self.client.user_id, self.joined_at)
         # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
         # same response is fetched again by the next sync.
         try:

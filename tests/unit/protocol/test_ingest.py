@@ -5,7 +5,7 @@ from __future__ import annotations
 import nio
 
 from cercle.protocol.e2ee import UndecryptableCause
-from cercle.protocol.ingest import to_batch
+from cercle.protocol.ingest import own_join_times, to_batch
 
 ME = "@camille:company.test"
 ROOM = "!atelier:company.test"
@@ -120,3 +120,36 @@ def test_our_own_echo_carries_its_transaction_id():
     mine = event("$m", sender=ME, unsigned={"transaction_id": "cercle.1.abc"})
     [stored] = batch_of(sync_body([mine])).rooms[0].timeline
     assert stored.txn_id == "cercle.1.abc"
+
+
+def test_a_message_sent_before_we_joined_says_so():
+    encrypted = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "ciphertext": "AwgA…",
+        "sender_key": "k",
+        "device_id": "DEV",
+        "session_id": "sess",
+    }
+    body = sync_body(
+        [
+            event("$old", "m.room.encrypted", encrypted, origin_server_ts=1_000),
+            event(
+                "$join",
+                "m.room.member",
+                {"membership": "join"},
+                sender=ME,
+                state_key=ME,
+                origin_server_ts=2_000,
+            ),
+            event("$new", "m.room.encrypted", encrypted, origin_server_ts=3_000),
+        ]
+    )
+    reply = nio.SyncResponse.from_dict(body)
+    joined = own_join_times(reply, ME)
+    assert joined == {ROOM: 2_000}
+    timeline = to_batch(reply, ME, joined).rooms[0].timeline
+    causes = {e.event_id: e.decryption_error for e in timeline if e.encrypted}
+    assert causes == {
+        "$old": UndecryptableCause.SENT_BEFORE_JOINED,
+        "$new": UndecryptableCause.NOT_YET_RECEIVED,
+    }
