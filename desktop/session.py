@@ -88,6 +88,9 @@ class SessionController(QObject):
     # -- the account -------------------------------------------------------------------------
 
     def sign_in(self, homeserver: str, user: str, password: str) -> None:
+        if self.profile is None:  # the sign-in screen only shows once the profile is open
+            self.signInFailed.emit(self.tr("Cercle's local data is not open yet."))
+            return
         self.bridge.run(
             Account.sign_in(homeserver, user, password, self.bridge.publish, profile=self.profile),
             on_success=self._signed_in,

@@ -15,6 +15,8 @@ from cercle.protocol.ingest import to_new_event
 from cercle.protocol.outbox import Outbox, echo_of
 from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
+from cercle.storage.store import Store
+from cercle.storage.timeline import NewEvent
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +89,8 @@ class Account:
                 log.info("history of %s not fetched: %s", room_id, e)
                 break
             joined = self.engine.joined_at.get(room_id)
-            fresh = [e for ev in events if (e := to_new_event(ev, self.user_id, joined))]
-            # A gap's token can be inclusive (Synapse's, for a room joined over federation):
-            # events we already have at the top of the answer are not "history met".
-            while fresh and await asyncio.to_thread(store.timeline.get, fresh[0].event_id):
-                fresh.pop(0)
+            fresh = [new for ev in events if (new := to_new_event(ev, self.user_id, joined))]
+            fresh = await asyncio.to_thread(_without_known_top, store, fresh)
             await asyncio.to_thread(store.timeline.backfill, room_id, gap.pos, fresh, end)
         unsent = await asyncio.to_thread(store.outbox.unsent, room_id)
         return found[-want:] + [echo_of(entry, self.user_id) for entry in unsent]
@@ -116,6 +115,15 @@ class Account:
         self._tasks.clear()
         await self.client.close()
         await asyncio.to_thread(self.profile.close)
+
+
+def _without_known_top(store: Store, events: list[NewEvent]) -> list[NewEvent]:
+    """A gap's token can be inclusive (Synapse's, for a room joined over federation): events
+    we already have at the top of a /messages answer are not "met the stored history"."""
+    start = 0
+    while start < len(events) and store.timeline.get(events[start].event_id) is not None:
+        start += 1
+    return events[start:]
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:

@@ -421,7 +421,8 @@ async def download_thumbnail(
     client: MatrixClient, content: Mapping[str, Any], *, cache: MediaCache
 ) -> bytes | None:
     """The thumbnail an m.image event names (`thumbnail_file` or `thumbnail_url`), or None."""
-    info = content.get("info") if isinstance(content.get("info"), dict) else {}
+    raw_info = content.get("info")
+    info = raw_info if isinstance(raw_info, dict) else {}
     thumb_file = info.get("thumbnail_file")
     if isinstance(thumb_file, dict) and isinstance(thumb_file.get("url"), str):
         return await download(client, thumb_file["url"], cache=cache, file=thumb_file)
@@ -439,7 +440,8 @@ async def download_content(
     on_progress: Progress | None = None,
 ) -> bytes:
     """The file an m.file/m.image/… event carries, decrypted if it came encrypted."""
-    info = content.get("info") if isinstance(content.get("info"), dict) else {}
+    raw_info = content.get("info")
+    info = raw_info if isinstance(raw_info, dict) else {}
     mimetype = info.get("mimetype") if isinstance(info.get("mimetype"), str) else None
     file = content.get("file")
     if isinstance(file, dict):

@@ -105,13 +105,14 @@ def to_message(
     undecryptable = event.decryption_error is not None
     if undecryptable:
         try:
-            body = UNDECRYPTABLE_TEXT[UndecryptableCause(event.decryption_error)]
+            body = UNDECRYPTABLE_TEXT[UndecryptableCause(event.decryption_error or "")]
         except ValueError:
             body = UNDECRYPTABLE_TEXT[UndecryptableCause.NOT_YET_RECEIVED]
     else:
-        body = event.content.get("body")
-        if not isinstance(body, str):
+        raw_body = event.content.get("body")
+        if not isinstance(raw_body, str):
             return None
+        body = raw_body
         relates = event.content.get("m.relates_to")
         if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
             return None  # an edit shows as its original, edited (with the timeline work)
@@ -119,7 +120,7 @@ def to_message(
         name = names[event.sender]
     else:
         member = store.rooms.member(event.room_id, event.sender)
-        name = (member.display_name if member else None) or event.sender
+        name = member.display_name if member and member.display_name else event.sender
         if names is not None:
             names[event.sender] = name
     return Message(

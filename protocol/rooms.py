@@ -277,7 +277,8 @@ def parse_space_room(raw: Mapping[str, Any]) -> SpaceRoom | None:
     for event in raw.get("children_state") or ():
         if not isinstance(event, dict) or event.get("type") != SPACE_CHILD:
             continue
-        content = event.get("content") if isinstance(event.get("content"), dict) else {}
+        raw_content = event.get("content")
+        content = raw_content if isinstance(raw_content, dict) else {}
         via = content.get("via")
         child_id = _str(event.get("state_key"))
         if not child_id or not isinstance(via, list) or not via:

@@ -124,6 +124,7 @@ async def _sync_round(account: Account) -> None:
 
 
 def _event_record(event: TimelineEvent | Message) -> tuple[dict[str, Any], str]:
+    body: Any
     if isinstance(event, Message):
         body, ts, kind = event.body, event.timestamp_ms, "m.room.message"
         encrypted, sender = event.encrypted, event.sender
@@ -336,10 +337,8 @@ async def cmd_upload(args, out: Output, location: ProfileLocation) -> int:
         )
     finally:
         await account.close()
-    out.record(
-        {"event_id": sent.event_id, "room_id": room_id, "content_uri": sent.upload.content_uri},
-        sent.event_id,
-    )
+    uri = sent.upload.content_uri if sent.upload else None
+    out.record({"event_id": sent.event_id, "room_id": room_id, "content_uri": uri}, sent.event_id)
     return EXIT_OK
 
 
