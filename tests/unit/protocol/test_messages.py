@@ -7,6 +7,7 @@ import time
 import pytest
 
 from cercle.protocol import messages as m
+from cercle.protocol import richtext
 
 ALICE = "@alice:example.org"
 BOB = "@bob:partner.example"
@@ -121,11 +122,11 @@ def test_nesting_is_cut_at_100_levels_and_stays_fast():
     start = time.perf_counter()
     out = m.sanitize_html("<div>" * 20000 + "deep" + "</div>" * 20000)
     assert time.perf_counter() - start < 3  # nh3 alone takes seconds: html5 is quadratic here
-    assert out.count("<div>") == m.MAX_NESTING
+    assert out.count("<div>") == richtext.MAX_NESTING
     assert "deep" in out
     # Unclosed and interleaved formatting tags, re-nested by the html5 parser.
     out = m.sanitize_html("<b><i>" * 300 + "x")
-    assert out.count("<b>") + out.count("<i>") <= m.MAX_NESTING
+    assert out.count("<b>") + out.count("<i>") <= richtext.MAX_NESTING
     assert "x" in out
 
 
