@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.main_window import MainWindow
@@ -14,6 +14,15 @@ from cercle.protocol.seed import Demo, liven, open_demo
 log = logging.getLogger(__name__)
 
 LIVE_AFTER_MS = 2500  # long enough for a newcomer to see the messages arrive
+
+# open_demo (protocol, Qt-free) reports its steps in English; marked here so that lupdate
+# extracts them under this class's context, where `self.tr(text)` finds them at run time.
+PROGRESS_STEPS = (
+    QT_TRANSLATE_NOOP("DemoLauncher", "Starting the demo network…"),
+    QT_TRANSLATE_NOOP("DemoLauncher", "Resetting the demo network…"),
+    QT_TRANSLATE_NOOP("DemoLauncher", "Starting the company and partner homeservers…"),
+    QT_TRANSLATE_NOOP("DemoLauncher", "Seeding the demo communities…"),
+)
 
 
 class DemoLauncher(QObject):
@@ -31,7 +40,7 @@ class DemoLauncher(QObject):
         def progress(text: str) -> None:  # called from a worker thread
             ui_loop.call_soon_threadsafe(self.window.show_progress, self.tr(text))
 
-        progress("Starting the demo network…")
+        progress(str(PROGRESS_STEPS[0]))
         bridge.run(
             asyncio.to_thread(open_demo, reset=self.reset, progress=progress),
             on_success=self._ready,

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDateTime, QLocale, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 
 # Readable on light and dark backgrounds alike.
-AVATAR_COLOURS = ["#0b7285", "#5f3dc4", "#c2255c", "#2b8a3e", "#e8590c", "#1864ab", "#862e9c"]
+AVATAR_COLOURS = ["#0b7285", "#5f3dc4", "#c2255c", "#2b8a3e", "#d9480f", "#1864ab", "#862e9c"]
 
 
 def colour_for(user_id: str) -> QColor:

@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from cercle.desktop.delegates.common import colour_for, paint_avatar, short_time
 from cercle.desktop.models.messages import MessageRole
+from cercle.desktop.theme import error_colour, readable
 
 AVATAR = 36
 PAD = 12
 TEXT_LEFT = PAD + AVATAR + PAD
 HEADER = 20
 STATE_LINE = 18
-FAILED = QColor("#c92a2a")
 WRAP = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
 Index = QModelIndex | QPersistentModelIndex
@@ -66,7 +66,9 @@ class MessageDelegate(QStyledItemDelegate):
             bold = QFont(option.font)
             bold.setBold(True)
             painter.setFont(bold)
-            painter.setPen(colour_for(message.sender))
+            painter.setPen(
+                readable(colour_for(message.sender), palette.color(QPalette.ColorRole.Base))
+            )
             name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
             painter.drawText(
                 QRect(r.left() + TEXT_LEFT, top, name_width, HEADER),
@@ -99,7 +101,7 @@ class MessageDelegate(QStyledItemDelegate):
             small.setPointSizeF(option.font.pointSizeF() * 0.85)
             small.setItalic(True)
             painter.setFont(small)
-            painter.setPen(FAILED if message.state == "failed" else dim)
+            painter.setPen(error_colour(palette) if message.state == "failed" else dim)
             line = QRect(
                 r.left() + TEXT_LEFT, top + body_height, self._text_width(option), STATE_LINE
             )

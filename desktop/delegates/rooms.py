@@ -12,8 +12,9 @@ from cercle.desktop.models.rooms import RoomRole
 ROW_HEIGHT = 60
 AVATAR = 36
 PAD = 10
-EXTERNAL = QColor("#d9480f")
-INVITED = QColor("#1c7ed6")
+# Badge fills under white text (≥ 5:1), on light and dark rows alike.
+EXTERNAL = QColor("#c2410c")
+INVITED = QColor("#1864ab")
 
 
 class RoomDelegate(QStyledItemDelegate):
@@ -98,5 +99,6 @@ class RoomDelegate(QStyledItemDelegate):
             return self.tr("You are invited to join")
         if room.last_message is not None:
             first_name = room.last_message.sender_name.split(" ")[0]
-            return f"{first_name}: {room.last_message.body}".replace("\n", " ")
+            line = self.tr("{name}: {text}").format(name=first_name, text=room.last_message.body)
+            return line.replace("\n", " ")
         return " · ".join(communities) or room.topic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from cercle.desktop.theme import style_error_label
 
 MIN_LENGTH = 8
 
@@ -40,7 +43,7 @@ class PassphraseDialog(QDialog):
         self.confirm.setAccessibleName(self.tr("Passphrase again"))
         self.error = QLabel(error, self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c92a2a;")
+        style_error_label(self.error)
         self.error.setVisible(bool(error))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -59,6 +62,11 @@ class PassphraseDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.setMinimumWidth(440)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            style_error_label(self.error)  # the red that reads on the new background
+        super().changeEvent(event)
 
     def _accept(self) -> None:
         problem = self.problem()

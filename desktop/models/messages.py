@@ -38,7 +38,7 @@ class MessageModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return message.body
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{message.sender_name}: {message.body}"
+            return self.tr("{name}: {text}").format(name=message.sender_name, text=message.body)
         if role == MessageRole.Message:
             return message
         if role == MessageRole.GroupedWithPrevious:

@@ -99,7 +99,11 @@ class RoomListModel(QAbstractListModel):
         if room.external_servers:
             parts.append(self.tr("includes people from other organisations"))
         if room.last_message:
-            parts.append(f"{room.last_message.sender_name}: {room.last_message.body}")
+            parts.append(
+                self.tr("{name}: {text}").format(
+                    name=room.last_message.sender_name, text=room.last_message.body
+                )
+            )
         return ", ".join(parts)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,11 +36,11 @@ class HomeView(QWidget):
         self.proxy = RoomListProxy(self)
         self.proxy.setSourceModel(rooms)
 
+        self.user_id = ""
         self.account_label = QLabel(self)
         self.account_label.setObjectName("accountLabel")
         self.room_list = QListView(self)
         self.room_list.setObjectName("roomList")
-        self.room_list.setAccessibleName(self.tr("Rooms"))
         self.room_list.setModel(self.proxy)
         self.room_list.setItemDelegate(RoomDelegate(self.room_list))
         self.room_list.setUniformItemSizes(True)
@@ -51,7 +51,7 @@ class HomeView(QWidget):
         left_layout.addWidget(self.account_label)
         left_layout.addWidget(self.room_list)
 
-        self.room_title = QLabel(self.tr("Choose a room"), self)
+        self.room_title = QLabel(self)
         title_font = QFont(self.room_title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
@@ -60,7 +60,6 @@ class HomeView(QWidget):
         self.room_topic.setWordWrap(True)
         self.message_list = QListView(self)
         self.message_list.setObjectName("messageList")
-        self.message_list.setAccessibleName(self.tr("Messages"))
         self.message_list.setModel(messages)
         self.message_list.setItemDelegate(MessageDelegate(self.message_list))
         self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -70,10 +69,7 @@ class HomeView(QWidget):
         self.message_list.customContextMenuRequested.connect(self._message_menu)
         self.composer = QLineEdit(self)
         self.composer.setObjectName("composer")
-        self.composer.setAccessibleName(self.tr("Message"))
-        self.composer.setPlaceholderText(self.tr("Write a message…"))
-        self.send_button = QPushButton(self.tr("Send"), self)
-        self.send_button.setAccessibleName(self.tr("Send message"))
+        self.send_button = QPushButton(self)
         composer_row = QHBoxLayout()
         composer_row.addWidget(self.composer, 1)
         composer_row.addWidget(self.send_button)
@@ -99,8 +95,32 @@ class HomeView(QWidget):
         self.send_button.clicked.connect(self._send)
         messages.rowsInserted.connect(lambda *_: self.message_list.scrollToBottom())
         rooms.dataChanged.connect(self._refresh_header)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text of the screen, in the current language (again on LanguageChange)."""
+        self.room_list.setAccessibleName(self.tr("Rooms"))
+        self.message_list.setAccessibleName(self.tr("Messages"))
+        self.composer.setAccessibleName(self.tr("Message"))
+        self.composer.setPlaceholderText(self.tr("Write a message…"))
+        self.send_button.setText(self.tr("Send"))
+        self.send_button.setAccessibleName(self.tr("Send message"))
+        if self.user_id:
+            self.account_label.setText(self.tr("Signed in as {user}").format(user=self.user_id))
+        if self.messages.room_id is None:
+            self.room_title.setText(self.tr("Choose a room"))
+        self._refresh_header()
+        # Delegates translate and format dates as they paint: repaint the rows.
+        self.room_list.viewport().update()
+        self.message_list.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_account(self, user_id: str) -> None:
+        self.user_id = user_id
         self.account_label.setText(self.tr("Signed in as {user}").format(user=user_id))
 
     def select_first_room(self) -> None:

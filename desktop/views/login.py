@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from cercle.desktop.theme import style_error_label
 
 
 class LoginView(QWidget):
@@ -27,36 +29,35 @@ class LoginView(QWidget):
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setMaximumWidth(420)
 
-        title = QLabel(self.tr("Welcome to Cercle"), card)
+        self._busy = False
+        self.title = title = QLabel(card)
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         title.setFont(font)
-        subtitle = QLabel(self.tr("Your company's network, shared with its partners."), card)
+        self.subtitle = subtitle = QLabel(card)
         subtitle.setWordWrap(True)
 
         self.homeserver = QLineEdit(card)
         self.homeserver.setPlaceholderText("https://matrix.example.com")
-        self.homeserver.setAccessibleName(self.tr("Homeserver address"))
         self.user = QLineEdit(card)
-        self.user.setPlaceholderText(self.tr("@name:example.com or name"))
-        self.user.setAccessibleName(self.tr("User name"))
         self.password = QLineEdit(card)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(self.tr("Password"))
         self.error = QLabel(card)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c92a2a;")
+        style_error_label(self.error)
         self.error.hide()
-        self.submit = QPushButton(self.tr("Sign in"), card)
+        self.submit = QPushButton(card)
         self.submit.setDefault(True)
-        self.submit.setAccessibleName(self.tr("Sign in"))
 
+        self.labels = [QLabel(card) for _ in range(3)]
         form = QFormLayout()
-        form.addRow(self.tr("Homeserver"), self.homeserver)
-        form.addRow(self.tr("User"), self.user)
-        form.addRow(self.tr("Password"), self.password)
+        for label, field in zip(
+            self.labels, (self.homeserver, self.user, self.password), strict=True
+        ):
+            label.setBuddy(field)
+            form.addRow(label, field)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(28, 28, 28, 28)
         inner.setSpacing(12)
@@ -73,6 +74,29 @@ class LoginView(QWidget):
         self.submit.clicked.connect(self._submit)
         for field in (self.homeserver, self.user, self.password):
             field.returnPressed.connect(self._submit)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text of the screen, in the current language (again on LanguageChange)."""
+        self.title.setText(self.tr("Welcome to Cercle"))
+        self.subtitle.setText(self.tr("Your company's network, shared with its partners."))
+        self.homeserver.setAccessibleName(self.tr("Homeserver address"))
+        self.user.setPlaceholderText(self.tr("@name:example.com or name"))
+        self.user.setAccessibleName(self.tr("User name"))
+        self.password.setAccessibleName(self.tr("Password"))
+        self.submit.setAccessibleName(self.tr("Sign in"))
+        self.submit.setText(self.tr("Signing in…") if self._busy else self.tr("Sign in"))
+        for label, text in zip(
+            self.labels, (self.tr("Homeserver"), self.tr("User"), self.tr("Password")), strict=True
+        ):
+            label.setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            style_error_label(self.error)
+        super().changeEvent(event)
 
     def _submit(self) -> None:
         homeserver = self.homeserver.text().strip()
@@ -88,6 +112,7 @@ class LoginView(QWidget):
         self.signInRequested.emit(homeserver, user, password)
 
     def set_busy(self, busy: bool) -> None:
+        self._busy = busy
         for widget in (self.homeserver, self.user, self.password, self.submit):
             widget.setEnabled(not busy)
         self.submit.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -29,7 +29,7 @@ class StartingView(QWidget):
         self.label = QLabel(self)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
-        bar = QProgressBar(self)
+        self.bar = bar = QProgressBar(self)
         bar.setRange(0, 0)  # busy: the steps have no measurable size
         bar.setMaximumWidth(320)
         bar.setAccessibleName(self.tr("Progress"))
@@ -38,6 +38,11 @@ class StartingView(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(bar, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.bar.setAccessibleName(self.tr("Progress"))
+        super().changeEvent(event)
 
 
 class MainWindow(QMainWindow):
