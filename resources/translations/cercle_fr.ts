@@ -1,0 +1,344 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+<context>
+    <name>DemoLauncher</name>
+    <message>
+        <location filename="../../desktop/demo.py" line="+21"/>
+        <source>Starting the demo network…</source>
+        <translation>Démarrage du réseau de démonstration…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resetting the demo network…</source>
+        <translation>Réinitialisation du réseau de démonstration…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starting the company and partner homeservers…</source>
+        <translation>Démarrage des serveurs de l’entreprise et du partenaire…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seeding the demo communities…</source>
+        <translation>Création des communautés de démonstration…</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Signing in as Camille Laurent…</source>
+        <translation>Connexion en tant que Camille Laurent…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The demo network could not start: {error}</source>
+        <translation>Le réseau de démonstration n’a pas pu démarrer&#xa0;: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>HomeView</name>
+    <message>
+        <location filename="../../desktop/views/home.py" line="+102"/>
+        <source>Rooms</source>
+        <translation>Salons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write a message…</source>
+        <translation>Écrivez un message…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send message</source>
+        <translation>Envoyer le message</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+15"/>
+        <source>Signed in as {user}</source>
+        <translation>Compte connecté&#xa0;: {user}</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Choose a room</source>
+        <translation>Choisissez un salon</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>External participants from: {servers}</source>
+        <translation>Participants externes venant de&#xa0;: {servers}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>End-to-end encrypted</source>
+        <translation>Chiffré de bout en bout</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>Abandonner</translation>
+    </message>
+</context>
+<context>
+    <name>LoginView</name>
+    <message>
+        <location filename="../../desktop/views/login.py" line="+81"/>
+        <source>Welcome to Cercle</source>
+        <translation>Bienvenue dans Cercle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your company&apos;s network, shared with its partners.</source>
+        <translation>Le réseau de votre entreprise, partagé avec ses partenaires.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Homeserver address</source>
+        <translation>Adresse du serveur d’accueil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>@name:example.com or name</source>
+        <translation>@nom:example.com ou nom</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User name</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+4"/>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+1"/>
+        <location line="+30"/>
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <location line="+30"/>
+        <source>Signing in…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>Homeserver</source>
+        <translation>Serveur d’accueil</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Enter the homeserver address, your user name and password.</source>
+        <translation>Saisissez l’adresse du serveur d’accueil, votre identifiant et votre mot de passe.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop/views/main_window.py" line="+61"/>
+        <source>Opening your data…</source>
+        <translation>Ouverture de vos données…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Unlocking your data…</source>
+        <translation>Déverrouillage de vos données…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cercle cannot open its data</source>
+        <translation>Cercle ne peut pas ouvrir ses données</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Connection problem, retrying in {s:.0f} s: {detail}</source>
+        <translation>Problème de connexion, nouvel essai dans {s:.0f}&#xa0;s&#xa0;: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <location filename="../../desktop/delegates/messages.py" line="+117"/>
+        <source>Not sent: {reason}. Right-click to retry or discard.</source>
+        <translation>Non envoyé&#xa0;: {reason}. Clic droit pour réessayer ou abandonner.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown error</source>
+        <translation>erreur inconnue</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sending…</source>
+        <translation>Envoi…</translation>
+    </message>
+</context>
+<context>
+    <name>MessageModel</name>
+    <message>
+        <location filename="../../desktop/models/messages.py" line="+41"/>
+        <source>{name}: {text}</source>
+        <translation>{name}&#xa0;: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/passphrase.py" line="+27"/>
+        <source>Protect your Cercle data</source>
+        <translation>Protégez vos données Cercle</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This computer has no secure keyring to hold the key of Cercle&apos;s local data. Choose a passphrase: you will enter it each time Cercle starts. Without it, the data stored on this computer cannot be read.</source>
+        <translation>Cet ordinateur n’a pas de trousseau sécurisé pour conserver la clé des données locales de Cercle. Choisissez une phrase de passe&#xa0;: vous la saisirez à chaque démarrage de Cercle. Sans elle, les données enregistrées sur cet ordinateur sont illisibles.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enter the passphrase that protects Cercle&apos;s data on this computer.</source>
+        <translation>Saisissez la phrase de passe qui protège les données de Cercle sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+12"/>
+        <source>Passphrase</source>
+        <translation>Phrase de passe</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Passphrase again</source>
+        <translation>Confirmation de la phrase de passe</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Again</source>
+        <translation>Confirmation</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Enter a passphrase.</source>
+        <translation>Saisissez une phrase de passe.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use at least {n} characters.</source>
+        <translation>Utilisez au moins {n}&#xa0;caractères.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two passphrases differ.</source>
+        <translation>Les deux phrases de passe sont différentes.</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDelegate</name>
+    <message>
+        <location filename="../../desktop/delegates/rooms.py" line="+67"/>
+        <source>Invitation</source>
+        <translation>Invitation</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>External</source>
+        <translation>Externe</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>You are invited to join</source>
+        <translation>Invitation à rejoindre le salon</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{name}: {text}</source>
+        <translation>{name}&#xa0;: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>RoomListModel</name>
+    <message>
+        <location filename="../../desktop/models/rooms.py" line="+100"/>
+        <source>includes people from other organisations</source>
+        <translation>comprend des personnes d’autres organisations</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{name}: {text}</source>
+        <translation>{name}&#xa0;: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>SessionController</name>
+    <message>
+        <location filename="../../desktop/session.py" line="+84"/>
+        <source>Wrong passphrase. Try again.</source>
+        <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cercle&apos;s local data is not open yet.</source>
+        <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <source>Wrong user name or password.</source>
+        <translation>Identifiant ou mot de passe incorrect.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot reach {server}. Check the address and your connection.</source>
+        <translation>Impossible de joindre {server}. Vérifiez l’adresse et votre connexion.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the homeserver</source>
+        <translation>le serveur d’accueil</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server refused: {reason}</source>
+        <translation>Le serveur a refusé&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Something went wrong; the details are in the log.</source>
+        <translation>Une erreur s’est produite. Les détails figurent dans le journal.</translation>
+    </message>
+</context>
+<context>
+    <name>StartingView</name>
+    <message>
+        <location filename="../../desktop/views/main_window.py" line="-80"/>
+        <location line="+9"/>
+        <source>Progress</source>
+        <translation>Progression</translation>
+    </message>
+</context>
+</TS>
