@@ -6,14 +6,11 @@ import asyncio
 import sys
 from pathlib import Path
 
-from keyring.backends.fail import Keyring as NoKeyring
+from support import NO_KEYRING
 
 from cercle.protocol.account import Account
 from cercle.protocol.changes import OutboxChanged
-from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
-from cercle.storage.keys import KdfParams
-
-OPTIONS = KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
+from cercle.protocol.profiles import ProfileLocation, open_profile
 
 
 def publish(change) -> None:
@@ -23,7 +20,8 @@ def publish(change) -> None:
 
 async def main(profile_dir: str, passphrase: str, room_id: str, count: int) -> None:
     folder = Path(profile_dir)
-    profile = await open_profile(ProfileLocation(folder.parent, folder.name), passphrase, OPTIONS)
+    location = ProfileLocation(folder.parent, folder.name)
+    profile = await open_profile(location, passphrase, NO_KEYRING)
     account = await Account.resume(profile, publish)
     assert account is not None
     for n in range(count):

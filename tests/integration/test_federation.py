@@ -7,20 +7,9 @@ import secrets
 import time
 
 import nio
+from support import login
 
-from cercle.protocol.client import CryptoStore, MatrixClient
-
-
-async def _login(account, tmp_path=None) -> MatrixClient:
-    crypto = None
-    if tmp_path is not None:
-        store = tmp_path / account.user_id.strip("@").replace(":", "_")
-        crypto = CryptoStore(nio.store.SqliteStore, store, secrets.token_hex(16))
-    client = await MatrixClient.login(
-        account.homeserver, account.user_id, account.password, crypto=crypto
-    )
-    await client.sync_once()
-    return client
+from cercle.protocol.client import MatrixClient
 
 
 async def _wait_for_text(client: MatrixClient, room_id: str, text: str, within=15.0):
@@ -71,7 +60,7 @@ def test_users_on_both_servers_converse_over_federation(register):
     assert company_user.user_id.split(":", 1)[1] != partner_user.user_id.split(":", 1)[1]
 
     async def scenario():
-        company, partner = await _login(company_user), await _login(partner_user)
+        company, partner = await login(company_user), await login(partner_user)
         try:
             await _converse(company, partner, encrypted=False)
         finally:
@@ -84,8 +73,8 @@ def test_encrypted_room_across_servers(register, tmp_path):
     company_user, partner_user = register("company"), register("partner")
 
     async def scenario():
-        company = await _login(company_user, tmp_path)
-        partner = await _login(partner_user, tmp_path)
+        company = await login(company_user, tmp_path)
+        partner = await login(partner_user, tmp_path)
         try:
             await _converse(company, partner, encrypted=True)
         finally:

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 
-import nio
-from keyring.backends.fail import Keyring as NoKeyring
+from support import login, signed_in, until
 
-from cercle.protocol.account import Account
 from cercle.protocol.changes import TimelineReplaced
-from cercle.protocol.client import CryptoStore, MatrixClient
+from cercle.protocol.client import MatrixClient
 from cercle.protocol.e2ee import UndecryptableCause
-from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
-from cercle.storage.keys import KdfParams
-
-OPTIONS = KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
-
-
-async def _until(read, check=bool, within=30.0):
-    async with asyncio.timeout(within):
-        while True:
-            value = await asyncio.to_thread(read)
-            if check(value):
-                return value
-            await asyncio.sleep(0.1)
-
-
-def _has_member(client: MatrixClient, room_id: str, user_id: str) -> bool:
-    room = client.nio.rooms.get(room_id)
-    return room is not None and user_id in room.users
 
 
 def _has_member(client: MatrixClient, room_id: str, user_id: str) -> bool:
@@ -41,27 +20,15 @@ def test_a_key_that_arrives_after_its_message_repairs_it(register, tmp_path):
     sender_user, reader_user = register("partner"), register("company")
 
     async def scenario():
-        sender = await MatrixClient.login(
-            sender_user.homeserver,
-            sender_user.user_id,
-            sender_user.password,
-            crypto=CryptoStore(nio.store.SqliteStore, tmp_path / "sender", secrets.token_hex(8)),
-        )
-        profile = await open_profile(ProfileLocation(tmp_path, "reader"), "late keys", OPTIONS)
+        sender = await login(sender_user, tmp_path)
         changes: list = []
-        reader = await Account.sign_in(
-            reader_user.homeserver,
-            reader_user.user_id,
-            reader_user.password,
-            changes.append,
-            profile=profile,
-        )
+        reader = await signed_in(reader_user, tmp_path / "reader", changes.append)
         await reader.start()
         try:
             room_id = await sender.create_room(
                 "Confidentiel", encrypted=True, invite=[reader_user.user_id]
             )
-            await _until(
+            await until(
                 lambda: reader.store.rooms.get(room_id),
                 lambda r: r is not None and r.join_state == "invite",
             )
@@ -76,7 +43,7 @@ def test_a_key_that_arrives_after_its_message_repairs_it(register, tmp_path):
             sender.nio.blacklist_device(reader_device)
             event_id = await sender.send_text(room_id, "Prix de lancement : 1 290 €")
 
-            stored = await _until(lambda: reader.store.timeline.get(event_id))
+            stored = await until(lambda: reader.store.timeline.get(event_id))
             assert stored.decryption_error == UndecryptableCause.NOT_YET_RECEIVED
             assert stored.type == "m.room.encrypted"
 

@@ -11,9 +11,10 @@ import time
 import nio
 import pytest
 from PIL import Image
+from support import login
 
 from cercle.protocol import media
-from cercle.protocol.client import CryptoStore, MatrixClient
+from cercle.protocol.client import MatrixClient
 from cercle.storage.db import Database
 from cercle.storage.media import MediaCache
 
@@ -48,18 +49,6 @@ def _image_bytes(marker: bytes) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", pnginfo=meta)
     return out.getvalue()
-
-
-async def _login(account, tmp_path=None) -> MatrixClient:
-    crypto = None
-    if tmp_path is not None:
-        store = tmp_path / account.user_id.strip("@").replace(":", "_")
-        crypto = CryptoStore(nio.store.SqliteStore, store, secrets.token_hex(16))
-    client = await MatrixClient.login(
-        account.homeserver, account.user_id, account.password, crypto=crypto
-    )
-    await client.sync_once()
-    return client
 
 
 async def _shared_room(company: MatrixClient, partner: MatrixClient, *, encrypted: bool) -> str:
@@ -106,8 +95,8 @@ def _assert_no_clear_bytes(cache: MediaCache, *needles: bytes) -> None:
 async def _exchange(register, caches, tmp_path, *, encrypted: bool) -> None:
     company_user, partner_user = register("company"), register("partner")
     crypto_dir = tmp_path if encrypted else None
-    company = await _login(company_user, crypto_dir)
-    partner = await _login(partner_user, crypto_dir)
+    company = await login(company_user, crypto_dir)
+    partner = await login(partner_user, crypto_dir)
     try:
         room_id = await _shared_room(company, partner, encrypted=encrypted)
         marker = f"devis confidentiel {secrets.token_hex(8)}".encode()

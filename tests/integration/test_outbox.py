@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -10,17 +11,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from keyring.backends.fail import Keyring as NoKeyring
+from support import NO_KEYRING, PASSPHRASE
 
 from cercle.protocol.account import Account
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
 from cercle.protocol.localnet import LocalNetwork
 from cercle.protocol.outbox import is_transient
-from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
-from cercle.storage.keys import KdfParams
+from cercle.protocol.profiles import ProfileLocation, open_profile
 
-OPTIONS = KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
-PASSPHRASE = "outbox test passphrase"
 CHILD = Path(__file__).with_name("outbox_child.py")
 
 
@@ -69,7 +67,7 @@ async def _bodies_seen(reader: MatrixClient, room_id: str, expected: int, within
 
 
 async def _sign_in(location, account) -> None:
-    profile = await open_profile(location, PASSPHRASE, OPTIONS)
+    profile = await open_profile(location, PASSPHRASE, NO_KEYRING)
     signed = await Account.sign_in(
         account.homeserver, account.user_id, account.password, lambda _: None, profile=profile
     )
@@ -86,6 +84,7 @@ def test_sigkill_while_50_messages_wait_then_each_arrives_exactly_once(register,
     child = subprocess.Popen(
         [sys.executable, str(CHILD), str(location.path), PASSPHRASE, room_id, "50"],
         stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(CHILD.parents[1])},  # the child imports `support`
         text=True,
     )
     sent_before_kill = 0
@@ -102,7 +101,7 @@ def test_sigkill_while_50_messages_wait_then_each_arrives_exactly_once(register,
     assert sent_before_kill == 5
 
     async def restart_and_check() -> Counter:
-        profile = await open_profile(location, PASSPHRASE, OPTIONS)
+        profile = await open_profile(location, PASSPHRASE, NO_KEYRING)
         account = await Account.resume(profile, lambda _: None)
         left = await account.outbox.unsent()
         assert 44 <= len(left) <= 45  # the killed child left them on disk
@@ -134,7 +133,7 @@ def test_messages_queued_while_the_server_is_away_arrive_when_it_returns(tmp_pat
 
     async def scenario() -> Counter:
         room_id, reader = await _shared_room(partner_user, employee)
-        profile = await open_profile(location, PASSPHRASE, OPTIONS)
+        profile = await open_profile(location, PASSPHRASE, NO_KEYRING)
         account = await Account.sign_in(
             partner_user.homeserver,
             partner_user.user_id,

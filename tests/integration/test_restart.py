@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from support import NO_KEYRING, PASSPHRASE, until
 
 from cercle.protocol.account import Account
 from cercle.protocol.changes import RoomsChanged, TimelineAppended
 from cercle.protocol.client import MatrixClient
 from cercle.protocol.localnet import LocalNetwork
-from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
-from cercle.storage.keys import KdfParams
+from cercle.protocol.profiles import ProfileLocation, open_profile
 
 pytestmark = pytest.mark.integration
-
-PASSPHRASE = "restart test passphrase"
 
 
 @pytest.fixture
@@ -26,17 +24,8 @@ def own_network(tmp_path):
     net.stop()
 
 
-async def _until(predicate, within=20.0):
-    """Polls state that another task (the sync loop) updates; no event to wait on."""
-    async with asyncio.timeout(within):
-        while not predicate():  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-
-
 def test_restart_needs_no_initial_sync_and_history_reads_offline(tmp_path, own_network):
-    from keyring.backends.fail import Keyring as NoKeyring
-
-    options = KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
+    options = NO_KEYRING
     location = ProfileLocation(tmp_path, "profile")
     employee, partner = own_network["company"].register(), own_network["partner"].register()
     texts = [f"Message {n} du partenaire" for n in range(3)]
@@ -50,11 +39,11 @@ def test_restart_needs_no_initial_sync_and_history_reads_offline(tmp_path, own_n
             employee.homeserver, employee.user_id, employee.password, seen.append, profile=profile
         )
         await account.start()
-        await _until(lambda: room_id in account.client.nio.invited_rooms)
+        await until(lambda: room_id in account.client.nio.invited_rooms)
         await account.client.join(room_id)
         for text in texts:
             await other.send_text(room_id, text)
-        await _until(
+        await until(
             lambda: sum(len(c.messages) for c in seen if isinstance(c, TimelineAppended)) >= 3
         )
         await other.close()

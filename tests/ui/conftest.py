@@ -20,14 +20,10 @@ def ui_loop(qapp):
 
 @pytest.fixture
 def key_options():
-    """No keyring at all (keyring's fail backend): profiles are passphrase-protected, fail-closed.
-    A cheap Argon2id keeps tests fast; the real cost is the storage default."""
-    from keyring.backends.fail import Keyring as NoKeyring
+    """No keyring: profiles are passphrase-protected (fail-closed), with a cheap Argon2id."""
+    from support import NO_KEYRING
 
-    from cercle.protocol.profiles import KeyOptions
-    from cercle.storage.keys import KdfParams
-
-    return KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
+    return NO_KEYRING
 
 
 @pytest.fixture

@@ -1,0 +1,53 @@
+"""Helpers shared by tests that talk to the local homeservers (imported as `support`)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from pathlib import Path
+
+import nio
+from keyring.backends.fail import Keyring as NoKeyring
+
+from cercle.protocol.account import Account
+from cercle.protocol.client import CryptoStore, MatrixClient
+from cercle.protocol.localnet import Account as Registered
+from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
+from cercle.storage.keys import KdfParams
+
+# No keyring at all: profiles are passphrase-protected (fail-closed); a cheap Argon2id keeps
+# tests fast (the real cost is storage's default).
+NO_KEYRING = KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
+PASSPHRASE = "a test passphrase"
+
+
+async def login(account: Registered, crypto_dir: Path | None = None) -> MatrixClient:
+    """A bare MatrixClient for `account` (E2EE with a throw-away store when a folder is given),
+    after one sync."""
+    crypto = None
+    if crypto_dir is not None:
+        folder = crypto_dir / account.user_id.strip("@").replace(":", "_")
+        crypto = CryptoStore(nio.store.SqliteStore, folder, secrets.token_hex(16))
+    client = await MatrixClient.login(
+        account.homeserver, account.user_id, account.password, crypto=crypto
+    )
+    await client.sync_once()
+    return client
+
+
+async def signed_in(account: Registered, folder: Path, publish=lambda _: None) -> Account:
+    """Cercle's own account stack for `account`, on a passphrase profile in `folder`."""
+    profile = await open_profile(ProfileLocation(folder, "profile"), PASSPHRASE, NO_KEYRING)
+    return await Account.sign_in(
+        account.homeserver, account.user_id, account.password, publish, profile=profile
+    )
+
+
+async def until(read, check=bool, within: float = 30.0):
+    """Calls `read` off the loop (it may touch the store) until `check(value)`; returns it."""
+    async with asyncio.timeout(within):
+        while True:
+            value = await asyncio.to_thread(read)
+            if check(value):
+                return value
+            await asyncio.sleep(0.1)
