@@ -1,0 +1,1 @@
+"""Trust with other clients: signed JSON, cross-signing, recovery keys, secret storage, backup."""
