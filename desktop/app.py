@@ -31,6 +31,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="DIR",
         help="the profile folder (default: $CERCLE_PROFILE, else the platform's)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=("fr", "en", "system"),
+        help="the interface language for this run (default: the saved choice, else the system's)",
+    )
+    parser.add_argument(
+        "--theme",
+        choices=("light", "dark", "system"),
+        help="light or dark for this run (default: the saved choice, else the system's)",
+    )
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING or ERROR")
     return parser.parse_args(argv)
 
@@ -40,13 +50,20 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from cercle.desktop.compat import keep_none_alive
+
+    keep_none_alive()  # PySide6 6.12 on Python 3.11 would abort after a few dozen repaints
     # Qt is imported only now, so `cercle --version` answers without loading it.
     import qasync
     from PySide6.QtWidgets import QApplication
 
     from cercle.desktop.bridge import Bridge
     from cercle.desktop.demo import DemoLauncher
+    from cercle.desktop.i18n import Translations
+    from cercle.desktop.preferences import PreferencesMenu
     from cercle.desktop.session import SessionController
+    from cercle.desktop.settings import UiSettings
+    from cercle.desktop.theme import Appearance
     from cercle.desktop.views.main_window import MainWindow
     from cercle.protocol import seed
     from cercle.protocol.profiles import ProfileLocation
@@ -56,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Cercle")
     app.setOrganizationName("Cercle")
     app.setApplicationVersion(cercle_version())
+    settings = UiSettings()  # after the names above: they name its file
+    translations = Translations(app)
+    translations.apply(args.lang or settings.language)  # flags apply to this run only
+    appearance = Appearance(app)
+    appearance.apply(args.theme or settings.theme)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
@@ -65,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     location = seed.profile_location() if args.demo else ProfileLocation.from_path(args.profile)
     session = SessionController(bridge, location)
     window = MainWindow(session)
+    window.menuBar().addMenu(PreferencesMenu(settings, translations, appearance, window))
     demo = DemoLauncher(window, session, reset=args.reset_demo) if args.demo else None
     window.show()
     if demo is not None:

@@ -53,6 +53,7 @@ class Translations(QObject):
         self._directory = directory if directory is not None else translations_dir()
         self._installed: list[QTranslator] = []
         self.language = SOURCE_LANGUAGE
+        self.choice = "system"  # what was asked for: 'fr', 'en' or 'system'
 
     def apply(self, choice: str) -> str:
         """Switches to `choice` ('fr', 'en' or 'system'); returns the language now in use.
@@ -60,6 +61,7 @@ class Translations(QObject):
         A missing `.qm` (not built yet) is logged and the strings stay in English.
         """
         language = resolve(choice)
+        self.choice = choice if choice in (*LANGUAGES, "system") else "system"
         QLocale.setDefault(QLocale(language))  # first: texts rebuilt on LanguageChange use it
         for translator in self._installed:
             self._app.removeTranslator(translator)
