@@ -10,20 +10,22 @@ THEMES = ("system", "light", "dark")
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
 
-# (role, light, dark); every text colour keeps ≥ 4.5:1 on its background in both.
+# (role, light, dark); every text colour keeps ≥ 4.5:1 on its background in both. In the dark
+# one, Base (fields, lists) is lighter than Window: Fusion outlines fields with a darker Window,
+# which would vanish against a darker Base.
 _COLOURS = [
-    (Role.Window, "#f3f4f6", "#1e2126"),
+    (Role.Window, "#f3f4f6", "#1b1e22"),
     (Role.WindowText, "#1b1f24", "#e4e6ea"),
-    (Role.Base, "#ffffff", "#16181c"),
-    (Role.AlternateBase, "#eef0f3", "#23272d"),
+    (Role.Base, "#ffffff", "#262a30"),
+    (Role.AlternateBase, "#eef0f3", "#2d3138"),
     (Role.Text, "#1b1f24", "#e4e6ea"),
-    (Role.Button, "#e9ebef", "#2c3038"),
+    (Role.Button, "#e9ebef", "#343942"),
     (Role.ButtonText, "#1b1f24", "#e4e6ea"),
     (Role.BrightText, "#ffffff", "#ffffff"),
     (Role.Highlight, "#1864ab", "#2f6fb3"),
     (Role.HighlightedText, "#ffffff", "#ffffff"),
     (Role.PlaceholderText, "#646b75", "#8e959f"),
-    (Role.ToolTipBase, "#ffffff", "#2c3038"),
+    (Role.ToolTipBase, "#ffffff", "#343942"),
     (Role.ToolTipText, "#1b1f24", "#e4e6ea"),
     (Role.Link, "#1864ab", "#74b4f2"),
     (Role.LinkVisited, "#5f3dc4", "#b197fc"),

@@ -19,7 +19,9 @@ INVITED = QColor("#1864ab")
 
 class RoomDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
-        return QSize(option.rect.width(), ROW_HEIGHT)
+        # No width of its own: the row takes the viewport's, never wider (no sideways scrolling
+        # after the list narrows); the text elides to fit.
+        return QSize(0, ROW_HEIGHT)
 
     def paint(
         self,

@@ -27,7 +27,8 @@ class LoginView(QWidget):
         card = QFrame(self)
         card.setObjectName("loginCard")
         card.setFrameShape(QFrame.Shape.StyledPanel)
-        card.setMaximumWidth(420)
+        card.setMinimumWidth(400)  # room for the fields and their hints, in French too
+        card.setMaximumWidth(440)
 
         self._busy = False
         self.title = title = QLabel(card)
