@@ -1,0 +1,203 @@
+"""Canned French demo content (rooms, a day of messages, echoes) for screenshots and UI tests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+
+from cercle.protocol.changes import Message, RoomsChanged, RoomSummary
+
+ME = "@camille.laurent:velotech.example"
+PARTNER_SERVER = "rouelibre.example"
+PEOPLE = {
+    ME: "Camille Laurent",
+    "@hugo.bernard:velotech.example": "Hugo Bernard",
+    "@sophie.martin:velotech.example": "Sophie Martin",
+    "@lea.moreau:rouelibre.example": "Léa Moreau",
+    "@karim.haddad:rouelibre.example": "Karim Haddad",
+    "@ines.costa:cyclonord.example": "Inès Costa",
+}
+VELOTECH = "!velotech:velotech.example"
+PARTNERS = "!partenaires:velotech.example"
+
+
+def at(days_ago: int, hour: int, minute: int) -> int:
+    """A timestamp in ms, `days_ago` days before today at hour:minute, local time."""
+    day = QDate.currentDate().addDays(-days_ago)
+    return QDateTime(day, QTime(hour, minute)).toMSecsSinceEpoch()
+
+
+def _message(n: int, room: str, sender: str, body: str, ts: int, **kw) -> Message:
+    return Message(f"$m{n}", room, sender, PEOPLE[sender], body, ts, encrypted=True, **kw)
+
+
+def partner_day() -> list[Message]:
+    """A day in the partners' room: several people, grouped lines, a long one, two echoes."""
+    lines = [
+        (
+            "@lea.moreau:rouelibre.example",
+            0,
+            8,
+            52,
+            "Bonjour à tous ! Les nouveaux cadres "
+            "alu sont arrivés à l’entrepôt de Villeurbanne ce matin.",
+        ),
+        ("@lea.moreau:rouelibre.example", 0, 8, 53, "On peut en exposer six sur le stand."),
+        (
+            "@hugo.bernard:velotech.example",
+            0,
+            9,
+            10,
+            "Super nouvelle. Sophie, tu peux confirmer les dimensions du stand au salon de Lyon ?",
+        ),
+        (
+            "@sophie.martin:velotech.example",
+            0,
+            9,
+            24,
+            "Oui : 6 m × 4 m, avec une prise "
+            "électrique pour les vélos à assistance. Je mets le plan dans "
+            "«\u00a0Documents salon\u00a0».",
+        ),
+        (
+            "@karim.haddad:rouelibre.example",
+            0,
+            10,
+            2,
+            "Pour la logistique, nous livrons "
+            "le jeudi 14 avant midi. Il faudra quelqu’un sur place pour signer le bon de "
+            "livraison, et prévoir un chariot : les cartons pèsent près de 30 kg chacun.",
+        ),
+        (ME, 0, 10, 15, "Je serai là dès 9 h, je m’en occupe."),
+        (
+            "@ines.costa:cyclonord.example",
+            0,
+            11,
+            40,
+            "Nous venons aussi avec deux modèles cargo, si la place le permet ?",
+        ),
+        (
+            "@hugo.bernard:velotech.example",
+            0,
+            14,
+            5,
+            "Bien sûr, Inès. On garde un coin pour vous près de l’entrée.",
+        ),
+    ]
+    messages = [
+        _message(n, PARTNERS, sender, body, at(days, h, m))
+        for n, (sender, days, h, m, body) in enumerate(lines)
+    ]
+    messages.append(
+        Message(
+            "$utd",
+            PARTNERS,
+            "@karim.haddad:rouelibre.example",
+            PEOPLE["@karim.haddad:rouelibre.example"],
+            "Encrypted message: the key has not reached this device yet",
+            at(0, 15, 20),
+            encrypted=True,
+            undecryptable=True,
+        )
+    )
+    messages.append(
+        Message(
+            "~txn-1",
+            PARTNERS,
+            ME,
+            PEOPLE[ME],
+            "Parfait, merci à tous ! Je prépare les badges exposants.",
+            at(0, 16, 2),
+            txn_id="txn-1",
+            state="failed",
+            failure="the server did not answer",
+        )
+    )
+    messages.append(
+        Message(
+            "~txn-2",
+            PARTNERS,
+            ME,
+            PEOPLE[ME],
+            "Je vous envoie la liste d’ici ce soir.",
+            at(0, 16, 3),
+            txn_id="txn-2",
+            state="sending",
+        )
+    )
+    return messages
+
+
+def rooms() -> RoomsChanged:
+    """Two communities, rooms with partners from other servers, a DM, an invitation."""
+    day = partner_day()
+
+    def last(room: str, sender: str, body: str, ts: int) -> Message:
+        return Message(f"$last{room}", room, sender, PEOPLE[sender], body, ts)
+
+    summaries = (
+        RoomSummary(VELOTECH, "Vélotech", is_space=True),
+        RoomSummary("!equipe:velotech.example", "Équipe commerciale", is_space=True),
+        RoomSummary(
+            PARTNERS,
+            "Salon partenaires",
+            topic="Préparation du salon de Lyon avec nos revendeurs",
+            encrypted=True,
+            parents=(VELOTECH,),
+            external_servers=("cyclonord.example", PARTNER_SERVER),
+            last_message=next(m for m in reversed(day) if m.state == "sent"),
+        ),
+        RoomSummary(
+            "!annonces:velotech.example",
+            "Annonces",
+            topic="Les nouvelles de l’entreprise",
+            parents=(VELOTECH,),
+            last_message=last(
+                "!annonces:velotech.example",
+                "@sophie.martin:velotech.example",
+                "La cantine sera fermée vendredi pour travaux.",
+                at(0, 9, 30),
+            ),
+        ),
+        RoomSummary(
+            "!support:velotech.example",
+            "Support technique revendeurs et distributeurs Europe du Sud",
+            encrypted=True,
+            parents=("!equipe:velotech.example",),
+            external_servers=(PARTNER_SERVER,),
+            last_message=last(
+                "!support:velotech.example",
+                "@karim.haddad:rouelibre.example",
+                "Le ticket 4512 est résolu : c’était le firmware du moteur.",
+                at(1, 17, 45),
+            ),
+        ),
+        RoomSummary(
+            "!dm-hugo:velotech.example",
+            "Hugo Bernard",
+            encrypted=True,
+            last_message=last(
+                "!dm-hugo:velotech.example",
+                "@hugo.bernard:velotech.example",
+                "Tu as vu le devis de Cyclonord ?",
+                at(0, 12, 12),
+            ),
+        ),
+        RoomSummary(
+            "!lyon:rouelibre.example",
+            "Salon de Lyon 2026",
+            invited=True,
+            external_servers=(PARTNER_SERVER,),
+        ),
+        RoomSummary(
+            "!cafe:velotech.example",
+            "Machine à café",
+            parents=(VELOTECH,),
+            last_message=last(
+                "!cafe:velotech.example",
+                "@hugo.bernard:velotech.example",
+                "Elle refonctionne !",
+                at(400, 8, 0),
+            ),
+        ),
+    )
+    return RoomsChanged(summaries)

@@ -1,0 +1,126 @@
+"""Renders Cercle's screens offscreen with canned data, in French and English, light and dark."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QWidget
+
+from cercle.desktop.compat import keep_none_alive
+from cercle.desktop.dialogs.passphrase import PassphraseDialog
+from cercle.desktop.i18n import Translations
+from cercle.desktop.models.messages import MessageModel
+from cercle.desktop.models.rooms import RoomListModel, RoomRole
+from cercle.desktop.theme import Appearance
+from cercle.desktop.tools import sample
+from cercle.desktop.views.home import HomeView
+from cercle.desktop.views.login import LoginView
+
+LANGUAGES = ("fr", "en")
+THEMES = ("light", "dark")
+
+
+def settle() -> None:
+    for _ in range(3):  # posted LanguageChange events, then the layouts they dirty
+        QCoreApplication.processEvents()
+
+
+def home_view() -> HomeView:
+    """The signed-in screen with sample rooms, the partners' room open."""
+    rooms, messages = RoomListModel(), MessageModel()
+    view = HomeView(rooms, messages)
+    rooms.setParent(view)
+    messages.setParent(view)
+    rooms.apply(sample.rooms())
+    view.set_account(sample.ME)
+    for row in range(view.proxy.rowCount()):
+        index = view.proxy.index(row, 0)
+        if index.data(RoomRole.Summary).room_id == sample.PARTNERS:
+            view.room_list.setCurrentIndex(index)
+    messages.show_room(sample.PARTNERS, sample.partner_day())
+    view.composer.setText("")
+    return view
+
+
+def login_view() -> LoginView:
+    view = LoginView()
+    view.homeserver.setText("velotech.example")
+    return view
+
+
+def passphrase_dialog() -> PassphraseDialog:
+    """A first start without a keyring, after a too-short passphrase (the error shows)."""
+    dialog = PassphraseDialog(creating=True)
+    dialog.passphrase.setText("court")
+    dialog.confirm.setText("court")
+    dialog._accept()  # shows the reason, as a click on OK would
+    return dialog
+
+
+def shoot(widget: QWidget, path: Path, width: int, height: int | None = None) -> None:
+    widget.resize(width, height or widget.sizeHint().height())
+    widget.show()
+    settle()
+    if isinstance(widget, HomeView):
+        widget.message_list.scrollToBottom()
+        settle()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+
+
+def render(out: Path, app: QApplication) -> list[Path]:
+    """Every screen × language × theme; views are switched live, as a user would."""
+    out.mkdir(parents=True, exist_ok=True)
+    translations = Translations(app)
+    appearance = Appearance(app)
+    login, home = login_view(), home_view()
+    written = []
+    for language in LANGUAGES:
+        translations.apply(language)
+        for theme in THEMES:
+            appearance.apply(theme)
+            settle()
+            name = f"{language}-{theme}"
+            shots = [
+                (login, "login", 900, 640),
+                (home, "home", 1100, 700),
+                (passphrase_dialog(), "passphrase", 480, None),
+            ]
+            for widget, screen, width, height in shots:
+                path = out / f"{screen}-{name}.png"
+                shoot(widget, path, width, height)
+                written.append(path)
+                if isinstance(widget, PassphraseDialog):
+                    widget.deleteLater()
+    login.deleteLater()
+    home.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    return written
+
+
+def quiet_offscreen(kind: QtMsgType, _context, text: str) -> None:
+    """Qt's messages go to stderr, but for offscreen's harmless one on every show()."""
+    if "propagateSizeHints" not in text:
+        print(text, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="screenshots", help="folder for the PNG files")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    keep_none_alive()  # else the repeated repaints abort the process (see compat)
+    qInstallMessageHandler(quiet_offscreen)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Cercle")
+    for path in render(Path(args.out), app):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
