@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,16 @@ async def _open(
         if passphrase is not None:
             raise
         return await open_profile(location, _prompt_passphrase(not location.exists()), options)
+
+
+@contextlib.asynccontextmanager
+async def _opened(args: argparse.Namespace, location: ProfileLocation) -> AsyncIterator[Profile]:
+    """The unlocked profile for a command that needs only the cache; closed afterwards."""
+    profile = await _open(args, location)
+    try:
+        yield profile
+    finally:
+        await asyncio.to_thread(profile.close)
 
 
 async def _account(args, location, publish: Callable[[Change], None] = lambda _: None) -> Account:
@@ -182,11 +193,8 @@ async def cmd_login(args, out: Output, location: ProfileLocation) -> int:
 
 
 async def cmd_whoami(args, out: Output, location: ProfileLocation) -> int:
-    profile = await _open(args, location)
-    try:
+    async with _opened(args, location) as profile:
         saved = await asyncio.to_thread(profile.store.session.load)
-    finally:
-        await asyncio.to_thread(profile.close)
     if saved is None:
         raise CliError("not signed in", EXIT_AUTH)
     out.record(
@@ -197,13 +205,10 @@ async def cmd_whoami(args, out: Output, location: ProfileLocation) -> int:
 
 
 async def cmd_rooms(args, out: Output, location: ProfileLocation) -> int:
-    profile = await _open(args, location)
-    try:
+    async with _opened(args, location) as profile:
         saved = await asyncio.to_thread(profile.store.session.load)
         user_id = saved.user_id if saved else ""
         rows = await asyncio.to_thread(roomlist.summaries, profile.store, user_id)
-    finally:
-        await asyncio.to_thread(profile.close)
     for row in rows:
         flags = [
             f
@@ -387,11 +392,8 @@ async def cmd_sync(args, out: Output, location: ProfileLocation) -> int:
 
 
 async def cmd_outbox(args, out: Output, location: ProfileLocation) -> int:
-    profile = await _open(args, location)
-    try:
+    async with _opened(args, location) as profile:
         entries = await asyncio.to_thread(profile.store.outbox.unsent)
-    finally:
-        await asyncio.to_thread(profile.close)
     for e in entries:
         body = e.content.get("body") if isinstance(e.content, dict) else None
         out.record(
@@ -411,8 +413,7 @@ async def cmd_outbox(args, out: Output, location: ProfileLocation) -> int:
 
 
 async def cmd_history(args, out: Output, location: ProfileLocation) -> int:
-    profile = await _open(args, location)
-    try:
+    async with _opened(args, location) as profile:
         room_id = args.room
         if not room_id.startswith("!"):
             rows = await asyncio.to_thread(profile.store.rooms.list, join_state=None)
@@ -422,19 +423,14 @@ async def cmd_history(args, out: Output, location: ProfileLocation) -> int:
             room_id = match[0]
         page = await asyncio.to_thread(profile.store.timeline.page, room_id, limit=args.limit)
         shown = await asyncio.to_thread(roomlist.messages, profile.store, page.events)
-    finally:
-        await asyncio.to_thread(profile.close)
     for message in shown:
         out.record(*_event_record(message))
     return EXIT_OK
 
 
 async def cmd_search(args, out: Output, location: ProfileLocation) -> int:
-    profile = await _open(args, location)
-    try:
+    async with _opened(args, location) as profile:
         hits = await asyncio.to_thread(profile.store.search.search, args.query, limit=args.limit)
-    finally:
-        await asyncio.to_thread(profile.close)
     for hit in hits:
         out.record(
             {
