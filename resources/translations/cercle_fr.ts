@@ -101,7 +101,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/views/login.py" line="+81"/>
+        <location filename="../../desktop/views/login.py" line="+82"/>
         <source>Welcome to Cercle</source>
         <translation>Bienvenue dans Cercle</translation>
     </message>
@@ -259,9 +259,43 @@
     </message>
 </context>
 <context>
+    <name>PreferencesMenu</name>
+    <message>
+        <location filename="../../desktop/preferences.py" line="+62"/>
+        <source>&amp;Preferences</source>
+        <translation>&amp;Préférences</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Appearance</source>
+        <translation>&amp;Apparence</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+4"/>
+        <source>As the system</source>
+        <translation>Comme le système</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Light</source>
+        <translation>Clair</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dark</source>
+        <translation>Sombre</translation>
+    </message>
+</context>
+<context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+67"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+69"/>
         <source>Invitation</source>
         <translation>Invitation</translation>
     </message>
