@@ -30,11 +30,15 @@ class MatrixError(Exception):
         errcode: str | None = None,
         status: int | None = None,
         soft_logout: bool = False,
+        body: dict[str, Any] | None = None,
     ):
         super().__init__(message)
         self.errcode = errcode
         self.status = status
         self.soft_logout = soft_logout  # with M_UNKNOWN_TOKEN: keep cache and keys, sign in again
+        # The reply's JSON, for callers that act on more than the code: a 401 asking for
+        # user-interactive auth carries its session and flows there.
+        self.body = body or {}
 
 
 class ServerUnreachable(MatrixError):

@@ -58,7 +58,9 @@ def error_from(status: int, payload: Any, what: str) -> MatrixError:
     body = payload if isinstance(payload, dict) else {}
     errcode = body.get("errcode") if isinstance(body.get("errcode"), str) else None
     message = body.get("error") if isinstance(body.get("error"), str) else None
-    return MatrixError(message or f"{what} failed (HTTP {status})", errcode=errcode, status=status)
+    return MatrixError(
+        message or f"{what} failed (HTTP {status})", errcode=errcode, status=status, body=body
+    )
 
 
 async def request_json(
