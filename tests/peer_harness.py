@@ -13,6 +13,7 @@ import asyncio
 import collections
 import concurrent.futures
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -27,6 +28,7 @@ from typing import Any
 PEER_DIR = Path(__file__).with_name("peer")
 SCRIPT = PEER_DIR / "peer.mjs"
 SDK_MARKER = PEER_DIR / "node_modules" / "matrix-js-sdk" / "package.json"
+MIN_NODE = 20  # the SDK asks for 22; peer.mjs polyfills the one thing 20 lacks
 START_TIMEOUT = 20.0  # node + importing the SDK and the WASM crypto: ~0.5 s measured
 STDERR_KEEP = 4000  # lines of the peer's log kept for a failed test's report
 
@@ -45,10 +47,20 @@ class PeerDied(Exception):
     """The Node process ended (or never started) while we waited for it."""
 
 
+@functools.cache
 def missing_install() -> str | None:
-    """Why the peer cannot run here (no node, or `npm ci` not run), or None when it can."""
+    """Why the peer cannot run here (no node, too old a node, or `npm ci` not run), or None."""
     if shutil.which("node") is None:
-        return "node is not installed (scripts/setup installs Debian's nodejs)"
+        return "node is not installed (scripts/setup installs it)"
+    version = subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    try:
+        major = int(version.lstrip("v").split(".")[0])
+    except ValueError:
+        return f"cannot tell node's version ({version!r})"
+    if major < MIN_NODE:
+        return f"node {version} is too old: matrix-js-sdk 43 needs node >= {MIN_NODE}"
     if not SDK_MARKER.exists():
         return (
             f"{PEER_DIR / 'node_modules'} is missing: run "

@@ -158,6 +158,14 @@ def test_encrypted_messages_both_ways_with_element_in_legacy_mode(
             assert to_cercle.decryption_error is None
             assert to_cercle.sender == js_peer.user_id
 
+            # Steady state: Cercle → Element → Cercle round trips, sessions already shared.
+            trips = []
+            for _ in range(3):
+                _, there = await _cercle_to_js(cercle, js_peer, room_id)
+                _, back = await _js_to_cercle(cercle, js_peer, room_id)
+                trips.append((round(there, 3), round(back, 3)))
+            record_property("round_trips_s", trips)  # (Cercle → Element, Element → Cercle)
+
             # Element knows Cercle's user but has no cross-signing identity to trust.
             status = await js_peer.acall("userVerificationStatus", userId=cercle.user_id)
             record_property("js_view_of_cercle_user", status)
