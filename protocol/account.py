@@ -15,6 +15,8 @@ from cercle.protocol.ingest import to_new_event
 from cercle.protocol.outbox import Outbox, echo_of
 from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
+from cercle.protocol.trust.keybackup import KeyBackup
+from cercle.protocol.trust.local import LocalTrust
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
 
@@ -34,6 +36,8 @@ class Account:
         self.store = profile.store
         self.outbox = Outbox(client, profile.store, publish)
         self.engine = SyncEngine(client, profile.store, publish, on_synced=self.outbox.wake)
+        # Room keys go to the key backup once recovery is set up (protocol/trust/bootstrap.py).
+        self.key_backup = KeyBackup(client, LocalTrust(profile.store, profile.keys.pickle_key))
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -68,7 +72,11 @@ class Account:
         if self._tasks:
             return
         await self.engine.restore()
-        for name, work in (("sync", self.engine.run()), ("outbox", self.outbox.run())):
+        for name, work in (
+            ("sync", self.engine.run()),
+            ("outbox", self.outbox.run()),
+            ("key-backup", self.key_backup.run()),
+        ):
             task = asyncio.create_task(work, name=name)
             task.add_done_callback(_log_crash)
             self._tasks.append(task)
