@@ -16,6 +16,7 @@ def ui_loop(qapp):
     asyncio.set_event_loop(loop)
     yield loop
     asyncio.set_event_loop(None)
+    loop.close()  # while the QApplication lives: closing later touches deleted Qt objects
 
 
 @pytest.fixture
