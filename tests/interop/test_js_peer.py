@@ -13,6 +13,7 @@ from keyring.backends.fail import Keyring as NoKeyring
 
 from cercle.protocol.account import Account
 from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
+from cercle.protocol.trust.bootstrap import setup_recovery
 from cercle.storage.keys import KdfParams
 
 pytestmark = pytest.mark.integration
@@ -179,23 +180,12 @@ def test_encrypted_messages_both_ways_with_element_in_legacy_mode(
     asyncio.run(scenario())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 5 (trust with Element users): Cercle's devices are not cross-signed, so "
-    "Element excluding insecure devices refuses our messages (UNSIGNED_SENDER_DEVICE) and "
-    "withholds its keys from us",
-)
 def test_issue5_messages_flow_both_ways_with_element_excluding_insecure_devices(
     register, js_peer, tmp_path, record_property
 ):
     """Issue 5's acceptance: with the JS client excluding insecure devices (Element's default
-    since April 2026), encrypted messages flow both ways. Today Cercle has no cross-signing.
-
-    When cross-signing lands, Cercle's sign-in must cross-sign its new device (as Element does
-    at first login) — add that step below if it is not part of `Account.sign_in` — and this
-    test turns green: remove the xfail then (strict: an unexpected pass fails the run).
-    """
+    since April 2026), encrypted messages flow both ways once Cercle set up recovery (which
+    cross-signs its device, as Element does at first login)."""
     company_user, partner_user = register("company"), register("partner")
 
     async def scenario():
@@ -206,6 +196,7 @@ def test_issue5_messages_flow_both_ways_with_element_excluding_insecure_devices(
             # Element users are cross-signed: it bootstraps cross-signing at first login.
             await js_peer.acall("bootstrapCrossSigning", within=30)
             await js_peer.acall("setDeviceIsolation", mode="onlySigned")
+            await setup_recovery(cercle, company_user.password)
             room_id = await _both_in_encrypted_room(cercle, js_peer, created_by="cercle")
 
             problems = []
