@@ -1,0 +1,37 @@
+"""The screenshot tool renders every screen in both languages and both themes, offscreen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+
+from cercle.desktop.compat import keep_none_alive
+from cercle.desktop.tools import sample, screenshots
+
+
+def test_screens_render_in_both_languages_and_themes(qapp, tmp_path):
+    keep_none_alive()  # many repaints: see desktop/compat.py
+    style, former, locale = qapp.style().name(), QApplication.palette(), QLocale()
+    try:
+        written = screenshots.render(tmp_path, qapp)
+    finally:
+        QGuiApplication.styleHints().unsetColorScheme()
+        qapp.setStyle(style)
+        qapp.setPalette(former)
+        QLocale.setDefault(locale)
+    names = sorted(p.name for p in written)
+    assert len(names) == 12
+    assert "home-fr-dark.png" in names
+    home = QImage(str(tmp_path / "home-fr-dark.png"))
+    assert (home.width(), home.height()) == (1100, 700)
+    assert home.pixelColor(2, 690).lightness() < 60  # a dark window really was painted
+
+
+def test_sample_data_has_what_the_screens_must_show():
+    day = sample.partner_day()
+    assert {m.state for m in day} == {"sent", "failed", "sending"}
+    assert len({m.sender for m in day}) >= 4
+    rooms = sample.rooms().rooms
+    assert any(r.external_servers for r in rooms)
+    assert any(r.invited for r in rooms)
