@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -67,9 +68,15 @@ class LoginView(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.error)
         inner.addWidget(self.submit)
+        # Centred by stretches rather than an alignment: an aligned item is given its size hint,
+        # which ignores that the subtitle wraps (in French), and the fields got squeezed.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
 
         self.submit.clicked.connect(self._submit)

@@ -55,6 +55,7 @@ def translations(qapp):
 def test_switching_language_retranslates_visible_widgets(qtbot, translations, qm_dir):
     login = LoginView()
     home = HomeView(RoomListModel(), MessageModel())
+    login.resize(900, 640)
     for view in (login, home):
         qtbot.addWidget(view)
         view.show()
@@ -65,6 +66,8 @@ def test_switching_language_retranslates_visible_widgets(qtbot, translations, qm
     assert manager.apply("fr") == "fr"
     qtbot.waitUntil(lambda: login.submit.text() == "Se connecter")  # no restart
     assert login.labels[2].text() == "Mot de passe"
+    # The longer French subtitle wraps; the card grows instead of squeezing the fields.
+    qtbot.waitUntil(lambda: login.user.height() >= login.user.sizeHint().height())
     assert login.user.placeholderText() == "@nom:example.com ou nom"
     assert home.send_button.text() == "Envoyer"
     assert home.room_title.text() == "Choisissez un salon"
