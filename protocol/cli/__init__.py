@@ -74,7 +74,37 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20)
     sub.add_parser("tail", help="print new events as they arrive, until interrupted")
     sub.add_parser("doctor", help="keyring, cache, server and federation checks")
+    _trust_parsers(sub)
     return parser
+
+
+def _trust_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`recovery setup|restore` and `devices` (protocol/cli/trust_commands.py runs them)."""
+    recovery = sub.add_parser("recovery", help="cross-signing, secret storage and key backup")
+    actions = recovery.add_subparsers(dest="action", metavar="ACTION", required=True)
+    setup = actions.add_parser(
+        "setup",
+        help="create your identity and key backup, cross-sign this device; prints the recovery "
+        "key once (account password from a prompt, or stdin)",
+    )
+    setup.add_argument(
+        "--passphrase",
+        action="store_true",
+        help="derive the recovery key from a passphrase (asked; next stdin line when piped)",
+    )
+    setup.add_argument(
+        "--reset",
+        action="store_true",
+        help="replace an existing identity (contacts are warned; the old backup is left)",
+    )
+    restore = actions.add_parser(
+        "restore",
+        help="cross-sign this device with the recovery key (prompt, or stdin); restore room keys",
+    )
+    restore.add_argument(
+        "--passphrase", action="store_true", help="type the recovery passphrase instead"
+    )
+    sub.add_parser("devices", help="your devices and whether they are cross-signed")
 
 
 def main(argv: list[str] | None = None) -> int:

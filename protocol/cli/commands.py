@@ -17,6 +17,7 @@ from cercle.protocol import media, messages, roomlist, rooms, session
 from cercle.protocol.account import Account
 from cercle.protocol.changes import Change, Message, TimelineAppended
 from cercle.protocol.cli.output import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, CliError, Output
+from cercle.protocol.cli.trust_commands import cmd_devices, cmd_recovery
 from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.profiles import (
     KeyOptions,
@@ -551,4 +552,6 @@ COMMANDS: dict[str, Handler] = {
     "search": cmd_search,
     "tail": cmd_tail,
     "doctor": cmd_doctor,
+    "recovery": cmd_recovery,
+    "devices": cmd_devices,
 }
