@@ -75,6 +75,7 @@ const state = {
     encryptedRooms: new Set(), // rooms we created encrypted: never send in clear there
     invites: [], // {roomId, inviter}, in arrival order; waitForInvite consumes them
     waiters: new Set(), // {check: () => result|undefined, resolve}
+    verifications: new Map(), // our handle "vN" -> {request, verifier, sas, sasCallbacks}
 };
 
 function emit(event, data = {}) {
@@ -401,6 +402,21 @@ const COMMANDS = {
         };
     },
 
+    /** Waits until this client sees `userId` as cross-signing verified (or, with
+     * `verified: false`, as not verified): trust settles a moment after a SAS ends (the
+     * signature upload and the key query that follow it). */
+    async waitForUserTrust({ userId, verified = true, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+        needClient();
+        return waitFor(
+            `${userId} to be ${verified ? "" : "not "}verified`,
+            async () => {
+                const status = await COMMANDS.userVerificationStatus({ userId, download: false });
+                return status.isCrossSigningVerified === verified ? status : undefined;
+            },
+            timeoutMs,
+        );
+    },
+
     /** `userId`'s devices as this client sees them, each with its verification status. */
     async devices({ userId }) {
         needClient();
@@ -442,11 +458,139 @@ const COMMANDS = {
         };
     },
 
+    // -- verification (SAS emoji), by a handle of ours: `verificationId` ------------------------
+
+    /** Asks to verify `userId`: in the DM `roomId` (as Element does with another user), or
+     * to-device with one `deviceId`, or our own other devices when `userId` is ours. */
+    async requestVerification({ userId, roomId = null, deviceId = null }) {
+        needClient();
+        let request;
+        if (roomId) request = await state.crypto.requestVerificationDM(userId, roomId);
+        else if (deviceId) request = await state.crypto.requestDeviceVerification(userId, deviceId);
+        else if (userId === state.userId) request = await state.crypto.requestOwnUserVerification();
+        else throw new PeerError("another user is verified in a DM: give roomId");
+        return describeRequest(track(request));
+    },
+
+    /** Accepts a request that `verificationRequest` announced (sends m.key.verification.ready). */
+    async acceptVerification({ verificationId }) {
+        const request = verification(verificationId);
+        await request.accept();
+        return describeRequest(verificationId);
+    },
+
+    /** Starts SAS on an accepted request (either side may). The emoji come as a `sas` event
+     * and from waitForSas. */
+    async startSas({ verificationId }) {
+        const request = verification(verificationId);
+        const verifier = await request.startVerification("m.sas.v1");
+        watchVerifier(verificationId, verifier);
+        return describeRequest(verificationId);
+    },
+
+    /** The SAS to compare (7 emoji as [symbol, name], and the decimals) once both sides have
+     * exchanged keys. */
+    async waitForSas({ verificationId, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+        verification(verificationId);
+        const v = state.verifications.get(verificationId);
+        return waitFor(`SAS of ${verificationId}`, () => v.sas ?? undefined, timeoutMs);
+    },
+
+    /** The user's answer to "do the emoji match?": confirm (m.key.verification.mac) or mismatch
+     * (cancel with m.mismatched_sas). */
+    async confirmSas({ verificationId, match = true }) {
+        verification(verificationId);
+        const v = state.verifications.get(verificationId);
+        if (!v.sasCallbacks) throw new PeerError(`no SAS shown yet for ${verificationId}`);
+        if (match) await v.sasCallbacks.confirm();
+        else v.sasCallbacks.mismatch();
+        return describeRequest(verificationId);
+    },
+
+    /** Waits until the request is Done or Cancelled; returns its final description. */
+    async waitForVerification({ verificationId, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+        const request = verification(verificationId);
+        const final = new Set([cryptoApi.VerificationPhase.Done, cryptoApi.VerificationPhase.Cancelled]);
+        return waitFor(
+            `${verificationId} to end`,
+            () => (final.has(request.phase) ? describeRequest(verificationId) : undefined),
+            timeoutMs,
+        );
+    },
+
+    async cancelVerification({ verificationId, code = "m.user", reason = "cancelled by the test" }) {
+        await verification(verificationId).cancel({ code, reason });
+        return describeRequest(verificationId);
+    },
+
     async stop() {
         await shutdown();
         return {};
     },
 };
+
+// -- verification requests, by handle ------------------------------------------------------------
+function track(request) {
+    for (const [id, v] of state.verifications) if (v.request === request) return id;
+    const id = `v${state.verifications.size + 1}`;
+    const v = { request, verifier: null, sas: null, sasCallbacks: null, done: null };
+    state.verifications.set(id, v);
+    request.on(cryptoApi.VerificationRequestEvent.Change, () => {
+        if (request.verifier && !v.verifier) watchVerifier(id, request.verifier);
+        emit("verificationChange", describeRequest(id));
+        poke();
+    });
+    return id;
+}
+
+function verification(verificationId) {
+    needClient();
+    const v = state.verifications.get(verificationId);
+    if (!v) throw new PeerError(`no verification ${JSON.stringify(verificationId)}`);
+    return v.request;
+}
+
+/** Hooks a verifier (ours or the other side's start) and runs it: verify() resolves at the end. */
+function watchVerifier(id, verifier) {
+    const v = state.verifications.get(id);
+    if (v.verifier) return;
+    v.verifier = verifier;
+    verifier.on(cryptoApi.VerifierEvent.ShowSas, (callbacks) => {
+        v.sasCallbacks = callbacks;
+        v.sas = {
+            verificationId: id,
+            emoji: callbacks.sas.emoji ?? null,
+            decimal: callbacks.sas.decimal ?? null,
+        };
+        emit("sas", v.sas);
+        poke();
+    });
+    verifier.on(cryptoApi.VerifierEvent.Cancel, (e) => {
+        emit("verificationCancelled", { verificationId: id, reason: String(e?.message ?? e) });
+        poke();
+    });
+    v.done = verifier.verify().then(
+        () => poke(),
+        (e) => {
+            console.warn(`verification ${id} ended:`, e);
+            poke();
+        },
+    );
+}
+
+function describeRequest(id) {
+    const { request } = state.verifications.get(id);
+    return {
+        verificationId: id,
+        transactionId: request.transactionId ?? null,
+        roomId: request.roomId ?? null,
+        otherUserId: request.otherUserId,
+        otherDeviceId: request.otherDeviceId ?? null,
+        initiatedByMe: request.initiatedByMe,
+        phase: cryptoApi.VerificationPhase[request.phase],
+        cancellationCode: request.cancellationCode ?? null,
+    };
+}
 
 // -- client events -> waiters and unsolicited lines ----------------------------------------------
 function listen(client) {
@@ -478,6 +622,11 @@ function listen(client) {
     });
     client.on(sdk.ClientEvent.Sync, (syncState, _prev, data) => {
         if (syncState === sdk.SyncState.Error) emit("syncError", { error: String(data?.error) });
+        poke();
+    });
+    client.on(cryptoApi.CryptoEvent.VerificationRequestReceived, (request) => {
+        const id = track(request);
+        emit("verificationRequest", describeRequest(id));
         poke();
     });
     client.on(cryptoApi.CryptoEvent.UserTrustStatusChanged, (userId) => {
