@@ -50,9 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    from cercle.desktop.compat import keep_none_alive
-
-    keep_none_alive()  # PySide6 6.12 on Python 3.11 would abort after a few dozen repaints
     # Qt is imported only now, so `cercle --version` answers without loading it.
     import qasync
     from PySide6.QtWidgets import QApplication

@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
-from cercle.desktop.compat import keep_none_alive
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.i18n import Translations
 from cercle.desktop.models.messages import MessageModel
@@ -113,7 +112,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="screenshots", help="folder for the PNG files")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    keep_none_alive()  # else the repeated repaints abort the process (see compat)
     qInstallMessageHandler(quiet_offscreen)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Cercle")

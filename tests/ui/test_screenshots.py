@@ -6,12 +6,10 @@ from PySide6.QtCore import QLocale
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
-from cercle.desktop.compat import keep_none_alive
 from cercle.desktop.tools import sample, screenshots
 
 
 def test_screens_render_in_both_languages_and_themes(qapp, tmp_path):
-    keep_none_alive()  # many repaints: see desktop/compat.py
     style, former, locale = qapp.style().name(), QApplication.palette(), QLocale()
     try:
         written = screenshots.render(tmp_path, qapp)
