@@ -92,6 +92,12 @@ class SyncEngine:
                 await asyncio.sleep(wait)
                 delay = min(delay * 2, BACKOFF_MAX_S)
                 continue
+            except Exception as e:  # nio raises TypeError on some malformed responses
+                log.exception("sync response could not be parsed; retrying")
+                self.publish(SyncStateChanged("retrying", f"unreadable response: {e}", delay))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX_S)
+                continue
             if delay != BACKOFF_FIRST_S or first:
                 self.publish(SyncStateChanged("syncing"))
                 self.on_synced()
