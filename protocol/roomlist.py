@@ -20,7 +20,6 @@ UNDECRYPTABLE_TEXT = {
     UndecryptableCause.UNKNOWN_DEVICE: "Encrypted message from a device that is not verified",
     UndecryptableCause.BAD_ENCRYPTION: "Encrypted message that cannot be read (malformed)",
 }
-LAST_MESSAGE_WINDOW = 20  # events scanned from the newest to find the row's latest message
 
 
 def server_of(user_id: str) -> str:
@@ -30,47 +29,29 @@ def server_of(user_id: str) -> str:
 def summaries(
     store: Store, own_user_id: str, room_ids: Iterable[str] | None = None
 ) -> list[RoomSummary]:
-    """Rows for the given rooms (all joined and invited rooms when None), newest first."""
-    if room_ids is None:
-        rooms = store.rooms.list(join_state="join") + store.rooms.list(join_state="invite")
-    else:
-        rooms = [r for r in (store.rooms.get(i) for i in room_ids) if r is not None]
-    spaces = [r.room_id for r in store.rooms.list(join_state="join") if r.is_space]
-    children: dict[str, set[str]] = {}
-    for space_id in spaces:
-        for child, content in store.rooms.state_of_type(space_id, "m.space.child").items():
-            if content.get("via"):  # an empty `via` removes the child
-                children.setdefault(child, set()).add(space_id)
-    return [
-        summary(store, own_user_id, room, children.get(room.room_id, set()), set(spaces))
-        for room in rooms
-    ]
-
-
-def summary(
-    store: Store, own_user_id: str, room: Room, space_parents: set[str], known_spaces: set[str]
-) -> RoomSummary:
-    members = store.rooms.members(room.room_id)
-    parents = set(space_parents)
-    parents.update(
-        p
-        for p, c in store.rooms.state_of_type(room.room_id, "m.space.parent").items()
-        if c.get("via")
-    )
+    """Rows for the given rooms (all joined and invited rooms when None), newest first; one
+    read of the store whatever the number of rooms."""
     own = server_of(own_user_id)
-    external = {server_of(m.user_id) for m in members} - {own, ""}
-    return RoomSummary(
-        room_id=room.room_id,
-        name=display_name(room, members, own_user_id),
-        topic=room.topic or "",
-        is_space=room.is_space,
-        encrypted=room.encryption is not None,
-        member_count=len(members),
-        parents=tuple(sorted(parents & known_spaces)),
-        external_servers=tuple(sorted(external)),
-        last_message=last_message(store, room.room_id),
-        invited=room.join_state == "invite",
-    )
+    rows = []
+    for item in store.overview.rooms(room_ids):
+        room, members = item.room, item.members
+        names = {m.user_id: m.display_name or m.user_id for m in members}
+        last = to_message(store, item.last_event, names) if item.last_event else None
+        rows.append(
+            RoomSummary(
+                room_id=room.room_id,
+                name=display_name(room, members, own_user_id),
+                topic=room.topic or "",
+                is_space=room.is_space,
+                encrypted=room.encryption is not None,
+                member_count=len(members),
+                parents=tuple(sorted(item.linked_spaces)),
+                external_servers=tuple(sorted({server_of(m.user_id) for m in members} - {own, ""})),
+                last_message=last,
+                invited=room.join_state == "invite",
+            )
+        )
+    return rows
 
 
 def display_name(room: Room, members, own_user_id: str) -> str:
@@ -85,15 +66,6 @@ def display_name(room: Room, members, own_user_id: str) -> str:
     if len(others) <= 2:
         return " and ".join(others)
     return f"{others[0]}, {others[1]} and {len(others) - 2} others"
-
-
-def last_message(store: Store, room_id: str) -> Message | None:
-    page = store.timeline.page(room_id, limit=LAST_MESSAGE_WINDOW)
-    for event in reversed(page.events):
-        message = to_message(store, event)
-        if message is not None:
-            return message
-    return None
 
 
 def to_message(

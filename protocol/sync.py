@@ -143,11 +143,12 @@ class SyncEngine:
 
     async def _publish_rooms(self, room_ids: Iterable[str], removed: tuple[str, ...] = ()) -> None:
         def read() -> list:
-            ids = set(room_ids)
+            rows = roomlist.summaries(self.store, self.client.user_id, room_ids)
             # A space's row depends on its children: a changed child refreshes its spaces too.
-            for row in roomlist.summaries(self.store, self.client.user_id, list(ids)):
-                ids.update(row.parents)
-            return roomlist.summaries(self.store, self.client.user_id, sorted(ids))
+            spaces = {p for row in rows for p in row.parents} - {row.room_id for row in rows}
+            if spaces:
+                rows += roomlist.summaries(self.store, self.client.user_id, spaces)
+            return rows
 
         summaries = await asyncio.to_thread(read)
         if summaries or removed:

@@ -10,6 +10,7 @@ from typing import Any
 from .db import Database
 from .media import MediaCache
 from .outbox import OutboxRepo
+from .overview import OverviewRepo
 from .receipts import Receipt, ReceiptsRepo, save_account_data, save_receipts
 from .rooms import RoomsRepo, RoomUpdate, StateEvent, apply_state, upsert_room
 from .search import SearchRepo
@@ -62,6 +63,7 @@ class Store:
         self.outbox = OutboxRepo(db)
         self.media = MediaCache(db, media_dir)
         self.search = SearchRepo(db)
+        self.overview = OverviewRepo(db)
 
     def write_sync_batch(self, batch: SyncBatch) -> BatchResult:
         """Store a whole sync response and its next_batch in ONE transaction.
