@@ -161,15 +161,27 @@ def test_wrong_recovery_key_is_refused_with_a_clear_message(register, tmp_path):
         first = await signed_in(company_user, tmp_path / "first")
         second = await signed_in(company_user, tmp_path / "second")
         try:
-            await setup_recovery(first, company_user.password)
+            done = await setup_recovery(
+                first, company_user.password, passphrase="notre phrase de récupération"
+            )
             with pytest.raises(WrongRecoveryKey) as wrong:
                 await restore_recovery(second, recovery_key=encode_recovery_key(bytes(32)))
             assert "does not unlock your encrypted messages" in str(wrong.value)
+            with pytest.raises(WrongRecoveryKey):
+                await restore_recovery(second, passphrase="notre phrase de recuperation")
             with pytest.raises(InvalidRecoveryKey) as typo:
                 await restore_recovery(second, recovery_key="EsTc LW2K PGiF nope")
             assert "not a valid recovery key" in str(typo.value)
             mine = await own_devices(second)
             assert mine.devices[second.client.nio.device_id].level is TrustLevel.UNSIGNED
+
+            # The passphrase and the recovery key shown at setup open the same storage.
+            restored = await restore_recovery(second, passphrase="notre phrase de récupération")
+            assert restored.master_key == done.master_key
+            again = await restore_recovery(second, recovery_key=done.recovery_key)
+            assert again.master_key == done.master_key
+            mine = await own_devices(second)
+            assert mine.devices[second.client.nio.device_id].level is TrustLevel.VERIFIED
         finally:
             await asyncio.gather(first.close(), second.close())
 
