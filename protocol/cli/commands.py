@@ -384,6 +384,7 @@ async def cmd_sync(args, out: Output, location: ProfileLocation) -> int:
                 await asyncio.wait_for(account.outbox.run(until_empty=True), DELIVERY_WAIT_S)
             except TimeoutError:
                 out.note("some messages could not be delivered yet (see `cercle-cli outbox`)")
+            await account.key_backup.upload_pending()  # keys received this round, backed up
         else:
             await account.start()
             await asyncio.Event().wait()  # until interrupted
