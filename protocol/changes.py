@@ -6,6 +6,25 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class ReplyPreview:
+    """The message a reply quotes, in one line; empty names and body when it is not stored."""
+
+    event_id: str
+    sender: str = ""
+    sender_name: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class ReactionChip:
+    """One reaction key on a message: how many people used it, and whether we did."""
+
+    key: str
+    count: int
+    mine: bool = False
+
+
+@dataclass(frozen=True)
 class Message:
     """One timeline message as the UI shows it."""
 
@@ -20,6 +39,12 @@ class Message:
     txn_id: str | None = None  # ours: the outbox transaction that sent it (matches local echo)
     state: str = "sent"  # local echo: "queued" | "sending" | "failed"; "sent" once on the server
     failure: str = ""  # why a "failed" echo failed, in words
+    html: str | None = None  # sanitized formatted body (of the latest edit), when there is one
+    edited: bool = False
+    reply_to: ReplyPreview | None = None
+    reactions: tuple[ReactionChip, ...] = ()
+    redacted: bool = False  # deleted: shown as such, body and html empty
+    thread_count: int = 0  # replies in the thread this message starts
 
 
 @dataclass(frozen=True)

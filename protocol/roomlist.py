@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cercle.protocol.changes import Message, RoomSummary
+from cercle.protocol.changes import Message, ReactionChip, ReplyPreview, RoomSummary
 from cercle.protocol.e2ee import UndecryptableCause
+from cercle.protocol.messages import display_body, display_html, relation_of, reply_target
 from cercle.storage.rooms import Room
 from cercle.storage.store import Store
 from cercle.storage.timeline import TimelineEvent
@@ -36,7 +37,7 @@ def summaries(
     for item in store.overview.rooms(room_ids):
         room, members = item.room, item.members
         names = {m.user_id: m.display_name or m.user_id for m in members}
-        last = to_message(store, item.last_event, names) if item.last_event else None
+        last = to_message(store, item.last_event, names, details=False) if item.last_event else None
         rows.append(
             RoomSummary(
                 room_id=room.room_id,
@@ -69,12 +70,36 @@ def display_name(room: Room, members, own_user_id: str) -> str:
 
 
 def to_message(
-    store: Store, event: TimelineEvent, names: dict[str, str] | None = None
+    store: Store,
+    event: TimelineEvent,
+    names: dict[str, str] | None = None,
+    *,
+    own_user_id: str | None = None,
+    details: bool = True,
 ) -> Message | None:
-    """A stored event as a Message row, or None if a message list does not show it."""
-    if event.type not in SHOWN_TYPES or event.redacted_by:
+    """A stored event as a Message row, or None if a message list does not show it. With
+    `details` (timeline rows, not room-list previews) the latest edit, the quoted message,
+    reactions (`own_user_id`'s marked mine) and the thread size are read from the store too."""
+    if event.type not in SHOWN_TYPES:
         return None
+    name = _name(store, event.room_id, event.sender, names)
+    if event.redacted_by:
+        if not details:
+            return None
+        return Message(
+            event_id=event.event_id,
+            room_id=event.room_id,
+            sender=event.sender,
+            sender_name=name,
+            body="",
+            timestamp_ms=event.origin_server_ts,
+            encrypted=event.encrypted,
+            txn_id=event.txn_id,
+            redacted=True,
+        )
     undecryptable = event.decryption_error is not None
+    html: str | None = None
+    edited = False
     if undecryptable:
         try:
             body = UNDECRYPTABLE_TEXT[UndecryptableCause(event.decryption_error or "")]
@@ -84,17 +109,23 @@ def to_message(
         raw_body = event.content.get("body")
         if not isinstance(raw_body, str):
             return None
-        body = raw_body
-        relates = event.content.get("m.relates_to")
-        if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
-            return None  # an edit shows as its original, edited (with the timeline work)
-    if names is not None and event.sender in names:
-        name = names[event.sender]
-    else:
-        member = store.rooms.member(event.room_id, event.sender)
-        name = member.display_name if member and member.display_name else event.sender
-        if names is not None:
-            names[event.sender] = name
+        relation = relation_of(event.content)
+        if relation is not None and relation.rel_type == "m.replace":
+            return None  # an edit shows as its original, edited
+        content: dict = event.content
+        if details:
+            edit = store.timeline.latest_edit(event.event_id)
+            new = edit.content.get("m.new_content") if edit else None
+            if isinstance(new, dict) and isinstance(new.get("body"), str):
+                content, edited = new, True
+        body = display_body(content)
+        html = display_html(content) if details else None
+    reply_to = reactions = None
+    thread_count = 0
+    if details and not undecryptable:
+        reply_to = _reply_preview(store, event, names)
+        reactions = _reactions(store, event.event_id, own_user_id)
+        thread_count = len(store.timeline.thread(event.event_id))
     return Message(
         event_id=event.event_id,
         room_id=event.room_id,
@@ -105,9 +136,61 @@ def to_message(
         encrypted=event.encrypted,
         undecryptable=undecryptable,
         txn_id=event.txn_id,
+        html=html,
+        edited=edited,
+        reply_to=reply_to,
+        reactions=reactions or (),
+        thread_count=thread_count,
     )
 
 
-def messages(store: Store, events: Iterable[TimelineEvent]) -> list[Message]:
+def _name(store: Store, room_id: str, user_id: str, names: dict[str, str] | None) -> str:
+    if names is not None and user_id in names:
+        return names[user_id]
+    member = store.rooms.member(room_id, user_id)
+    name = member.display_name if member and member.display_name else user_id
+    if names is not None:
+        names[user_id] = name
+    return name
+
+
+def _reply_preview(
+    store: Store, event: TimelineEvent, names: dict[str, str] | None
+) -> ReplyPreview | None:
+    target_id = reply_target(event.content)
+    if target_id is None:
+        return None
+    target = store.timeline.get(target_id)
+    if target is None or target.room_id != event.room_id:
+        return ReplyPreview(target_id)
+    quoted = to_message(store, target, names, details=False) if not target.redacted_by else None
+    if quoted is None:
+        return ReplyPreview(
+            target_id, target.sender, _name(store, target.room_id, target.sender, names)
+        )
+    edit = store.timeline.latest_edit(target_id)
+    new = edit.content.get("m.new_content") if edit else None
+    body = display_body(new) if isinstance(new, dict) else quoted.body
+    line = " ".join(body.split())
+    return ReplyPreview(target_id, quoted.sender, quoted.sender_name, line[:200])
+
+
+def _reactions(store: Store, event_id: str, own_user_id: str | None) -> tuple[ReactionChip, ...]:
+    return tuple(
+        ReactionChip(r.key, r.count, own_user_id is not None and own_user_id in r.senders)
+        for r in store.timeline.reactions(event_id)
+    )
+
+
+def own_user_id_of(store: Store) -> str | None:
+    session = store.session.load()
+    return session.user_id if session is not None else None
+
+
+def messages(
+    store: Store, events: Iterable[TimelineEvent], own_user_id: str | None = None
+) -> list[Message]:
+    """Timeline rows for stored events (those a message list does not show are skipped)."""
     names: dict[str, str] = {}
-    return [m for e in events if (m := to_message(store, e, names)) is not None]
+    own = own_user_id if own_user_id is not None else own_user_id_of(store)
+    return [m for e in events if (m := to_message(store, e, names, own_user_id=own)) is not None]

@@ -12,6 +12,7 @@ import nio
 from cercle.protocol import roomlist
 from cercle.protocol.changes import (
     Change,
+    Message,
     RoomsChanged,
     SessionEnded,
     SyncStateChanged,
@@ -23,7 +24,8 @@ from cercle.protocol.e2ee import try_decrypt
 from cercle.protocol.ingest import own_join_times, to_batch
 from cercle.protocol.session import classify_matrix_error
 from cercle.storage.rooms import StateEvent
-from cercle.storage.store import Store
+from cercle.storage.store import Store, SyncBatch
+from cercle.storage.timeline import TimelineEvent, relations_of
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ MEMBER_LOADS_AT_ONCE = 4
 BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
 KEY_EVENTS = (nio.RoomKeyEvent, nio.ForwardedRoomKeyEvent)
+UPDATING = ("m.replace", "m.annotation", "m.thread")  # relations that change their target's row
 
 
 class SyncEngine:
@@ -118,19 +121,23 @@ class SyncEngine:
         batch = to_batch(reply, self.client.user_id, self.joined_at)
         # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
         # same response is fetched again by the next sync.
+        # What redactions in this batch strip: read before, since their relations go with it.
+        redacted = await asyncio.to_thread(self._redaction_targets, batch)
         try:
             result = await asyncio.to_thread(self.store.write_sync_batch, batch)
         except Exception:
             self.client.nio.next_batch = await asyncio.to_thread(self.store.session.sync_token)
             raise
+        own = self.client.user_id
         for room_id, positions in result.appended.items():
             if positions:
                 events = await asyncio.to_thread(
                     self.store.timeline.page_after, room_id, min(positions) - 1, len(positions)
                 )
-                messages = await asyncio.to_thread(roomlist.messages, self.store, events)
+                messages = await asyncio.to_thread(roomlist.messages, self.store, events, own)
                 if messages:
                     self.publish(TimelineAppended(room_id, tuple(messages)))
+                await self._publish_targets(events, redacted)
         changed = set(reply.rooms.join) | set(reply.rooms.invite)
         if changed or reply.rooms.leave:
             await self._publish_rooms(changed, removed=tuple(reply.rooms.leave))
@@ -140,6 +147,49 @@ class SyncEngine:
             room = self.client.nio.rooms.get(room_id)
             if room is not None and not room.members_synced:
                 self._load_members_later(room_id)
+
+    def _redaction_targets(self, batch: SyncBatch) -> dict[str, list[str]]:
+        """Redacted event id → the ids whose rows change with it (itself, what it related to)."""
+        found: dict[str, list[str]] = {}
+        for room in batch.rooms:
+            for event in room.timeline:
+                target = event.content.get("redacts") if event.type == "m.room.redaction" else None
+                if not isinstance(target, str):
+                    continue
+                stored = self.store.timeline.get(target)
+                related = relations_of(stored.content) if stored is not None else []
+                found[target] = [target, *(t for kind, t, _ in related if kind in UPDATING)]
+        return found
+
+    async def _publish_targets(
+        self, events: Iterable[TimelineEvent], redacted: dict[str, list[str]]
+    ) -> None:
+        """New edits, reactions, thread replies and redactions change rows already shown: their
+        targets are read again and published as TimelineReplaced."""
+        targets: dict[str, None] = {}
+        for event in events:
+            if event.type == "m.room.redaction":
+                target = event.content.get("redacts")
+                ids = redacted.get(target, [target]) if isinstance(target, str) else []
+            else:
+                ids = [t for kind, t, _ in relations_of(event.content) if kind in UPDATING]
+            targets.update(dict.fromkeys(ids))
+
+        def read() -> list[Message]:
+            rows = []
+            for event_id in targets:
+                stored = self.store.timeline.get(event_id)
+                message = (
+                    roomlist.to_message(self.store, stored, own_user_id=self.client.user_id)
+                    if stored is not None
+                    else None
+                )
+                if message is not None:
+                    rows.append(message)
+            return rows
+
+        for message in await asyncio.to_thread(read) if targets else []:
+            self.publish(TimelineReplaced(message.room_id, message))
 
     async def _publish_rooms(self, room_ids: Iterable[str], removed: tuple[str, ...] = ()) -> None:
         def read() -> list:
@@ -169,7 +219,11 @@ class SyncEngine:
                 repaired.content,
             )
             stored = await asyncio.to_thread(self.store.timeline.get, repaired.event_id)
-            message = roomlist.to_message(self.store, stored) if stored else None
+            message = (
+                roomlist.to_message(self.store, stored, own_user_id=self.client.user_id)
+                if stored
+                else None
+            )
             if message is not None:
                 log.info("repaired %s once its key arrived", repaired.event_id)
                 self.publish(TimelineReplaced(event.room_id, message))

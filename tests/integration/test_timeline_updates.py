@@ -1,0 +1,92 @@
+"""Edits, reactions and redactions from the partner server update the row already shown."""
+
+from __future__ import annotations
+
+import asyncio
+
+from support import signed_in, until
+
+from cercle.protocol import messages
+from cercle.protocol.account import Account
+from cercle.protocol.changes import ReactionChip, TimelineReplaced
+
+
+async def _sent(account: Account, txn_id: str) -> str:
+    entry = await until(
+        lambda: account.store.outbox.get(txn_id), lambda e: e is not None and e.event_id
+    )
+    return entry.event_id
+
+
+def test_partner_edit_reaction_and_redaction_replace_the_shown_row(register, tmp_path):
+    company_user, partner_user = register("company"), register("partner")
+
+    async def scenario():
+        changes: list = []
+        company = await signed_in(company_user, tmp_path / "company", changes.append)
+        partner = await signed_in(partner_user, tmp_path / "partner")
+        await asyncio.gather(company.start(), partner.start())
+
+        def replaced(event_id: str, check) -> list:
+            return [
+                c.message
+                for c in list(changes)
+                if isinstance(c, TimelineReplaced)
+                and c.message.event_id == event_id
+                and check(c.message)
+            ]
+
+        try:
+            room_id = await company.client.create_room(
+                "Salon partenaires", invite=[partner_user.user_id]
+            )
+            await until(
+                lambda: partner.store.rooms.get(room_id),
+                lambda r: r is not None and r.join_state == "invite",
+            )
+            await partner.client.join(room_id)
+            await until(
+                lambda: company.store.rooms.member(room_id, partner_user.user_id),
+                lambda m: m is not None and m.membership == "join",
+            )
+            original = await _sent(partner, await partner.send_text(room_id, "Livraison jeudi"))
+            await until(lambda: company.store.timeline.get(original))
+
+            # The partner edits: the company's row becomes the new text, marked edited.
+            edit = messages.edit_content(original, messages.text_content("Livraison **vendredi**"))
+            await partner.send(room_id, "m.room.message", edit)
+            edited = await until(lambda: replaced(original, lambda m: m.edited))
+            assert edited[-1].body == "Livraison **vendredi**"
+            assert edited[-1].html == "Livraison <strong>vendredi</strong>"
+
+            # Both react: the chip counts two, and is marked ours on the company's side.
+            for account in (partner, company):
+                await account.send(room_id, "m.reaction", messages.reaction_content(original, "👍"))
+            chips = await until(
+                lambda: replaced(original, lambda m: m.reactions and m.reactions[0].count == 2)
+            )
+            assert chips[-1].reactions == (ReactionChip("👍", 2, mine=True),)
+            assert chips[-1].edited  # the row keeps its edit
+
+            # The partner takes its reaction back: the chip drops to one, still ours.
+            mine = await until(
+                lambda: [
+                    r
+                    for r in company.store.timeline._related(original, "m.annotation", 10)
+                    if r.sender == partner_user.user_id
+                ]
+            )
+            await partner.send(room_id, "m.room.redaction", {"redacts": mine[0].event_id})
+            await until(
+                lambda: replaced(original, lambda m: m.reactions == (ReactionChip("👍", 1, True),))
+            )
+
+            # The partner deletes the message: the row says so instead of vanishing.
+            await partner.send(room_id, "m.room.redaction", {"redacts": original})
+            gone = await until(lambda: replaced(original, lambda m: m.redacted))
+            assert gone[-1].body == ""
+            assert gone[-1].reactions == ()
+        finally:
+            await asyncio.gather(company.close(), partner.close())
+
+    asyncio.run(scenario())
