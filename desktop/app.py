@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from cercle.desktop.theme import Appearance
     from cercle.desktop.views.main_window import MainWindow
     from cercle.protocol import seed
+    from cercle.protocol.policy import load_policy
     from cercle.protocol.profiles import ProfileLocation
     from cercle.protocol.runtime import ProtocolThread
 
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     location = seed.profile_location() if args.demo else ProfileLocation.from_path(args.profile)
     session = SessionController(bridge, location)
     window = MainWindow(session)
+    if not args.demo:  # the demo runs on its own local servers, whatever IT manages
+        window.login.apply_policy(load_policy())
     window.menuBar().addMenu(PreferencesMenu(settings, translations, appearance, window))
     demo = DemoLauncher(window, session, reset=args.reset_demo) if args.demo else None
     window.show()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from cercle.desktop.theme import style_error_label
+from cercle.protocol.policy import Policy
 
 
 class LoginView(QWidget):
@@ -32,6 +33,7 @@ class LoginView(QWidget):
         card.setMaximumWidth(440)
 
         self._busy = False
+        self._policy = Policy()  # unmanaged until apply_policy()
         self.title = title = QLabel(card)
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -45,6 +47,10 @@ class LoginView(QWidget):
         self.user = QLineEdit(card)
         self.password = QLineEdit(card)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.managed = QLabel(card)
+        self.managed.setObjectName("managedNote")
+        self.managed.setWordWrap(True)
+        self.managed.hide()
         self.error = QLabel(card)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
@@ -66,6 +72,7 @@ class LoginView(QWidget):
         inner.addWidget(title)
         inner.addWidget(subtitle)
         inner.addLayout(form)
+        inner.addWidget(self.managed)
         inner.addWidget(self.error)
         inner.addWidget(self.submit)
         # Centred by stretches rather than an alignment: an aligned item is given its size hint,
@@ -98,6 +105,14 @@ class LoginView(QWidget):
             self.labels, (self.tr("Homeserver"), self.tr("User"), self.tr("Password")), strict=True
         ):
             label.setText(text)
+        self.managed.setText(self.tr("The server is set by your organisation."))
+        if self._policy.login_blocked:
+            self.error.setText(
+                self.tr(
+                    "Your organisation's policy for Cercle names no usable server. Contact your IT "
+                    "department."
+                )
+            )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -106,8 +121,23 @@ class LoginView(QWidget):
             style_error_label(self.error)
         super().changeEvent(event)
 
+    def apply_policy(self, policy: Policy) -> None:
+        """IT's managed settings: a default server, maybe locked (then it cannot be changed)."""
+        self._policy = policy
+        if policy.default_homeserver:
+            self.homeserver.setText(policy.default_homeserver)
+        self.homeserver.setReadOnly(policy.homeserver_locked)
+        self.managed.setVisible(policy.homeserver_locked)
+        if policy.login_blocked:
+            self.error.show()
+        self.set_busy(False)
+        self.retranslate()
+
     def _submit(self) -> None:
-        homeserver = self.homeserver.text().strip()
+        if self._policy.login_blocked:
+            return
+        # A locked server wins over whatever the field holds (defence in depth: it is read-only).
+        homeserver = (self._policy.effective_homeserver(self.homeserver.text()) or "").strip()
         user = self.user.text().strip()
         password = self.password.text()
         if not homeserver or not user or not password:
@@ -123,6 +153,8 @@ class LoginView(QWidget):
         self._busy = busy
         for widget in (self.homeserver, self.user, self.password, self.submit):
             widget.setEnabled(not busy)
+        if self._policy.login_blocked:
+            self.submit.setEnabled(False)
         self.submit.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
 
     def show_error(self, text: str) -> None:

@@ -101,6 +101,16 @@
 <context>
     <name>LoginView</name>
     <message>
+        <location filename="../../desktop/views/login.py" line="+0"/>
+        <source>The server is set by your organisation.</source>
+        <translation>Le serveur est fixé par votre organisation.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Your organisation&apos;s policy for Cercle names no usable server. Contact your IT department.</source>
+        <translation>La stratégie de votre organisation pour Cercle n’indique aucun serveur utilisable. Contactez votre service informatique.</translation>
+    </message>
+    <message>
         <location filename="../../desktop/views/login.py" line="+82"/>
         <source>Welcome to Cercle</source>
         <translation>Bienvenue dans Cercle</translation>
