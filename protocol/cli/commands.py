@@ -19,6 +19,7 @@ from cercle.protocol.changes import Change, Message, TimelineAppended
 from cercle.protocol.cli.output import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, CliError, Output
 from cercle.protocol.cli.trust_commands import cmd_devices, cmd_recovery
 from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.policy import load_policy
 from cercle.protocol.profiles import (
     KeyOptions,
     NeedsPassphrase,
@@ -170,9 +171,17 @@ async def cmd_login(args, out: Output, location: ProfileLocation) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise CliError("no password given", EXIT_AUTH)
-    if not args.homeserver and not args.user.startswith("@"):
+    policy = load_policy()
+    if policy.login_blocked:
+        raise CliError(
+            "this computer's Cercle policy names no usable server: contact IT", EXIT_AUTH
+        )
+    homeserver = policy.effective_homeserver(args.homeserver)  # a locked server always wins
+    if policy.homeserver_locked and args.homeserver and homeserver != args.homeserver:
+        out.note(f"the server is set by your organisation: signing in to {homeserver}")
+    if not homeserver and not args.user.startswith("@"):
         raise CliError("give --homeserver, or the full user id (@name:server) to discover it")
-    info = await session.discover(args.homeserver or args.user)
+    info = await session.discover(homeserver or args.user)
     profile = await _open(args, location, create=True)
     try:
         account = await Account.sign_in(
