@@ -10,8 +10,9 @@ from PySide6.QtCore import QObject, Signal
 from cercle.desktop.bridge import Bridge
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel
+from cercle.protocol import messages
 from cercle.protocol.account import Account
-from cercle.protocol.changes import RoomsChanged, TimelineAppended
+from cercle.protocol.changes import Message, RoomsChanged, TimelineAppended
 from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.profiles import (
     CannotUnlock,
@@ -55,7 +56,7 @@ class SessionController(QObject):
         bridge.roomsChanged.connect(self._rooms_changed)
         bridge.timelineAppended.connect(self._timeline_appended)
         bridge.timelineReplaced.connect(lambda change: self.messages.replace(change.message))
-        bridge.outboxChanged.connect(lambda change: self.messages.echo(change.echo))
+        bridge.outboxChanged.connect(lambda change: self._echo(change.echo))
 
     # -- the profile -------------------------------------------------------------------------
 
@@ -119,7 +120,19 @@ class SessionController(QObject):
     def _show_room(self, room_id: str, rows) -> None:
         # Only if the user has not moved on to another room meanwhile.
         if self.messages.room_id is None and self.opened_room == room_id:
-            self.messages.show_room(room_id, rows)
+            self.messages.show_room(room_id, [m for m in rows if not _invisible_echo(m)])
+
+    def _echo(self, echo: Message) -> None:
+        if not _invisible_echo(echo):
+            self.messages.echo(echo)
+
+    def toggle_reaction(self, room_id: str, event_id: str, key: str) -> None:
+        """Reacts to a message with `key`, or takes our reaction back if we already did."""
+        if self.account is not None:
+            self.bridge.run(
+                toggle_reaction(self.account, room_id, event_id, key),
+                on_failure=lambda e: self.operationFailed.emit(self.explain(e)),
+            )
 
     def send_text(self, room_id: str, text: str, on_failure=None) -> None:
         if self.account is None:
@@ -179,3 +192,30 @@ class SessionController(QObject):
             return str(error)  # the store words its errors for users (what happened, what to do)
         log.error("unexpected failure", exc_info=error)
         return self.tr("Something went wrong; the details are in the log.")
+
+
+def _invisible_echo(message: Message) -> bool:
+    """Outgoing reactions and redactions have no row of their own (no body)."""
+    return message.state != "sent" and not message.body
+
+
+async def toggle_reaction(account: Account, room_id: str, event_id: str, key: str) -> str:
+    """Sends an m.reaction, or redacts ours with the same key; returns the txn id."""
+
+    def ours() -> str | None:
+        store = account.store
+        for event in store.timeline._related(event_id, "m.annotation", 500):
+            relation = messages.relation_of(event.content)
+            if (
+                event.sender == account.user_id
+                and not event.redacted_by
+                and relation is not None
+                and relation.key == key
+            ):
+                return event.event_id
+        return None
+
+    own = await asyncio.to_thread(ours)
+    if own is not None:
+        return await account.send(room_id, "m.room.redaction", {"redacts": own})
+    return await account.send(room_id, "m.reaction", messages.reaction_content(event_id, key))

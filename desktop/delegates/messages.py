@@ -1,118 +1,386 @@
-"""Paints a message: avatar and sender on the first of a group, then the wrapped text."""
+"""Paints a message: day separator, avatar and sender, reply quote, rich body, reactions, states."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+import html as htmllib
+from dataclasses import dataclass, field
 
-from cercle.desktop.delegates.common import colour_for, paint_avatar, short_time
-from cercle.desktop.models.messages import MessageRole
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QEvent,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QToolTip
+
+from cercle.desktop.delegates import richtext
+from cercle.desktop.delegates.common import colour_for, paint_avatar
+from cercle.desktop.models.messages import MessageRole, day_of
 from cercle.desktop.theme import error_colour, readable
+from cercle.protocol.changes import Message, ReactionChip
 
 AVATAR = 36
 PAD = 12
 TEXT_LEFT = PAD + AVATAR + PAD
 HEADER = 20
-STATE_LINE = 18
-WRAP = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+DAY = 34
+QUOTE = 24
+CHIP = 24
+CHIP_GAP = 6
+LINE = 18  # the thread summary, the sending state
 
 Index = QModelIndex | QPersistentModelIndex
+Role = QPalette.ColorRole
+
+
+@dataclass
+class Layout:
+    """Where each part of a row goes, relative to the row's top-left corner."""
+
+    height: int = 0
+    day: QRect | None = None
+    header_top: int | None = None
+    quote: QRect | None = None
+    body: QRect = field(default_factory=QRect)
+    document: object = None  # the QTextDocument of the body
+    chips: list[tuple[QRect, ReactionChip]] = field(default_factory=list)
+    thread: QRect | None = None
+    state: QRect | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a point of a row holds: "link" (value: href), "chip" (key), "quote" (event id)."""
+
+    kind: str
+    value: str
+
+
+def small_font(font: QFont, italic: bool = False) -> QFont:
+    small = QFont(font)
+    small.setPointSizeF(font.pointSizeF() * 0.85)
+    small.setItalic(italic)
+    return small
+
+
+def time_of(timestamp_ms: int) -> str:
+    moment = QDateTime.fromMSecsSinceEpoch(timestamp_ms)
+    return QLocale().toString(moment.time(), QLocale.FormatType.ShortFormat)
+
+
+def dim_colour(palette: QPalette) -> QColor:
+    return palette.color(Role.PlaceholderText)  # secondary text, readable in both themes
 
 
 class MessageDelegate(QStyledItemDelegate):
+    reactionToggled = Signal(str, str)  # event id, reaction key
+    replyClicked = Signal(str)  # the replied-to event id
+    linkActivated = Signal(str)  # an http(s) or mailto link in a body
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.documents = richtext.DocumentCache()
+
+    # -- geometry ------------------------------------------------------------------------------
+
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         width = option.rect.width()
         if width <= 0 and option.widget is not None:
             width = option.widget.width()
         return max(100, width - TEXT_LEFT - PAD)
 
-    def _body_height(self, option: QStyleOptionViewItem, body: str) -> int:
-        metrics = QFontMetrics(option.font)
-        return metrics.boundingRect(
-            QRect(0, 0, self._text_width(option), 10_000), WRAP, body
-        ).height()
+    def _body_html(self, message: Message, palette: QPalette) -> str:
+        dim = dim_colour(palette).name()
+        if message.redacted:
+            return f'<i style="color:{dim}">{htmllib.escape(self.tr("Message deleted"))}</i>'
+        if message.undecryptable:
+            return f'<i style="color:{dim}">{htmllib.escape(message.body)}</i>'
+        body = message.html if message.html is not None else richtext.plain_to_html(message.body)
+        if message.edited:
+            marker = htmllib.escape(self.tr("(edited)"))
+            body += f' <span style="color:{dim}; font-size:small">{marker}</span>'
+        return body
+
+    def _document(self, option: QStyleOptionViewItem, message: Message):
+        html = self._body_html(message, option.palette)
+        return self.documents.document(
+            (html,), html, option.font, self._text_width(option), option.palette
+        )
+
+    def layout(self, option: QStyleOptionViewItem, index: Index) -> Layout | None:
+        message: Message | None = index.data(MessageRole.Message)
+        if message is None:
+            return None
+        out = Layout()
+        width = self._text_width(option)
+        y = 0
+        if index.data(MessageRole.StartsDay):
+            out.day = QRect(0, 0, max(option.rect.width(), TEXT_LEFT + width + PAD), DAY)
+            y = DAY
+        grouped = bool(index.data(MessageRole.GroupedWithPrevious))
+        top = y
+        if grouped:
+            y += 2
+        else:
+            y += 8
+            out.header_top = y
+            y += HEADER + 2
+        if message.reply_to is not None and not message.redacted:
+            out.quote = QRect(TEXT_LEFT, y, width, QUOTE)
+            y += QUOTE + 4
+        doc = self._document(option, message)
+        height = int(doc.size().height() + 0.999)
+        out.document, out.body = doc, QRect(TEXT_LEFT, y, width, height)
+        y += height
+        if message.reactions and not message.redacted:
+            y += 4
+            metrics = QFontMetrics(option.font)
+            x = TEXT_LEFT
+            for chip in message.reactions:
+                chip_width = metrics.horizontalAdvance(f"{chip.key} {chip.count}") + 18
+                if x > TEXT_LEFT and x + chip_width > TEXT_LEFT + width:
+                    x, y = TEXT_LEFT, y + CHIP + 4
+                out.chips.append((QRect(x, y, chip_width, CHIP), chip))
+                x += chip_width + CHIP_GAP
+            y += CHIP
+        if message.thread_count and not message.redacted:
+            out.thread = QRect(TEXT_LEFT, y + 2, width, LINE)
+            y += LINE + 2
+        if message.state != "sent":
+            out.state = QRect(TEXT_LEFT, y, width, LINE)
+            y += LINE
+        y += 4
+        if not grouped:
+            y = max(y, top + 8 + AVATAR + 4)
+        out.height = y
+        return out
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        message = index.data(MessageRole.Message)
-        if message is None:
+        layout = self.layout(option, index)
+        if layout is None:
             return QSize(0, 0)
-        grouped = bool(index.data(MessageRole.GroupedWithPrevious))
-        height = self._body_height(option, message.body) + (4 if grouped else HEADER + 12)
-        if message.state != "sent":
-            height += STATE_LINE
-        return QSize(option.rect.width(), max(height, 0 if grouped else AVATAR + 12))
+        return QSize(option.rect.width(), layout.height)
+
+    def hit(self, option: QStyleOptionViewItem, index: Index, pos: QPoint) -> Hit | None:
+        """What lies under `pos` (view coordinates) in the row at `option.rect`."""
+        layout = self.layout(option, index)
+        message: Message | None = index.data(MessageRole.Message)
+        if layout is None or message is None:
+            return None
+        point = pos - option.rect.topLeft()
+        for rect, chip in layout.chips:
+            if rect.contains(point):
+                return Hit("chip", chip.key)
+        if layout.quote is not None and layout.quote.contains(point) and message.reply_to:
+            return Hit("quote", message.reply_to.event_id)
+        if layout.body.contains(point):
+            href = richtext.anchor_at(
+                layout.document,  # type: ignore[arg-type]
+                point.x() - layout.body.left(),
+                point.y() - layout.body.top(),
+            )
+            if href and richtext.openable(href) is not None:
+                return Hit("link", href)
+        return None
+
+    # -- events --------------------------------------------------------------------------------
+
+    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: Index) -> bool:
+        if event.type() != QEvent.Type.MouseButtonRelease or not isinstance(event, QMouseEvent):
+            return super().editorEvent(event, model, option, index)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        hit = self.hit(option, index, event.position().toPoint())
+        message: Message | None = index.data(MessageRole.Message)
+        if hit is None or message is None:
+            return False
+        if hit.kind == "chip":
+            self.reactionToggled.emit(message.event_id, hit.value)
+        elif hit.kind == "quote":
+            self.replyClicked.emit(hit.value)
+        else:
+            self.linkActivated.emit(hit.value)
+        return True
+
+    def helpEvent(
+        self, event: QHelpEvent, view, option: QStyleOptionViewItem, index: Index
+    ) -> bool:
+        hit = self.hit(option, index, event.pos())
+        if hit is None:
+            return super().helpEvent(event, view, option, index)
+        message: Message = index.data(MessageRole.Message)
+        if hit.kind == "chip":
+            chip = next(c for c in message.reactions if c.key == hit.value)
+            text = (
+                self.tr("Remove your {key} reaction") if chip.mine else self.tr("React with {key}")
+            ).format(key=chip.key)
+        elif hit.kind == "quote":
+            text = self.tr("Show the original message")
+        else:
+            text = hit.value
+        QToolTip.showText(event.globalPos(), text, view)
+        return True
+
+    # -- painting ------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        message = index.data(MessageRole.Message)
-        if message is None:
+        message: Message | None = index.data(MessageRole.Message)
+        layout = self.layout(option, index)
+        if message is None or layout is None:
             return
         painter.save()
-        grouped = bool(index.data(MessageRole.GroupedWithPrevious))
-        r = option.rect
+        painter.translate(option.rect.topLeft())
         palette: QPalette = option.palette
-        text = palette.color(QPalette.ColorRole.Text)
-        dim = QColor(text)
-        dim.setAlphaF(0.6)
-        top = r.top() + 2
-        if not grouped:
-            top = r.top() + 8
-            paint_avatar(
-                painter,
-                QRect(r.left() + PAD, top, AVATAR, AVATAR),
-                message.sender_name,
-                message.sender,
+        if layout.day is not None:
+            self._paint_day(painter, option, layout.day, message)
+        if layout.header_top is not None:
+            self._paint_header(painter, option, layout.header_top, message)
+        if layout.quote is not None and message.reply_to is not None:
+            self._paint_quote(painter, option, layout.quote, message)
+        richtext.draw(
+            painter,
+            layout.document,  # type: ignore[arg-type]
+            layout.body.left(),
+            layout.body.top(),
+            palette,
+        )
+        for rect, chip in layout.chips:
+            self._paint_chip(painter, option, rect, chip)
+        if layout.thread is not None:
+            painter.setFont(small_font(option.font))
+            painter.setPen(palette.color(Role.Link))
+            painter.drawText(
+                layout.thread,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self._thread_text(message.thread_count),
             )
-            bold = QFont(option.font)
-            bold.setBold(True)
-            painter.setFont(bold)
+        if layout.state is not None:
+            painter.setFont(small_font(option.font, italic=True))
             painter.setPen(
-                readable(colour_for(message.sender), palette.color(QPalette.ColorRole.Base))
-            )
-            name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
-            painter.drawText(
-                QRect(r.left() + TEXT_LEFT, top, name_width, HEADER),
-                Qt.AlignmentFlag.AlignVCenter,
-                message.sender_name,
-            )
-            small = QFont(option.font)
-            small.setPointSizeF(option.font.pointSizeF() * 0.85)
-            painter.setFont(small)
-            painter.setPen(dim)
-            painter.drawText(
-                QRect(r.left() + TEXT_LEFT + name_width + 8, top, 200, HEADER),
-                Qt.AlignmentFlag.AlignVCenter,
-                short_time(message.timestamp_ms),
-            )
-            top += HEADER + 2
-        painter.setFont(option.font)
-        if message.undecryptable:
-            italic = QFont(option.font)
-            italic.setItalic(True)
-            painter.setFont(italic)
-            painter.setPen(dim)
-        else:
-            painter.setPen(text)
-        body_height = self._body_height(option, message.body)
-        body_rect = QRect(r.left() + TEXT_LEFT, top, self._text_width(option), body_height)
-        painter.drawText(body_rect, WRAP, message.body)
-        if message.state != "sent":
-            small = QFont(option.font)
-            small.setPointSizeF(option.font.pointSizeF() * 0.85)
-            small.setItalic(True)
-            painter.setFont(small)
-            painter.setPen(error_colour(palette) if message.state == "failed" else dim)
-            line = QRect(
-                r.left() + TEXT_LEFT, top + body_height, self._text_width(option), STATE_LINE
+                error_colour(palette) if message.state == "failed" else dim_colour(palette)
             )
             painter.drawText(
-                line,
+                layout.state,
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 self._state_text(message),
             )
         painter.restore()
 
-    def _state_text(self, message) -> str:
+    def _paint_day(self, painter: QPainter, option, rect: QRect, message: Message) -> None:
+        text = self.day_label(day_of(message.timestamp_ms))
+        font = small_font(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        width = painter.fontMetrics().horizontalAdvance(text) + 24
+        middle = rect.center().y() + 2
+        line = QColor(dim_colour(option.palette))
+        line.setAlphaF(0.4)
+        painter.setPen(line)
+        label_left = rect.center().x() - width // 2
+        painter.drawLine(PAD, middle, label_left, middle)
+        painter.drawLine(label_left + width, middle, rect.right() - PAD, middle)
+        painter.setPen(dim_colour(option.palette))
+        painter.drawText(
+            QRect(label_left, rect.top() + 4, width, rect.height() - 4),
+            Qt.AlignmentFlag.AlignCenter,
+            text,
+        )
+
+    def day_label(self, day: QDate, today: QDate | None = None) -> str:
+        """ "Today", "Yesterday", else the date written out in the user's locale."""
+        today = today or QDate.currentDate()
+        if day == today:
+            return self.tr("Today")
+        if day == today.addDays(-1):
+            return self.tr("Yesterday")
+        return QLocale().toString(day, QLocale.FormatType.LongFormat)
+
+    def _paint_header(self, painter: QPainter, option, top: int, message: Message) -> None:
+        palette: QPalette = option.palette
+        paint_avatar(painter, QRect(PAD, top, AVATAR, AVATAR), message.sender_name, message.sender)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(readable(colour_for(message.sender), palette.color(Role.Base)))
+        name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
+        painter.drawText(
+            QRect(TEXT_LEFT, top, name_width, HEADER),
+            Qt.AlignmentFlag.AlignVCenter,
+            message.sender_name,
+        )
+        painter.setFont(small_font(option.font))
+        painter.setPen(dim_colour(palette))
+        painter.drawText(
+            QRect(TEXT_LEFT + name_width + 8, top, 200, HEADER),
+            Qt.AlignmentFlag.AlignVCenter,
+            time_of(message.timestamp_ms),  # the day is on the separator above
+        )
+
+    def _paint_quote(self, painter: QPainter, option, rect: QRect, message: Message) -> None:
+        palette: QPalette = option.palette
+        reply = message.reply_to
+        assert reply is not None
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(Role.AlternateBase))
+        painter.drawRoundedRect(rect, 4, 4)
+        accent = readable(colour_for(reply.sender or reply.event_id), palette.color(Role.Base))
+        painter.setBrush(accent)
+        painter.drawRect(QRect(rect.left(), rect.top(), 3, rect.height()))
+        inner = rect.adjusted(10, 0, -8, 0)
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        small = small_font(option.font)
+        if not reply.sender_name:
+            painter.setFont(small_font(option.font, italic=True))
+            painter.setPen(dim_colour(palette))
+            painter.drawText(inner, align, self.tr("In reply to a message that is not loaded"))
+            return
+        bold = QFont(small)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(accent)
+        name_width = min(painter.fontMetrics().horizontalAdvance(reply.sender_name), inner.width())
+        painter.drawText(
+            QRect(inner.left(), inner.top(), name_width, inner.height()), align, reply.sender_name
+        )
+        painter.setFont(small)
+        painter.setPen(palette.color(Role.Text))
+        rest = inner.adjusted(name_width + 8, 0, 0, 0)
+        body = reply.body or self.tr("Message deleted")
+        elided = painter.fontMetrics().elidedText(body, Qt.TextElideMode.ElideRight, rest.width())
+        painter.drawText(rest, align, elided)
+
+    def _paint_chip(self, painter: QPainter, option, rect: QRect, chip: ReactionChip) -> None:
+        palette: QPalette = option.palette
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if chip.mine:
+            fill = QColor(palette.color(Role.Highlight))
+            fill.setAlphaF(0.22)
+            border = palette.color(Role.Highlight)
+        else:
+            fill = palette.color(Role.AlternateBase)
+            border = QColor(dim_colour(palette))
+            border.setAlphaF(0.5)
+        painter.setPen(border)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), CHIP // 2, CHIP // 2)
+        painter.setFont(option.font)
+        painter.setPen(palette.color(Role.Text))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{chip.key} {chip.count}")
+
+    def _thread_text(self, count: int) -> str:
+        if count == 1:
+            return self.tr("1 reply in the thread")
+        return self.tr("{count} replies in the thread").format(count=QLocale().toString(count))
+
+    def _state_text(self, message: Message) -> str:
         if message.state == "failed":
             return self.tr("Not sent: {reason}. Right-click to retry or discard.").format(
                 reason=message.failure or self.tr("unknown error")

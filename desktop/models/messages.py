@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QDate,
+    QDateTime,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from cercle.protocol.changes import Message
 
@@ -13,10 +21,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 class MessageRole(IntEnum):
     Message = Qt.ItemDataRole.UserRole + 1
-    GroupedWithPrevious = Qt.ItemDataRole.UserRole + 2  # same sender, within five minutes
+    GroupedWithPrevious = Qt.ItemDataRole.UserRole + 2  # same sender and day, within 5 minutes
+    StartsDay = Qt.ItemDataRole.UserRole + 3  # the first message of its (local) day: a separator
 
 
 GROUP_WINDOW_MS = 5 * 60 * 1000
+
+
+def day_of(timestamp_ms: int) -> QDate:
+    """The local calendar day of a timestamp."""
+    return QDateTime.fromMSecsSinceEpoch(timestamp_ms).date()
 
 
 class MessageModel(QAbstractListModel):
@@ -43,16 +57,29 @@ class MessageModel(QAbstractListModel):
             return message
         if role == MessageRole.GroupedWithPrevious:
             return self._grouped(index.row())
+        if role == MessageRole.StartsDay:
+            return self._starts_day(index.row())
         return None
 
     def _grouped(self, row: int) -> bool:
-        if row == 0:
+        if row == 0 or self._starts_day(row):
             return False
         before, message = self._rows[row - 1], self._rows[row]
         return (
             before.sender == message.sender
             and message.timestamp_ms - before.timestamp_ms < GROUP_WINDOW_MS
         )
+
+    def _starts_day(self, row: int) -> bool:
+        if row == 0:
+            return True
+        return day_of(self._rows[row - 1].timestamp_ms) != day_of(self._rows[row].timestamp_ms)
+
+    def row_of_event(self, event_id: str) -> int | None:
+        """The row showing `event_id`, if it is loaded."""
+        if event_id not in self._ids:
+            return None
+        return next((r for r, m in enumerate(self._rows) if m.event_id == event_id), None)
 
     def show_room(self, room_id: str, messages: list[Message]) -> None:
         """Switches to another room: its rows replace the previous room's."""

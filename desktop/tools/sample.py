@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QDate, QDateTime, QTime
 
-from cercle.protocol.changes import Message, RoomsChanged, RoomSummary
+from cercle.protocol.changes import (
+    Message,
+    ReactionChip,
+    ReplyPreview,
+    RoomsChanged,
+    RoomSummary,
+)
 
 ME = "@camille.laurent:velotech.example"
 PARTNER_SERVER = "rouelibre.example"
@@ -30,8 +38,37 @@ def _message(n: int, room: str, sender: str, body: str, ts: int, **kw) -> Messag
     return Message(f"$m{n}", room, sender, PEOPLE[sender], body, ts, encrypted=True, **kw)
 
 
+def yesterday() -> list[Message]:
+    """The day before in the partners' room: formatted text, reactions, an edit, a deletion."""
+    karim, sophie = "@karim.haddad:rouelibre.example", "@sophie.martin:velotech.example"
+    return [
+        _message(
+            100,
+            PARTNERS,
+            karim,
+            "Le catalogue 2027 est en ligne : https://rouelibre.example/catalogue",
+            at(1, 17, 30),
+            html='Le <strong>catalogue 2027</strong> est en ligne : <a href="https://'
+            'rouelibre.example/catalogue">rouelibre.example/catalogue</a>',
+            reactions=(ReactionChip("🎉", 3, mine=True), ReactionChip("👍", 1)),
+        ),
+        _message(
+            101,
+            PARTNERS,
+            sophie,
+            "Code promo partenaires : SALON-LYON-26 (valable jusqu’au 30).",
+            at(1, 17, 42),
+            html="Code promo partenaires : <code>SALON-LYON-26</code> "
+            "(valable jusqu’au <em>30</em>).",
+            edited=True,
+        ),
+        _message(102, PARTNERS, "@hugo.bernard:velotech.example", "", at(1, 18, 5), redacted=True),
+    ]
+
+
 def partner_day() -> list[Message]:
-    """A day in the partners' room: several people, grouped lines, a long one, two echoes."""
+    """Two days in the partners' room: several people, grouped lines, a long one, rich text, a
+    reply, reactions, an edit, a deletion, a thread, two echoes."""
     lines = [
         (
             "@lea.moreau:rouelibre.example",
@@ -87,6 +124,16 @@ def partner_day() -> list[Message]:
         _message(n, PARTNERS, sender, body, at(days, h, m))
         for n, (sender, days, h, m, body) in enumerate(lines)
     ]
+    hugo = "@hugo.bernard:velotech.example"
+    messages[3] = replace(
+        messages[3],
+        reply_to=ReplyPreview("$m2", hugo, PEOPLE[hugo], " ".join(lines[2][4].split())),
+    )
+    messages[4] = replace(
+        messages[4], reactions=(ReactionChip("👍", 2, mine=True), ReactionChip("🚚", 1))
+    )
+    messages[5] = replace(messages[5], thread_count=3)
+    messages = yesterday() + messages
     messages.append(
         Message(
             "$utd",

@@ -93,6 +93,13 @@ def render(out: Path, app: QApplication) -> list[Path]:
                 path = out / f"{screen}-{name}.png"
                 shoot(widget, path, width, height)
                 written.append(path)
+                if widget is home:  # the older day too: separators, formatting, deletion
+                    home.message_list.scrollToTop()
+                    settle()
+                    path = out / f"timeline-top-{name}.png"
+                    if not home.grab().save(str(path)):
+                        raise OSError(f"could not write {path}")
+                    written.append(path)
                 if isinstance(widget, PassphraseDialog):
                     widget.deleteLater()
     login.deleteLater()

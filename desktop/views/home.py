@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from cercle.desktop.delegates.messages import MessageDelegate
+from cercle.desktop.delegates.richtext import open_link
 from cercle.desktop.delegates.rooms import RoomDelegate
 from cercle.desktop.models.messages import MessageModel, MessageRole
 from cercle.desktop.models.rooms import RoomListModel, RoomListProxy, RoomRole
@@ -28,6 +30,7 @@ class HomeView(QWidget):
     sendRequested = Signal(str, str)  # room id, text
     retryRequested = Signal(str)  # txn id of a failed message
     discardRequested = Signal(str)  # txn id of an unsent message
+    reactionToggled = Signal(str, str, str)  # room id, event id, reaction key
 
     def __init__(self, rooms: RoomListModel, messages: MessageModel, parent=None) -> None:
         super().__init__(parent)
@@ -61,8 +64,12 @@ class HomeView(QWidget):
         self.message_list = QListView(self)
         self.message_list.setObjectName("messageList")
         self.message_list.setModel(messages)
-        self.message_list.setItemDelegate(MessageDelegate(self.message_list))
+        self.message_delegate = MessageDelegate(self.message_list)
+        self.message_list.setItemDelegate(self.message_delegate)
         self.message_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.message_list.setResizeMode(QListView.ResizeMode.Adjust)  # rows rewrap on resize
+        self.message_list.setMouseTracking(True)  # the hand cursor over links, chips, quotes
+        self.message_list.viewport().installEventFilter(self)
         self.message_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.message_list.setWordWrap(True)
         self.message_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -94,6 +101,10 @@ class HomeView(QWidget):
         self.composer.returnPressed.connect(self._send)
         self.send_button.clicked.connect(self._send)
         messages.rowsInserted.connect(lambda *_: self.message_list.scrollToBottom())
+        messages.dataChanged.connect(self._rows_changed)
+        self.message_delegate.reactionToggled.connect(self._toggle_reaction)
+        self.message_delegate.replyClicked.connect(self.jump_to)
+        self.message_delegate.linkActivated.connect(open_link)
         rooms.dataChanged.connect(self._refresh_header)
         self.retranslate()
 
@@ -112,12 +123,47 @@ class HomeView(QWidget):
         self._refresh_header()
         # Delegates translate and format dates as they paint: repaint the rows.
         self.room_list.viewport().update()
+        self.message_list.scheduleDelayedItemsLayout()  # "(edited)" and others change width
         self.message_list.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def eventFilter(self, watched, event: QEvent) -> bool:
+        if watched is self.message_list.viewport() and event.type() == QEvent.Type.MouseMove:
+            pos = event.position().toPoint()  # type: ignore[attr-defined]
+            index = self.message_list.indexAt(pos)
+            hit = None
+            if index.isValid():
+                option = QStyleOptionViewItem()
+                option.rect = self.message_list.visualRect(index)
+                option.font = self.message_list.font()
+                option.palette = self.message_list.palette()
+                hit = self.message_delegate.hit(option, index, pos)
+            cursor = Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor
+            self.message_list.viewport().setCursor(cursor)
+        return super().eventFilter(watched, event)
+
+    def _rows_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, *_roles) -> None:
+        """An edited or reacted-to row may change height: the list lays it out again."""
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            self.message_delegate.sizeHintChanged.emit(self.messages.index(row))
+
+    def _toggle_reaction(self, event_id: str, key: str) -> None:
+        if self.messages.room_id:
+            self.reactionToggled.emit(self.messages.room_id, event_id, key)
+
+    def jump_to(self, event_id: str) -> bool:
+        """Scrolls to a loaded message (a reply's original); False if it is not loaded."""
+        row = self.messages.row_of_event(event_id)
+        if row is None:
+            return False
+        self.message_list.scrollTo(
+            self.messages.index(row), QAbstractItemView.ScrollHint.PositionAtCenter
+        )
+        return True
 
     def set_account(self, user_id: str) -> None:
         self.user_id = user_id

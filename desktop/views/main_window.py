@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.home.sendRequested.connect(self._send)
         self.home.retryRequested.connect(session.retry)
         self.home.discardRequested.connect(session.discard)
+        self.home.reactionToggled.connect(session.toggle_reaction)
 
     def show_progress(self, text: str) -> None:
         self.starting.label.setText(text)

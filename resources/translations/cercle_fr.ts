@@ -37,7 +37,7 @@
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+102"/>
+        <location filename="../../desktop/views/home.py" line="+113"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
@@ -68,17 +68,17 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+15"/>
+        <location line="+50"/>
         <source>Signed in as {user}</source>
         <translation>Compte connecté&#xa0;: {user}</translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-48"/>
         <source>Choose a room</source>
         <translation>Choisissez un salon</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+73"/>
         <source>External participants from: {servers}</source>
         <translation>Participants externes venant de&#xa0;: {servers}</translation>
     </message>
@@ -101,17 +101,17 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/views/login.py" line="+0"/>
+        <location filename="../../desktop/views/login.py" line="+108"/>
         <source>The server is set by your organisation.</source>
         <translation>Le serveur est fixé par votre organisation.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+4"/>
         <source>Your organisation&apos;s policy for Cercle names no usable server. Contact your IT department.</source>
         <translation>La stratégie de votre organisation pour Cercle n’indique aucun serveur utilisable. Contactez votre service informatique.</translation>
     </message>
     <message>
-        <location filename="../../desktop/views/login.py" line="+82"/>
+        <location line="-16"/>
         <source>Welcome to Cercle</source>
         <translation>Bienvenue dans Cercle</translation>
     </message>
@@ -144,18 +144,18 @@
     <message>
         <location line="-3"/>
         <location line="+1"/>
-        <location line="+30"/>
+        <location line="+55"/>
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location line="-30"/>
-        <location line="+30"/>
+        <location line="-55"/>
+        <location line="+55"/>
         <source>Signing in…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-53"/>
         <source>Homeserver</source>
         <translation>Serveur d’accueil</translation>
     </message>
@@ -165,7 +165,7 @@
         <translation>Identifiant</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+39"/>
         <source>Enter the homeserver address, your user name and password.</source>
         <translation>Saisissez l’adresse du serveur d’accueil, votre identifiant et votre mot de passe.</translation>
     </message>
@@ -178,7 +178,7 @@
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -196,7 +196,57 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+117"/>
+        <location filename="../../desktop/delegates/messages.py" line="+108"/>
+        <source>(edited)</source>
+        <translation>(modifié)</translation>
+    </message>
+    <message>
+        <location line="+115"/>
+        <source>Remove your {key} reaction</source>
+        <translation>Retirer votre réaction {key}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>React with {key}</source>
+        <translation>Réagir avec {key}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show the original message</source>
+        <translation>Afficher le message d’origine</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>Today</source>
+        <translation>Aujourd’hui</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Yesterday</source>
+        <translation>Hier</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>In reply to a message that is not loaded</source>
+        <translation>En réponse à un message non chargé</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Message deleted</source>
+        <translation>Message supprimé</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>1 reply in the thread</source>
+        <translation>1 réponse dans le fil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} replies in the thread</source>
+        <translation>{count} réponses dans le fil</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Not sent: {reason}. Right-click to retry or discard.</source>
         <translation>Non envoyé&#xa0;: {reason}. Clic droit pour réessayer ou abandonner.</translation>
     </message>
@@ -214,7 +264,7 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../desktop/models/messages.py" line="+41"/>
+        <location filename="../../desktop/models/messages.py" line="+55"/>
         <source>{name}: {text}</source>
         <translation>{name}&#xa0;: {text}</translation>
     </message>
@@ -341,7 +391,7 @@
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../desktop/session.py" line="+84"/>
+        <location filename="../../desktop/session.py" line="+85"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
     </message>
@@ -351,7 +401,7 @@
         <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+91"/>
         <source>Wrong user name or password.</source>
         <translation>Identifiant ou mot de passe incorrect.</translation>
     </message>
@@ -379,7 +429,7 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-80"/>
+        <location filename="../../desktop/views/main_window.py" line="-81"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>

@@ -19,8 +19,9 @@ def test_screens_render_in_both_languages_and_themes(qapp, tmp_path):
         qapp.setPalette(former)
         QLocale.setDefault(locale)
     names = sorted(p.name for p in written)
-    assert len(names) == 12
+    assert len(names) == 16
     assert "home-fr-dark.png" in names
+    assert "timeline-top-en-light.png" in names
     home = QImage(str(tmp_path / "home-fr-dark.png"))
     assert (home.width(), home.height()) == (1100, 700)
     assert home.pixelColor(2, 690).lightness() < 60  # a dark window really was painted
@@ -30,6 +31,11 @@ def test_sample_data_has_what_the_screens_must_show():
     day = sample.partner_day()
     assert {m.state for m in day} == {"sent", "failed", "sending"}
     assert len({m.sender for m in day}) >= 4
+    assert any(m.html for m in day)
+    assert any(m.reply_to for m in day)
+    assert any(m.edited for m in day)
+    assert any(m.redacted for m in day)
+    assert any(chip.mine for m in day for chip in m.reactions)
     rooms = sample.rooms().rooms
     assert any(r.external_servers for r in rooms)
     assert any(r.invited for r in rooms)
