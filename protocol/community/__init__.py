@@ -1,0 +1,1 @@
+"""Communities: Matrix spaces with governance (charter, editorial line, roles, ACL, moderation)."""
