@@ -16,6 +16,7 @@ import aiohttp
 from cercle.protocol import media, messages, roomlist, rooms, session
 from cercle.protocol.account import Account
 from cercle.protocol.changes import Change, Message, TimelineAppended
+from cercle.protocol.cli.community_commands import cmd_community
 from cercle.protocol.cli.output import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, CliError, Output
 from cercle.protocol.cli.trust_commands import cmd_devices, cmd_recovery
 from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
@@ -564,4 +565,5 @@ COMMANDS: dict[str, Handler] = {
     "doctor": cmd_doctor,
     "recovery": cmd_recovery,
     "devices": cmd_devices,
+    "community": cmd_community,
 }
