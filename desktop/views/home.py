@@ -104,7 +104,7 @@ class HomeView(QWidget):
         messages.dataChanged.connect(self._rows_changed)
         self.message_delegate.reactionToggled.connect(self._toggle_reaction)
         self.message_delegate.replyClicked.connect(self.jump_to)
-        self.message_delegate.linkActivated.connect(open_link)
+        self.message_delegate.linkActivated.connect(lambda href: open_link(href))
         rooms.dataChanged.connect(self._refresh_header)
         self.retranslate()
 

@@ -6,6 +6,7 @@ import asyncio
 
 from support import signed_in, until
 
+from cercle.desktop.session import toggle_reaction
 from cercle.protocol import messages
 from cercle.protocol.account import Account
 from cercle.protocol.changes import ReactionChip, TimelineReplaced
@@ -27,10 +28,10 @@ def test_partner_edit_reaction_and_redaction_replace_the_shown_row(register, tmp
         partner = await signed_in(partner_user, tmp_path / "partner")
         await asyncio.gather(company.start(), partner.start())
 
-        def replaced(event_id: str, check) -> list:
+        def replaced(event_id: str, check, since: int = 0) -> list:
             return [
                 c.message
-                for c in list(changes)
+                for c in list(changes)[since:]
                 if isinstance(c, TimelineReplaced)
                 and c.message.event_id == event_id
                 and check(c.message)
@@ -59,9 +60,9 @@ def test_partner_edit_reaction_and_redaction_replace_the_shown_row(register, tmp
             assert edited[-1].body == "Livraison **vendredi**"
             assert edited[-1].html == "Livraison <strong>vendredi</strong>"
 
-            # Both react: the chip counts two, and is marked ours on the company's side.
-            for account in (partner, company):
-                await account.send(room_id, "m.reaction", messages.reaction_content(original, "👍"))
+            # Both react (the company through the chip's toggle): the chip counts two, ours.
+            await partner.send(room_id, "m.reaction", messages.reaction_content(original, "👍"))
+            await toggle_reaction(company, room_id, original, "👍")
             chips = await until(
                 lambda: replaced(original, lambda m: m.reactions and m.reactions[0].count == 2)
             )
@@ -80,6 +81,10 @@ def test_partner_edit_reaction_and_redaction_replace_the_shown_row(register, tmp
             await until(
                 lambda: replaced(original, lambda m: m.reactions == (ReactionChip("👍", 1, True),))
             )
+            # The company clicks its chip again: its reaction is redacted, the chip goes.
+            mark = len(changes)
+            await toggle_reaction(company, room_id, original, "👍")
+            await until(lambda: replaced(original, lambda m: m.reactions == (), mark))
 
             # The partner deletes the message: the row says so instead of vanishing.
             await partner.send(room_id, "m.room.redaction", {"redacts": original})
