@@ -17,6 +17,8 @@ import nio
 import platformdirs
 
 from cercle.protocol.client import CryptoStore, MatrixClient
+from cercle.protocol.community import schema
+from cercle.protocol.community.roles import room_power_levels
 from cercle.protocol.localnet import LocalNetwork
 from cercle.protocol.profiles import ProfileLocation
 from cercle.storage.profile import remove_profile
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "demo.json"
 DEMO_PROFILE = "profile"
-SEED_VERSION = 2  # bump when the seed below changes: an older demo is then re-created
+SEED_VERSION = 3  # bump when the seed below changes: an older demo is then re-created
 
 # Fictional people. The first is the employee the demo app signs in as.
 PEOPLE = {
@@ -81,6 +83,30 @@ COMMUNITIES = [
         ],
     ),
 ]
+
+# Governance (org.cercle.*, see protocol/community/schema.py): kind, purpose, charter, editorial.
+GOVERNANCE = {
+    "velotech": (
+        "internal",
+        "Toute l'entreprise : annonces, vie interne et idées",
+        "# Charte Vélotech\n\n1. Bienveillance et respect.\n2. Pas d'informations clients ici.",
+        ("Convivial et direct", ["text", "question", "idea", "announcement"], "fr"),
+    ),
+    "qualite": (
+        "internal",
+        "Pratiques qualité, retours terrain et entraide",
+        "# Charte Qualité\n\n1. Des faits, des lots, des photos.\n2. Les guides sont validés.",
+        ("Factuel et précis", ["text", "question", "document"], "fr"),
+    ),
+    "revendeurs": (
+        "partner",
+        "Vélotech et ses revendeurs partenaires",
+        "# Charte du réseau revendeurs\n\n1. Courtoisie : vous parlez au nom de votre"
+        " entreprise.\n2. Les conditions commerciales se discutent en message direct.\n"
+        "3. Les informations du salon chiffré restent confidentielles jusqu'à l'embargo.",
+        ("Courtois et professionnel", ["text", "question", "announcement", "document"], "fr"),
+    ),
+}
 
 # (room key, author, text) in order; the demo shows these as history.
 CONVERSATIONS = [
@@ -271,12 +297,27 @@ async def _create_communities(clients: dict[str, MatrixClient], people: dict) ->
             )
             await manager.add_to_space(space_id, room_id, suggested=True)
             rooms[child_key] = room_id
+        await _govern(manager, space_id, key)
         joined = [r for r in (space_id, *(rooms[c[0]] for c in children))]
         for member in members:
             if member != "julien":
                 for room_id in joined:
                     await clients[member].join(room_id)
     return rooms
+
+
+async def _govern(manager: MatrixClient, space_id: str, key: str) -> None:
+    kind, purpose, charter, (tone, post_types, language) = GOVERNANCE[key]
+    await asyncio.gather(
+        manager.put_state(space_id, schema.COMMUNITY, schema.community_content(kind, purpose)),
+        manager.put_state(space_id, schema.CHARTER, schema.charter_content(1, charter)),
+        manager.put_state(
+            space_id, schema.EDITORIAL, schema.editorial_content(tone, post_types, language)
+        ),
+    )
+    levels = await room_power_levels(manager, space_id)  # members record their own acceptance
+    levels.setdefault("events", {})[schema.ACCEPTANCE] = 0
+    await manager.put_state(space_id, "m.room.power_levels", levels)
 
 
 async def liven(demo: Demo) -> None:
