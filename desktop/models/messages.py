@@ -52,7 +52,10 @@ class MessageModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return message.body
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.tr("{name}: {text}").format(name=message.sender_name, text=message.body)
+            text = self.tr("message deleted") if message.redacted else message.body
+            if message.edited:
+                text = self.tr("{text} (edited)").format(text=text)
+            return self.tr("{name}: {text}").format(name=message.sender_name, text=text)
         if role == MessageRole.Message:
             return message
         if role == MessageRole.GroupedWithPrevious:

@@ -265,6 +265,16 @@
     <name>MessageModel</name>
     <message>
         <location filename="../../desktop/models/messages.py" line="+55"/>
+        <source>message deleted</source>
+        <translation>message supprimé</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{text} (edited)</source>
+        <translation>{text} (modifié)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{name}: {text}</source>
         <translation>{name}&#xa0;: {text}</translation>
     </message>
