@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import nio
 from keyring.backends.fail import Keyring as NoKeyring
@@ -51,3 +54,19 @@ async def until(read, check=bool, within: float = 30.0):
             if check(value):
                 return value
             await asyncio.sleep(0.1)
+
+
+def server_of(user_id: str) -> str:
+    return user_id.split(":", 1)[1]
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], what: str, within: float = 30.0) -> Any:
+    """Retries the coroutine `check` until it returns something truthy (federation, indexing
+    and state resolution are asynchronous); fails with `what` after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"{what} did not happen within {within} s"
+        await asyncio.sleep(0.2)

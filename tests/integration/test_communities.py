@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import nio
 import pytest
+from support import eventually, login, server_of
 
 from cercle.protocol import rooms
 from cercle.protocol.client import MatrixClient, MatrixError
@@ -17,35 +16,13 @@ from cercle.protocol.community.create import create_community
 from cercle.protocol.community.state import load_community
 from cercle.protocol.community.templates import TEMPLATES
 
-DEADLINE_S = 20.0
-
-
-async def _login(account) -> MatrixClient:
-    client = await MatrixClient.login(account.homeserver, account.user_id, account.password)
-    await client.sync_once()
-    return client
-
-
-def _server(user_id: str) -> str:
-    return user_id.split(":", 1)[1]
-
-
-async def _eventually(check: Callable[[], Awaitable[Any]], what: str) -> Any:
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        result = await check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"{what} did not happen within {DEADLINE_S} s"
-        await asyncio.sleep(0.2)
-
 
 async def _accept_invite(client: MatrixClient, room_id: str, via: str) -> None:
     async def invited():
         await client.sync_once(timeout_ms=500)
         return room_id in client.nio.invited_rooms
 
-    await _eventually(invited, f"the invite to {room_id} reaching {client.user_id}")
+    await eventually(invited, f"the invite to {room_id} reaching {client.user_id}")
     await rooms.join(client, room_id, via=[via])
 
 
@@ -61,7 +38,7 @@ def _run(register, scenario: Callable[..., Awaitable[None]], *labels: str) -> No
     accounts = [register(label) for label in labels]
 
     async def main():
-        clients = [await _login(a) for a in accounts]
+        clients = [await login(a) for a in accounts]
         try:
             await scenario(*clients)
         finally:
@@ -72,7 +49,7 @@ def _run(register, scenario: Callable[..., Awaitable[None]], *labels: str) -> No
 
 def test_partner_joins_through_the_space_and_posts_once_the_charter_is_accepted(register):
     async def scenario(company, partner, element):
-        home = _server(company.user_id)
+        home = server_of(company.user_id)
         created = await create_community(
             company, "Réseau", "partners", invite=[partner.user_id, element.user_id]
         )
@@ -110,7 +87,7 @@ def test_partner_joins_through_the_space_and_posts_once_the_charter_is_accepted(
             seen = await load_community(company, created.space_id, with_rooms=False)
             return seen.acceptances.get(partner.user_id) == 1 and seen
 
-        seen = await _eventually(accepted_on_company_side, "the acceptance crossing servers")
+        seen = await eventually(accepted_on_company_side, "the acceptance crossing servers")
         assert charter.who_accepted(seen) == {1: (partner.user_id,)}
         assert roles.role_of(seen.power_levels, partner.user_id, home) is roles.Role.PARTNER_GUEST
 
@@ -126,7 +103,7 @@ def test_partner_joins_through_the_space_and_posts_once_the_charter_is_accepted(
             chunk, _ = await element.history(general, None, 20)
             return [e for e in chunk if getattr(e, "event_id", None) == posted]
 
-        [event] = await _eventually(message_seen, "the partner's message reaching Element")
+        [event] = await eventually(message_seen, "the partner's message reaching Element")
         assert event.body == "Bonjour depuis Roue Libre !"
 
         # a new version asks again
@@ -136,7 +113,7 @@ def test_partner_joins_through_the_space_and_posts_once_the_charter_is_accepted(
             again = await load_community(partner, created.space_id)
             return charter.needs_acceptance(again, partner.user_id) and again
 
-        again = await _eventually(asked_again, "charter v2 reaching the partner")
+        again = await eventually(asked_again, "charter v2 reaching the partner")
         assert "new version" in charter.can_post(again, partner.user_id, general).reason
 
     _run(register, scenario, "company", "partner", "company")
@@ -144,7 +121,7 @@ def test_partner_joins_through_the_space_and_posts_once_the_charter_is_accepted(
 
 def test_allow_list_applies_everywhere_and_never_locks_out_our_own_server(register):
     async def scenario(company, partner):
-        home = _server(company.user_id)
+        home = server_of(company.user_id)
         created = await create_community(company, "Projet", "project", invite=[partner.user_id])
         community = await load_community(company, created.space_id)
         with pytest.raises(acl.AclRefused) as refused:
@@ -172,7 +149,7 @@ def test_allow_list_applies_everywhere_and_never_locks_out_our_own_server(regist
             await company.put_state(
                 room_id, acl.SERVER_ACL, {"allow": ["*"], "deny": ["localhost"]}
             )
-        await _eventually(
+        await eventually(
             lambda: _invited(partner, created.space_id), "the invite reaching the partner"
         )
         with pytest.raises(rooms.JoinRefused):
@@ -188,7 +165,7 @@ async def _invited(client: MatrixClient, room_id: str) -> bool:
 
 def test_community_ban_removes_the_user_from_every_room_and_logs_it(register):
     async def scenario(company, partner):
-        home = _server(company.user_id)
+        home = server_of(company.user_id)
         created = await create_community(company, "Qualité", "practice", invite=[partner.user_id])
         await _accept_invite(partner, created.space_id, home)
         for room_id in created.rooms.values():
@@ -199,14 +176,14 @@ def test_community_ban_removes_the_user_from_every_room_and_logs_it(register):
             reply = await partner.nio.room_get_event(created.rooms["general"], offending)
             return not isinstance(reply, nio.ErrorResponse)
 
-        await _eventually(visible, "the message reaching the partner's server")
+        await eventually(visible, "the message reaching the partner's server")
         community = await load_community(partner, created.space_id)
         await moderation.report(partner, community, created.rooms["general"], offending, "test")
 
         async def left():  # the reporter files and leaves: no reading the moderators' room
             return await _membership(company, created.moderation_room, partner.user_id) == "leave"
 
-        await _eventually(left, "the reporter leaving the moderators' room")
+        await eventually(left, "the reporter leaving the moderators' room")
 
         community = await load_community(company, created.space_id)
         result = await moderation.ban(company, community, partner.user_id, reason="spam")
@@ -245,7 +222,7 @@ def test_each_template_gives_its_rooms_and_power_levels(register):
             assert community.power_levels["events"][schema.ACCEPTANCE] == 0
             for room in spec.rooms:
                 levels = community.room_power_levels[created.rooms[room.key]]
-                role = roles.role_of(levels, me, _server(me), community.creators)
+                role = roles.role_of(levels, me, server_of(me), community.creators)
                 assert role is roles.Role.MANAGER
                 assert levels["events_default"] == (100 if room.announcements else 0)
                 assert levels["invite"] == (50 if spec.kind == "partner" else 0)

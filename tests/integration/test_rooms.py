@@ -8,37 +8,14 @@ import json
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 from urllib.parse import quote
 
 import pytest
 from PIL import Image
+from support import eventually, login, server_of
 
 from cercle.protocol import media, rooms
 from cercle.protocol.client import MatrixClient
-
-DEADLINE_S = 30.0
-
-
-async def _login(account) -> MatrixClient:
-    client = await MatrixClient.login(account.homeserver, account.user_id, account.password)
-    await client.sync_once()
-    return client
-
-
-def _server(user_id: str) -> str:
-    return user_id.split(":", 1)[1]
-
-
-async def _eventually(check: Callable[[], Awaitable[Any]], what: str) -> Any:
-    """Retries `check` until it returns something truthy (federation and indexing are async)."""
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        result = await check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"{what} did not happen within {DEADLINE_S} s"
-        await asyncio.sleep(0.2)
 
 
 async def _wait_invite(client: MatrixClient, room_id: str) -> None:
@@ -46,7 +23,7 @@ async def _wait_invite(client: MatrixClient, room_id: str) -> None:
         await client.sync_once(timeout_ms=1000)
         return room_id in client.nio.invited_rooms
 
-    await _eventually(invited, f"the invite to {room_id} reaching {client.user_id}")
+    await eventually(invited, f"the invite to {room_id} reaching {client.user_id}")
 
 
 async def _joined(client: MatrixClient) -> set[str]:
@@ -77,7 +54,7 @@ def _run(register, scenario: Callable[..., Awaitable[None]], *labels: str) -> No
     accounts = [register(label) for label in labels]
 
     async def main():
-        clients = [await _login(a) for a in accounts]
+        clients = [await login(a) for a in accounts]
         try:
             await scenario(*clients)
         finally:
@@ -109,7 +86,7 @@ def test_join_by_alias_matrix_to_link_and_matrix_uri(register):
     async def scenario(company, partner):
         localpart = f"atelier-{secrets.token_hex(4)}"
         room_id = await company.create_room("Atelier", public=True, alias=localpart)
-        server = _server(company.user_id)
+        server = server_of(company.user_id)
         alias = f"#{localpart}:{server}"
         links = [
             alias,
@@ -137,17 +114,17 @@ def test_knock_and_accept(register):
     async def scenario(company, partner):
         room_id = await rooms.create_knockable_room(company, "Comité produit")
         with pytest.raises(rooms.JoinRefused):
-            await rooms.join(partner, room_id, via=[_server(company.user_id)])
+            await rooms.join(partner, room_id, via=[server_of(company.user_id)])
         started = time.monotonic()
         knocked = await rooms.knock(
-            partner, room_id, reason="Revendeur Roue Libre", via=[_server(company.user_id)]
+            partner, room_id, reason="Revendeur Roue Libre", via=[server_of(company.user_id)]
         )
         assert knocked == room_id
 
         async def knock_seen():
             return await _membership(company, room_id, partner.user_id) == "knock"
 
-        await _eventually(knock_seen, "the knock reaching the company")
+        await eventually(knock_seen, "the knock reaching the company")
         await rooms.invite(company, room_id, partner.user_id)  # accepting a knock = inviting
         await _wait_invite(partner, room_id)
         assert await rooms.join(partner, room_id) == room_id
@@ -156,11 +133,11 @@ def test_knock_and_accept(register):
     _run(register, scenario, "company", "partner")
 
 
-def test_restricted_join_via_a_space_from_the_partner_server(register):
+def test_restricted_join_via_a_space_from_the_partnerserver_of(register):
     async def scenario(company, partner, outsider):
         space_id = await rooms.create_space(company, "Réseau revendeurs", invite=[partner.user_id])
         room_id = await rooms.create_restricted_room(company, "Tarifs revendeurs", space_id)
-        via = [_server(company.user_id)]
+        via = [server_of(company.user_id)]
 
         with pytest.raises(rooms.JoinRefused) as refused:
             await rooms.join(outsider, room_id, via=via)
@@ -204,7 +181,7 @@ def test_hierarchy_lists_children_suggested_first(register):
         assert {r.room_id for r in suggested.rooms} == {space_id, children["Entraide"]}
 
         # a member on the partner's server walks the company's space over federation
-        await rooms.join(partner, space_id, via=[_server(company.user_id)])
+        await rooms.join(partner, space_id, via=[server_of(company.user_id)])
         remote = await rooms.full_hierarchy(partner, space_id)
         assert {r.room_id for r in remote} == {space_id, *children.values()}
         print(f"\nhierarchy, local and federated: {time.monotonic() - started:.2f} s")
@@ -224,7 +201,7 @@ def test_room_directory_search_locally_and_from_the_partner(register):
         assert not (await rooms.public_rooms(colleague, word)).rooms
 
         # a member without power may not publish the room
-        await rooms.join(partner, room_id, via=[_server(owner.user_id)])
+        await rooms.join(partner, room_id, via=[server_of(owner.user_id)])
         with pytest.raises(rooms.PublishRefused):
             await rooms.publish_room(partner, room_id)
 
@@ -233,14 +210,14 @@ def test_room_directory_search_locally_and_from_the_partner(register):
         async def listed():
             return (await rooms.public_rooms(colleague, word)).rooms
 
-        found = await _eventually(listed, "the room showing in the directory")
+        found = await eventually(listed, "the room showing in the directory")
         assert [r.room_id for r in found] == [room_id]
         assert found[0].topic == "sorties du dimanche"
 
         async def listed_for_partner():  # the company's directory, browsed from the partner
-            return (await rooms.public_rooms(partner, word, server=_server(owner.user_id))).rooms
+            return (await rooms.public_rooms(partner, word, server=server_of(owner.user_id))).rooms
 
-        remote = await _eventually(listed_for_partner, "the directory over federation")
+        remote = await eventually(listed_for_partner, "the directory over federation")
         assert [r.room_id for r in remote] == [room_id]
         await rooms.publish_room(owner, room_id, published=False)
         assert not (await rooms.public_rooms(colleague, word)).rooms
@@ -258,7 +235,7 @@ def test_user_directory_and_profiles_across_servers(register):
         async def user_found():
             return (await rooms.search_users(colleague, name)).results
 
-        results = await _eventually(user_found, "the user directory indexing the new name")
+        results = await eventually(user_found, "the user directory indexing the new name")
         assert results[0].user_id == company.user_id
         assert results[0].display_name == name
         print(f"\nuser directory: {time.monotonic() - started:.2f} s")
