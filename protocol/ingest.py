@@ -16,6 +16,10 @@ from cercle.storage.timeline import NewEvent
 
 log = logging.getLogger(__name__)
 
+# Account-data types Cercle keeps on this machine only (trust/local.py) share the store's
+# account_data table with what syncs bring: a server must never overwrite them.
+LOCAL_ONLY_PREFIX = "org.cercle.local."
+
 
 def own_join_times(reply: nio.SyncResponse, own_user_id: str) -> dict[str, int]:
     """When we joined each room, from our own m.room.member events in this response."""
@@ -71,11 +75,7 @@ def to_batch(
                 timeline=list(_timeline_events(left.timeline.events, own_user_id, None)),
             )
         )
-    account_data = {
-        e.source["type"]: e.source.get("content", {})
-        for e in getattr(reply, "account_data_events", []) or []
-        if isinstance(getattr(e, "source", None), dict) and "type" in e.source
-    }
+    account_data = _account_data(getattr(reply, "account_data_events", []) or [])
     return SyncBatch(next_batch=reply.next_batch, rooms=rooms, account_data=account_data)
 
 
@@ -167,11 +167,27 @@ def _receipts(room_id: str, ephemeral: Iterable[nio.Event]) -> Iterable[Receipt]
 
 
 def _account_data(events: Iterable[Any]) -> dict[str, Mapping[str, Any]]:
+    """type → content. nio keeps no `source` on account-data events: unknown types carry
+    `type`/`content`, and the two it knows (m.fully_read, m.tag) are rebuilt from their fields."""
     found: dict[str, Mapping[str, Any]] = {}
     for event in events:
         source = getattr(event, "source", None)
-        if isinstance(source, Mapping) and isinstance(source.get("type"), str):
-            found[source["type"]] = _content(source)
+        kind: Any
+        content: Any
+        if isinstance(source, Mapping):
+            kind, content = source.get("type"), _content(source)
+        elif isinstance(event, nio.FullyReadEvent):
+            kind, content = "m.fully_read", {"event_id": event.event_id}
+        elif isinstance(event, nio.TagEvent):
+            kind, content = "m.tag", {"tags": dict(event.tags)}
+        else:
+            kind, content = getattr(event, "type", None), getattr(event, "content", None)
+        if not isinstance(kind, str) or not isinstance(content, Mapping):
+            continue
+        if kind.startswith(LOCAL_ONLY_PREFIX):
+            log.warning("ignoring server account data of a local-only type %s", kind)
+            continue
+        found[kind] = dict(content)
     return found
 
 

@@ -153,3 +153,15 @@ def test_a_message_sent_before_we_joined_says_so():
         "$old": UndecryptableCause.SENT_BEFORE_JOINED,
         "$new": UndecryptableCause.NOT_YET_RECEIVED,
     }
+
+
+def test_server_account_data_cannot_overwrite_local_only_records():
+    body = sync_body([event("$a")])
+    body["account_data"] = {
+        "events": [
+            {"type": "org.cercle.local.cross_signing", "content": {"body": {}, "mac": "forged"}},
+            {"type": "m.direct", "content": {"@elodie:partner.test": [ROOM]}},
+        ]
+    }
+    batch = batch_of(body)
+    assert set(batch.account_data) == {"m.direct"}
