@@ -70,3 +70,18 @@ async def eventually(check: Callable[[], Awaitable[Any]], what: str, within: flo
             return result
         assert time.monotonic() < deadline, f"{what} did not happen within {within} s"
         await asyncio.sleep(0.2)
+
+
+def run_with_clients(register, scenario: Callable[..., Awaitable[None]], *labels: str) -> None:
+    """Registers a fresh user per label ("company", "partner"…), logs each in, runs
+    `scenario(*clients)` and always closes them."""
+    accounts = [register(label) for label in labels]
+
+    async def main() -> None:
+        clients = [await login(a) for a in accounts]
+        try:
+            await scenario(*clients)
+        finally:
+            await asyncio.gather(*(c.close() for c in clients))
+
+    asyncio.run(main())

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 import nio
 import pytest
-from support import eventually, login, server_of
+from support import eventually, run_with_clients, server_of
 
 from cercle.protocol import rooms
 from cercle.protocol.client import MatrixClient, MatrixError
@@ -32,19 +31,6 @@ async def _membership(client: MatrixClient, room_id: str, user_id: str) -> str |
         return (await rooms.request_json(client, "GET", url)).get("membership")
     except MatrixError:
         return None
-
-
-def _run(register, scenario: Callable[..., Awaitable[None]], *labels: str) -> None:
-    accounts = [register(label) for label in labels]
-
-    async def main():
-        clients = [await login(a) for a in accounts]
-        try:
-            await scenario(*clients)
-        finally:
-            await asyncio.gather(*(c.close() for c in clients))
-
-    asyncio.run(main())
 
 
 def test_partner_joins_through_the_space_and_posts_once_the_charter_is_accepted(register):
@@ -116,7 +102,7 @@ def test_partner_joins_through_the_space_and_posts_once_the_charter_is_accepted(
         again = await eventually(asked_again, "charter v2 reaching the partner")
         assert "new version" in charter.can_post(again, partner.user_id, general).reason
 
-    _run(register, scenario, "company", "partner", "company")
+    run_with_clients(register, scenario, "company", "partner", "company")
 
 
 def test_allow_list_applies_everywhere_and_never_locks_out_our_own_server(register):
@@ -155,7 +141,7 @@ def test_allow_list_applies_everywhere_and_never_locks_out_our_own_server(regist
         with pytest.raises(rooms.JoinRefused):
             await rooms.join(partner, created.space_id, via=[home])
 
-    _run(register, scenario, "company", "partner")
+    run_with_clients(register, scenario, "company", "partner")
 
 
 async def _invited(client: MatrixClient, room_id: str) -> bool:
@@ -199,7 +185,7 @@ def test_community_ban_removes_the_user_from_every_room_and_logs_it(register):
         assert kinds[0] == (schema.MODERATION, partner.user_id)
         assert (schema.REPORT, partner.user_id) in kinds
 
-    _run(register, scenario, "company", "partner")
+    run_with_clients(register, scenario, "company", "partner")
 
 
 def test_each_template_gives_its_rooms_and_power_levels(register):
@@ -231,4 +217,4 @@ def test_each_template_gives_its_rooms_and_power_levels(register):
             assert rules["content"]["join_rule"] == "restricted"
             assert rules["content"]["allow"][0]["room_id"] == created.space_id
 
-    _run(register, scenario, "company")
+    run_with_clients(register, scenario, "company")

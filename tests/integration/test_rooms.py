@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 import pytest
 from PIL import Image
-from support import eventually, login, server_of
+from support import eventually, run_with_clients, server_of
 
 from cercle.protocol import media, rooms
 from cercle.protocol.client import MatrixClient
@@ -50,19 +48,6 @@ async def _left_rooms(client: MatrixClient) -> set[str]:
     return set(reply.get("rooms", {}).get("leave", {}))
 
 
-def _run(register, scenario: Callable[..., Awaitable[None]], *labels: str) -> None:
-    accounts = [register(label) for label in labels]
-
-    async def main():
-        clients = [await login(a) for a in accounts]
-        try:
-            await scenario(*clients)
-        finally:
-            await asyncio.gather(*(c.close() for c in clients))
-
-    asyncio.run(main())
-
-
 def test_direct_chat_across_servers(register):
     async def scenario(company, partner):
         started = time.monotonic()
@@ -79,7 +64,7 @@ def test_direct_chat_across_servers(register):
         assert room_id in (await rooms.direct_rooms(partner))[company.user_id]
         print(f"\nDM across servers: {time.monotonic() - started:.2f} s")
 
-    _run(register, scenario, "company", "partner")
+    run_with_clients(register, scenario, "company", "partner")
 
 
 def test_join_by_alias_matrix_to_link_and_matrix_uri(register):
@@ -107,7 +92,7 @@ def test_join_by_alias_matrix_to_link_and_matrix_uri(register):
         with pytest.raises(rooms.RoomNotFound):
             await rooms.join(partner, f"#nothing-{secrets.token_hex(4)}:{server}")
 
-    _run(register, scenario, "company", "partner")
+    run_with_clients(register, scenario, "company", "partner")
 
 
 def test_knock_and_accept(register):
@@ -130,7 +115,7 @@ def test_knock_and_accept(register):
         assert await rooms.join(partner, room_id) == room_id
         print(f"\nknock → accepted → joined: {time.monotonic() - started:.2f} s")
 
-    _run(register, scenario, "company", "partner")
+    run_with_clients(register, scenario, "company", "partner")
 
 
 def test_restricted_join_via_a_space_from_the_partnerserver_of(register):
@@ -151,7 +136,7 @@ def test_restricted_join_via_a_space_from_the_partnerserver_of(register):
         assert room_id in await _joined(partner)
         print(f"\nrestricted join via space: {time.monotonic() - started:.2f} s")
 
-    _run(register, scenario, "company", "partner", "partner")
+    run_with_clients(register, scenario, "company", "partner", "partner")
 
 
 def test_hierarchy_lists_children_suggested_first(register):
@@ -186,7 +171,7 @@ def test_hierarchy_lists_children_suggested_first(register):
         assert {r.room_id for r in remote} == {space_id, *children.values()}
         print(f"\nhierarchy, local and federated: {time.monotonic() - started:.2f} s")
 
-    _run(register, scenario, "company", "partner")
+    run_with_clients(register, scenario, "company", "partner")
 
 
 def test_room_directory_search_locally_and_from_the_partner(register):
@@ -223,7 +208,7 @@ def test_room_directory_search_locally_and_from_the_partner(register):
         assert not (await rooms.public_rooms(colleague, word)).rooms
         print(f"\npublish, search, federated search, unpublish: {time.monotonic() - started:.2f} s")
 
-    _run(register, scenario, "company", "company", "partner")
+    run_with_clients(register, scenario, "company", "company", "partner")
 
 
 def test_user_directory_and_profiles_across_servers(register):
@@ -250,4 +235,4 @@ def test_user_directory_and_profiles_across_servers(register):
         assert profile == rooms.Profile(company.user_id, name, avatar.content_uri)
         assert (await rooms.get_profile(company)).display_name == name
 
-    _run(register, scenario, "company", "company", "partner")
+    run_with_clients(register, scenario, "company", "company", "partner")
