@@ -36,6 +36,7 @@ class Message:
     timestamp_ms: int
     encrypted: bool = False
     undecryptable: bool = False  # body then explains why it cannot be read yet
+    cause: str | None = None  # the UndecryptableCause value, for the UI to explain in its language
     txn_id: str | None = None  # ours: the outbox transaction that sent it (matches local echo)
     state: str = "sent"  # local echo: "queued" | "sending" | "failed"; "sent" once on the server
     failure: str = ""  # why a "failed" echo failed, in words

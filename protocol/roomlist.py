@@ -135,6 +135,7 @@ def to_message(
         timestamp_ms=event.origin_server_ts,
         encrypted=event.encrypted,
         undecryptable=undecryptable,
+        cause=event.decryption_error if undecryptable else None,
         txn_id=event.txn_id,
         html=html,
         edited=edited,

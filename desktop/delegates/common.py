@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QDateTime, QLocale, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 
 # Readable on light and dark backgrounds alike.
@@ -67,3 +67,24 @@ def short_time(timestamp_ms: int, now: QDateTime | None = None) -> str:
     if moment.date().year() == now.date().year():
         return locale.toString(moment.date(), "d MMM")
     return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
+
+
+def undecryptable_text(cause: str | None) -> str:
+    """Why a message cannot be read yet, in the interface's language (causes from protocol.e2ee)."""
+    texts = {
+        "sent_before_joined": QCoreApplication.translate(
+            "Undecryptable", "Encrypted message sent before you joined"
+        ),
+        "withheld": QCoreApplication.translate(
+            "Undecryptable", "Encrypted message: the sender did not share its key with you"
+        ),
+        "unknown_device": QCoreApplication.translate(
+            "Undecryptable", "Encrypted message from a device that is not verified"
+        ),
+        "bad_encryption": QCoreApplication.translate(
+            "Undecryptable", "Encrypted message that cannot be read (malformed)"
+        ),
+    }
+    return texts.get(cause or "") or QCoreApplication.translate(
+        "Undecryptable", "Encrypted message: the key has not reached this device yet"
+    )

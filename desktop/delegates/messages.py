@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, 
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from cercle.desktop.delegates import richtext
-from cercle.desktop.delegates.common import colour_for, paint_avatar
+from cercle.desktop.delegates.common import colour_for, paint_avatar, undecryptable_text
 from cercle.desktop.models.messages import MessageRole, day_of
 from cercle.desktop.theme import error_colour, readable
 from cercle.protocol.changes import Message, ReactionChip
@@ -102,7 +102,8 @@ class MessageDelegate(QStyledItemDelegate):
         if message.redacted:
             return f'<i style="color:{dim}">{htmllib.escape(self.tr("Message deleted"))}</i>'
         if message.undecryptable:
-            return f'<i style="color:{dim}">{htmllib.escape(message.body)}</i>'
+            text = undecryptable_text(message.cause)
+            return f'<i style="color:{dim}">{htmllib.escape(text)}</i>'
         body = message.html if message.html is not None else richtext.plain_to_html(message.body)
         if message.edited:
             marker = htmllib.escape(self.tr("(edited)"))

@@ -6,7 +6,12 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from cercle.desktop.delegates.common import paint_avatar, paint_badge, short_time
+from cercle.desktop.delegates.common import (
+    paint_avatar,
+    paint_badge,
+    short_time,
+    undecryptable_text,
+)
 from cercle.desktop.models.rooms import RoomRole
 
 ROW_HEIGHT = 60
@@ -101,6 +106,8 @@ class RoomDelegate(QStyledItemDelegate):
             return self.tr("You are invited to join")
         if room.last_message is not None:
             first_name = room.last_message.sender_name.split(" ")[0]
-            line = self.tr("{name}: {text}").format(name=first_name, text=room.last_message.body)
+            last = room.last_message
+            text = undecryptable_text(last.cause) if last.undecryptable else last.body
+            line = self.tr("{name}: {text}").format(name=first_name, text=text)
             return line.replace("\n", " ")
         return " · ".join(communities) or room.topic

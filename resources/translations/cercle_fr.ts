@@ -196,7 +196,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+108"/>
+        <location filename="../../desktop/delegates/messages.py" line="+109"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
@@ -365,7 +365,7 @@
 <context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+69"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+74"/>
         <source>Invitation</source>
         <translation>Invitation</translation>
     </message>
@@ -380,7 +380,7 @@
         <translation>Invitation à rejoindre le salon</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>{name}: {text}</source>
         <translation>{name}&#xa0;: {text}</translation>
     </message>
@@ -443,6 +443,34 @@
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
+    </message>
+</context>
+<context>
+    <name>Undecryptable</name>
+    <message>
+        <location filename="../../desktop/delegates/common.py" line="+75"/>
+        <source>Encrypted message sent before you joined</source>
+        <translation>Message chiffré envoyé avant votre arrivée</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Encrypted message: the sender did not share its key with you</source>
+        <translation>Message chiffré : l’expéditeur ne vous a pas transmis sa clé</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Encrypted message from a device that is not verified</source>
+        <translation>Message chiffré provenant d’un appareil non vérifié</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Encrypted message that cannot be read (malformed)</source>
+        <translation>Message chiffré illisible (malformé)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Encrypted message: the key has not reached this device yet</source>
+        <translation>Message chiffré : la clé n’est pas encore arrivée sur cet appareil</translation>
     </message>
 </context>
 </TS>

@@ -157,3 +157,12 @@ def test_every_demo_step_reported_by_the_protocol_is_marked_for_translation():
     steps = re.findall(r'progress\("([^"]+)"\)', source)
     assert steps
     assert set(steps) <= set(PROGRESS_STEPS)
+
+
+def test_why_a_message_cannot_be_read_is_said_in_the_interface_language(translations, qm_dir):
+    from cercle.desktop.delegates.common import undecryptable_text
+
+    assert undecryptable_text("sent_before_joined") == "Encrypted message sent before you joined"
+    assert undecryptable_text("no-such-cause").endswith("has not reached this device yet")
+    translations(qm_dir).apply("fr")
+    assert undecryptable_text("sent_before_joined") == "Message chiffré envoyé avant votre arrivée"
