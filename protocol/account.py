@@ -17,6 +17,7 @@ from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
 from cercle.protocol.trust.keybackup import KeyBackup
 from cercle.protocol.trust.local import LocalTrust
+from cercle.protocol.trust.verification import Verifications
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
 
@@ -38,6 +39,9 @@ class Account:
         self.engine = SyncEngine(client, profile.store, publish, on_synced=self.outbox.wake)
         # Room keys go to the key backup once recovery is set up (protocol/trust/bootstrap.py).
         self.key_backup = KeyBackup(client, LocalTrust(profile.store, profile.keys.pickle_key))
+        # Emoji verification: requests arrive in syncs (protocol/trust/verification.py).
+        self.verifications = Verifications(self)
+        self.engine.observers.append(self.verifications.observe)
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod

@@ -59,6 +59,8 @@ class SyncEngine:
         self._member_loads: dict[str, asyncio.Task[None]] = {}
         self.joined_at: dict[str, int] = {}  # room → when we joined, as seen in syncs
         self._member_slots = asyncio.Semaphore(MEMBER_LOADS_AT_ONCE)
+        # Told of each stored response (e.g. trust/verification.py picks its events from it).
+        self.observers: list[Callable[[nio.SyncResponse, SyncBatch], None]] = []
 
     async def restore(self) -> None:
         """Before the first sync: publishes the cached rooms and resumes from the stored token,
@@ -128,6 +130,8 @@ class SyncEngine:
         except Exception:
             self.client.nio.next_batch = await asyncio.to_thread(self.store.session.sync_token)
             raise
+        for observe in self.observers:
+            observe(reply, batch)
         own = self.client.user_id
         for room_id, positions in result.appended.items():
             if positions:
