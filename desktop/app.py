@@ -55,14 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from cercle.desktop.bridge import Bridge
-    from cercle.desktop.demo import DemoLauncher
     from cercle.desktop.i18n import Translations
     from cercle.desktop.preferences import PreferencesMenu
     from cercle.desktop.session import SessionController
     from cercle.desktop.settings import UiSettings
     from cercle.desktop.theme import Appearance
     from cercle.desktop.views.main_window import MainWindow
-    from cercle.protocol import seed
     from cercle.protocol.policy import load_policy
     from cercle.protocol.profiles import ProfileLocation
     from cercle.protocol.runtime import ProtocolThread
@@ -82,7 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     protocol = ProtocolThread()
     protocol.start()
     bridge = Bridge(protocol, loop)
-    location = seed.profile_location() if args.demo else ProfileLocation.from_path(args.profile)
+    if args.demo:  # the demo's seed needs nio; a plain start paints before nio loads
+        from cercle.desktop.demo import DemoLauncher
+        from cercle.protocol import seed
+
+        location = seed.profile_location()
+    else:
+        location = ProfileLocation.from_path(args.profile)
     session = SessionController(bridge, location)
     window = MainWindow(session)
     if not args.demo:  # the demo runs on its own local servers, whatever IT manages

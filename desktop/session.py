@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from cercle.desktop.bridge import Bridge
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel
-from cercle.protocol import messages
-from cercle.protocol.account import Account
+from cercle.protocol import messages, startup
 from cercle.protocol.changes import Message, RoomsChanged, TimelineAppended
-from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.profiles import (
     CannotUnlock,
     KeyOptions,
@@ -23,6 +23,9 @@ from cercle.protocol.profiles import (
     StorageError,
     open_profile,
 )
+
+if TYPE_CHECKING:  # nio loads on the protocol thread, after the cached room list is shown
+    from cercle.protocol.account import Account
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,7 @@ class SessionController(QObject):
     def _profile_opened(self, profile: Profile) -> None:
         self.profile = profile
         self.bridge.run(
-            Account.resume(profile, self.bridge.publish),
+            startup.resume(profile, self.bridge.publish),
             on_success=lambda account: (
                 self._signed_in(account) if account else self.needsSignIn.emit()
             ),
@@ -93,7 +96,7 @@ class SessionController(QObject):
             self.signInFailed.emit(self.tr("Cercle's local data is not open yet."))
             return
         self.bridge.run(
-            Account.sign_in(homeserver, user, password, self.bridge.publish, profile=self.profile),
+            _sign_in(homeserver, user, password, self.bridge.publish, self.profile),
             on_success=self._signed_in,
             on_failure=lambda e: self.signInFailed.emit(self.explain(e, homeserver)),
         )
@@ -219,3 +222,9 @@ async def toggle_reaction(account: Account, room_id: str, event_id: str, key: st
     if own is not None:
         return await account.send(room_id, "m.room.redaction", {"redacts": own})
     return await account.send(room_id, "m.reaction", messages.reaction_content(event_id, key))
+
+
+async def _sign_in(homeserver: str, user: str, password: str, publish, profile) -> Account:
+    from cercle.protocol.account import Account
+
+    return await Account.sign_in(homeserver, user, password, publish, profile=profile)

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class UndecryptableCause(StrEnum):
+    """Why an encrypted message is not readable here, in terms the UI can explain and act on."""
+
+    NOT_YET_RECEIVED = "not_yet_received"  # the key may still come (or from key backup)
+    SENT_BEFORE_JOINED = "sent_before_joined"  # history from before you were in the room
+    WITHHELD = "withheld"  # the sender's device refused to share it with this device
+    UNKNOWN_DEVICE = "unknown_device"  # the sending device is unknown or unverified
+    BAD_ENCRYPTION = "bad_encryption"  # malformed or using an unknown algorithm
 
 
 @dataclass(frozen=True)

@@ -11,42 +11,23 @@ from typing import Any
 import aiohttp
 import nio
 
+from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
 from cercle.storage.session import Session  # one definition of a saved login, shared
+
+__all__ = [
+    "CryptoStore",
+    "LoginFailed",
+    "MatrixClient",
+    "MatrixError",
+    "ServerUnreachable",
+    "Session",
+]
 
 log = logging.getLogger(__name__)
 
 SPACE_CHILD = "m.space.child"
 SPACE_PARENT = "m.space.parent"
 MEGOLM = "m.megolm.v1.aes-sha2"
-
-
-class MatrixError(Exception):
-    """The homeserver refused a request; `errcode` is the Matrix error code when it gave one."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        errcode: str | None = None,
-        status: int | None = None,
-        soft_logout: bool = False,
-        body: dict[str, Any] | None = None,
-    ):
-        super().__init__(message)
-        self.errcode = errcode
-        self.status = status
-        self.soft_logout = soft_logout  # with M_UNKNOWN_TOKEN: keep cache and keys, sign in again
-        # The reply's JSON, for callers that act on more than the code: a 401 asking for
-        # user-interactive auth carries its session and flows there.
-        self.body = body or {}
-
-
-class ServerUnreachable(MatrixError):
-    """No answer from the homeserver (down, wrong address, no network)."""
-
-
-class LoginFailed(MatrixError):
-    """Wrong user name or password, or the account is deactivated."""
 
 
 @dataclass(frozen=True)

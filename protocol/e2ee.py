@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from enum import StrEnum
 
 import nio
 
+from cercle.protocol.changes import UndecryptableCause
+
+__all__ = ["Repaired", "UndecryptableCause", "cause_for", "try_decrypt"]
+
 log = logging.getLogger(__name__)
-
-
-class UndecryptableCause(StrEnum):
-    """Why an encrypted message is not readable here, in terms the UI can explain and act on."""
-
-    NOT_YET_RECEIVED = "not_yet_received"  # the key may still come (or from key backup)
-    SENT_BEFORE_JOINED = "sent_before_joined"  # history from before you were in the room
-    WITHHELD = "withheld"  # the sender's device refused to share it with this device
-    UNKNOWN_DEVICE = "unknown_device"  # the sending device is unknown or unverified
-    BAD_ENCRYPTION = "bad_encryption"  # malformed or using an unknown algorithm
 
 
 def cause_for(event: nio.MegolmEvent, joined_at_ms: int | None = None) -> UndecryptableCause:

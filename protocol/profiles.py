@@ -6,9 +6,8 @@ import asyncio
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cercle.protocol.client import CryptoStore
-from cercle.storage.crypto_store import crypto_store_class
 from cercle.storage.errors import (
     CannotUnlock,
     KeyringEntryLost,
@@ -17,6 +16,9 @@ from cercle.storage.errors import (
     StorageError,
 )
 from cercle.storage.profile import KeyOptions, Profile, profiles_root
+
+if TYPE_CHECKING:
+    from cercle.protocol.client import CryptoStore
 
 __all__ = [
     "CannotUnlock",
@@ -75,7 +77,12 @@ async def open_profile(
 
 
 def crypto_for(profile: Profile) -> CryptoStore:
-    """nio's Olm/Megolm store for this profile: encrypted, keyed by the profile's keys."""
+    """nio's Olm/Megolm store for this profile: encrypted, keyed by the profile's keys.
+    (nio is imported here, not above: opening a profile and painting the cached room list
+    must not wait for the ~0.7 s nio takes to import.)"""
+    from cercle.protocol.client import CryptoStore
+    from cercle.storage.crypto_store import crypto_store_class
+
     return CryptoStore(
         crypto_store_class(profile.keys), profile.paths.crypto_dir, profile.keys.pickle_key
     )

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cercle.protocol.changes import Message, ReactionChip, ReplyPreview, RoomSummary
-from cercle.protocol.e2ee import UndecryptableCause
+from cercle.protocol.changes import (
+    Message,
+    ReactionChip,
+    ReplyPreview,
+    RoomSummary,
+    UndecryptableCause,
+)
 from cercle.protocol.messages import display_body, display_html, relation_of, reply_target
 from cercle.storage.rooms import Room
 from cercle.storage.store import Store

@@ -1,0 +1,31 @@
+"""Resuming an account fast: its cached room list first, the network stack (nio) after."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from cercle.protocol import roomlist
+from cercle.protocol.changes import Change, RoomsChanged
+from cercle.protocol.profiles import Profile
+
+if TYPE_CHECKING:
+    from cercle.protocol.account import Account
+
+
+async def resume(profile: Profile, publish: Callable[[Change], None]) -> Account | None:
+    """The account saved in `profile` (None if none), after publishing its cached rooms.
+
+    The room list comes from the encrypted store alone, so the UI paints it while nio, its
+    crypto store and the sync engine load (importing nio alone takes ~0.7 s).
+    """
+    session = await asyncio.to_thread(profile.store.session.load)
+    if session is None:
+        return None
+    rows = await asyncio.to_thread(roomlist.summaries, profile.store, session.user_id)
+    if rows:
+        publish(RoomsChanged(tuple(rows)))
+    from cercle.protocol.account import Account
+
+    return await Account.resume(profile, publish)
