@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from cercle.protocol.cli import community_commands
+from cercle.protocol.cli import community_commands, verify_commands
 from cercle.protocol.cli.output import EXIT_USAGE, CliError, Output
 from cercle.protocol.version import cercle_version
 
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("doctor", help="keyring, cache, server and federation checks")
     _trust_parsers(sub)
     community_commands.add_parsers(sub)
+    verify_commands.add_parsers(sub)
     return parser
 
 

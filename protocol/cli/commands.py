@@ -19,6 +19,7 @@ from cercle.protocol.changes import Change, Message, TimelineAppended
 from cercle.protocol.cli.community_commands import cmd_community
 from cercle.protocol.cli.output import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, CliError, Output
 from cercle.protocol.cli.trust_commands import cmd_devices, cmd_recovery
+from cercle.protocol.cli.verify_commands import cmd_verify
 from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.policy import load_policy
 from cercle.protocol.profiles import (
@@ -566,4 +567,5 @@ COMMANDS: dict[str, Handler] = {
     "recovery": cmd_recovery,
     "devices": cmd_devices,
     "community": cmd_community,
+    "verify": cmd_verify,
 }
