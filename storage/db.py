@@ -17,6 +17,7 @@ from .errors import CannotUnlock, DatabaseCorrupt, DiskFull, SchemaTooNew, Stora
 from .schema import Migration, load_migrations
 
 log = logging.getLogger(__name__)
+CLOSE_WAIT_S = 10.0  # how long close() waits for reads in progress on other threads
 
 KEY_BYTES = 32
 PAGE_SIZE = 4096
@@ -138,6 +139,10 @@ class Database:
         self._readers: list[Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        # Reads in progress on any thread: close() waits for them, since closing a connection
+        # another thread is reading with crashes the process (SQLite use-after-free).
+        self._activity = threading.Condition()
+        self._active_reads = 0
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -242,27 +247,35 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """This thread's reader connection inside a read snapshot (nested calls share it)."""
-        self._check_open()
-        conn = self._reader()
         depth = getattr(self._local, "depth", 0)
         if depth:
+            conn = self._reader()
             self._local.depth = depth + 1
             try:
                 yield conn
             finally:
                 self._local.depth = depth
             return
-        self._local.depth = 1
+        with self._activity:
+            self._check_open()
+            self._active_reads += 1
         try:
-            conn.execute("BEGIN")
+            conn = self._reader()
+            self._local.depth = 1
             try:
-                yield conn
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    conn.execute("ROLLBACK")
+            except sqlcipher.Error as error:
+                _reraise(error, str(self.path))
             finally:
-                conn.execute("ROLLBACK")
-        except sqlcipher.Error as error:
-            _reraise(error, str(self.path))
+                self._local.depth = 0
         finally:
-            self._local.depth = 0
+            with self._activity:
+                self._active_reads -= 1
+                self._activity.notify_all()
 
     def _reader(self) -> Connection:
         conn = getattr(self._local, "conn", None)
@@ -293,15 +306,26 @@ class Database:
         with self.read() as conn:
             check_integrity(conn, str(self.path))
 
-    def close(self) -> None:
-        """Close every connection; safe to call twice."""
-        with self._write_lock:
+    def close(self, wait_s: float = CLOSE_WAIT_S) -> None:
+        """Close every connection once reads in progress end; safe to call twice.
+
+        New reads are refused at once; a read still running after `wait_s` (a stuck thread)
+        keeps its connection open rather than crash the process, and is logged.
+        """
+        with self._activity:
             if self._closed:
                 return
             self._closed = True
+            drained = self._activity.wait_for(lambda: self._active_reads == 0, wait_s)
+        with self._write_lock:
             with self._readers_lock:
-                for conn in self._readers:
-                    conn.close()
+                if drained:
+                    for conn in self._readers:
+                        conn.close()
+                else:
+                    log.warning(
+                        "closing %s with reads still running: readers left open", self.path.name
+                    )
                 self._readers.clear()
             try:
                 self._writer.execute("PRAGMA optimize")
