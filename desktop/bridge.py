@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from cercle.protocol.changes import (
     Change,
+    IdentityChanged,
     OutboxChanged,
     RoomsChanged,
     SessionEnded,
@@ -39,6 +40,7 @@ class Bridge(QObject):
     outboxChanged = Signal(object)  # OutboxChanged
     syncStateChanged = Signal(object)  # SyncStateChanged
     sessionEnded = Signal(object)  # SessionEnded
+    identityChanged = Signal(object)  # IdentityChanged
 
     _SIGNALS: dict[type, str] = {  # noqa: RUF012 - a class-level routing table
         RoomsChanged: "roomsChanged",
@@ -47,6 +49,7 @@ class Bridge(QObject):
         OutboxChanged: "outboxChanged",
         SyncStateChanged: "syncStateChanged",
         SessionEnded: "sessionEnded",
+        IdentityChanged: "identityChanged",
     }
 
     def __init__(

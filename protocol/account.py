@@ -17,6 +17,7 @@ from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
 from cercle.protocol.trust.keybackup import KeyBackup
 from cercle.protocol.trust.local import LocalTrust
+from cercle.protocol.trust.pins import IdentityMonitor, Pin
 from cercle.protocol.trust.verification import Verifications
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
@@ -42,6 +43,9 @@ class Account:
         # Emoji verification: requests arrive in syncs (protocol/trust/verification.py).
         self.verifications = Verifications(self)
         self.engine.observers.append(self.verifications.observe)
+        # Other users' identities: pinned, and checked again when their keys change.
+        self.identities = IdentityMonitor(self, publish)
+        self.engine.observers.append(self.identities.observe)
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -120,11 +124,17 @@ class Account:
         data = await asyncio.to_thread(path.read_bytes)
         return await self.outbox.enqueue_file(room_id, data, path.name, mimetype)
 
+    async def acknowledge_identity(self, user_id: str) -> Pin | None:
+        """Accepts a verified user's changed identity: its new key is pinned, unverified.
+        Raises NoIdentityChange when none waits."""
+        return await self.identities.acknowledge(user_id)
+
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        await self.identities.close()
         await self.client.close()
         await asyncio.to_thread(self.profile.close)
 

@@ -127,6 +127,15 @@ class SessionEnded:
     soft_logout: bool = False
 
 
+@dataclass(frozen=True)
+class IdentityChanged:
+    """Another user's cross-signing identity (master key) changed. When we had verified it, the
+    user must acknowledge the change (`Account.acknowledge_identity`); otherwise a notice."""
+
+    user_id: str
+    verified_before: bool
+
+
 Change = (
     RoomsChanged
     | TimelineAppended
@@ -134,4 +143,5 @@ Change = (
     | OutboxChanged
     | SyncStateChanged
     | SessionEnded
+    | IdentityChanged
 )

@@ -570,6 +570,12 @@ class Verifications:
         """Signs what the flow proved: their master key with our user-signing key (another
         user), or their device with our self-signing key (our own device). None when done, else
         why not (the user can act on it)."""
+        if verified.user_id != self._client.user_id and verified.master_key:
+            await asyncio.to_thread(
+                self._account.identities.pins().pin_verified,
+                verified.user_id,
+                verified.master_key,
+            )
         identity = await asyncio.to_thread(self._local().identity)
         if identity is None or identity.secrets is None:
             return "Set up or restore recovery on this device to record this verification."

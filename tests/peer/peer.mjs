@@ -458,6 +458,25 @@ const COMMANDS = {
         };
     },
 
+    /** Resets this account's cryptographic identity (Element's "reset identity"): new
+     * cross-signing keys replace the old ones; everyone who had verified us must be warned. */
+    async resetIdentity() {
+        needClient();
+        const before = (await state.crypto.getCrossSigningKeyId()) ?? null;
+        await state.crypto.bootstrapCrossSigning({
+            setupNewCrossSigning: true,
+            authUploadDeviceSigningKeys: async (makeRequest) => {
+                await makeRequest({
+                    type: "m.login.password",
+                    identifier: { type: "m.id.user", user: state.userId },
+                    password: state.password,
+                });
+            },
+        });
+        const after = (await state.crypto.getCrossSigningKeyId()) ?? null;
+        return { before, after };
+    },
+
     // -- verification (SAS emoji), by a handle of ours: `verificationId` ------------------------
 
     /** Asks to verify `userId`: in the DM `roomId` (as Element does with another user), or

@@ -1,0 +1,103 @@
+"""Element (matrix-js-sdk, Rust crypto) resets its identity after Cercle verified it: a warning."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from support import signed_in, until
+
+from cercle.protocol.changes import IdentityChanged
+from cercle.protocol.trust.bootstrap import setup_recovery
+from cercle.protocol.trust.pins import NoIdentityChange, Pin
+
+pytestmark = pytest.mark.integration
+
+WAIT_MS = 10_000
+WARN_WITHIN_S = 15.0
+
+
+def _names(emoji) -> list[str]:
+    return [name for _, name in emoji]
+
+
+def test_a_verified_partner_resetting_its_identity_is_a_warning_to_acknowledge(
+    register, js_peer, tmp_path, record_property
+):
+    company, partner = register("company"), register("partner")
+    published: asyncio.Queue[IdentityChanged] = asyncio.Queue()
+
+    def publish(change) -> None:
+        if isinstance(change, IdentityChanged):
+            published.put_nowait(change)
+
+    async def scenario():
+        cercle, _ = await asyncio.gather(
+            signed_in(company, tmp_path / "cercle", publish), js_peer.login(partner)
+        )
+        try:
+            await cercle.start()
+            await asyncio.gather(
+                setup_recovery(cercle, company.password),
+                js_peer.acall("bootstrapCrossSigning", within=30),
+            )
+            room_id = await cercle.client.create_room(
+                "DM", encrypted=True, invite=[js_peer.user_id]
+            )
+            await js_peer.acall("waitForInvite", roomId=room_id, timeoutMs=WAIT_MS)
+            await js_peer.acall("join", roomId=room_id)
+            await until(
+                lambda: cercle.store.rooms.member(room_id, js_peer.user_id),
+                lambda m: m is not None and m.membership == "join",
+            )
+
+            # Cercle verifies the partner by emoji (as in test_cercle_sas.py).
+            flow = await cercle.verifications.request(js_peer.user_id, room_id=room_id)
+            incoming = await js_peer.next_event("verificationRequest", within=10)
+            js_id = incoming["verificationId"]
+            await js_peer.acall("acceptVerification", verificationId=js_id)
+            await asyncio.wait_for(flow.ready, 10)
+            await flow.start_sas()
+            js_sas, ours = await asyncio.gather(
+                js_peer.acall("waitForSas", verificationId=js_id, timeoutMs=WAIT_MS),
+                asyncio.wait_for(flow.short_auth, 10),
+            )
+            assert _names(ours.emoji) == _names(js_sas["emoji"])
+            await asyncio.gather(
+                flow.confirm(True), js_peer.acall("confirmSas", verificationId=js_id)
+            )
+            verified, _ = await asyncio.gather(
+                asyncio.wait_for(flow.finished, 10),
+                js_peer.acall("waitForVerification", verificationId=js_id, timeoutMs=WAIT_MS),
+            )
+            assert flow.signing_error is None
+            old_key = verified.master_key
+            assert old_key is not None
+            pins = await cercle.identities.pinned()
+            assert pins[js_peer.user_id] == Pin(old_key, verified=True)
+            with pytest.raises(NoIdentityChange):
+                await cercle.acknowledge_identity(js_peer.user_id)
+            assert published.empty()  # verifying is no identity change
+
+            # The partner resets its identity: Cercle must warn, never silently.
+            t0 = time.perf_counter()
+            reset = await js_peer.acall("resetIdentity", within=30)
+            new_key = reset["after"]
+            assert new_key
+            assert new_key != old_key == reset["before"]
+            change = await asyncio.wait_for(published.get(), WARN_WITHIN_S)
+            record_property("warned_after_s", round(time.perf_counter() - t0, 3))
+            assert change == IdentityChanged(js_peer.user_id, verified_before=True)
+            pin = (await cercle.identities.pinned())[js_peer.user_id]
+            assert pin == Pin(old_key, True, acknowledged=False, pending_master_key=new_key)
+
+            # Acknowledged: the new identity is pinned, unverified; nothing more to acknowledge.
+            assert await cercle.acknowledge_identity(js_peer.user_id) == Pin(new_key)
+            assert (await cercle.identities.pinned())[js_peer.user_id] == Pin(new_key)
+            with pytest.raises(NoIdentityChange):
+                await cercle.acknowledge_identity(js_peer.user_id)
+        finally:
+            await cercle.close()
+
+    asyncio.run(scenario())
