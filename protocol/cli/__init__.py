@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _trust_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`recovery setup|restore` and `devices` (protocol/cli/trust_commands.py runs them)."""
+    """`recovery setup|restore`, `devices` and `identities` (protocol/cli/trust_commands.py)."""
     recovery = sub.add_parser("recovery", help="cross-signing, secret storage and key backup")
     actions = recovery.add_subparsers(dest="action", metavar="ACTION", required=True)
     setup = actions.add_parser(
@@ -108,6 +108,12 @@ def _trust_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
         "--passphrase", action="store_true", help="type the recovery passphrase instead"
     )
     sub.add_parser("devices", help="your devices and whether they are cross-signed")
+    identities = sub.add_parser(
+        "identities", help="other users' pinned identities and changes to acknowledge"
+    )
+    identities.add_argument(
+        "--acknowledge", metavar="USER", help="accept USER's changed identity (pinned unverified)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

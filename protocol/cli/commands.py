@@ -18,7 +18,7 @@ from cercle.protocol.account import Account
 from cercle.protocol.changes import Change, Message, TimelineAppended
 from cercle.protocol.cli.community_commands import cmd_community
 from cercle.protocol.cli.output import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, CliError, Output
-from cercle.protocol.cli.trust_commands import cmd_devices, cmd_recovery
+from cercle.protocol.cli.trust_commands import cmd_devices, cmd_identities, cmd_recovery
 from cercle.protocol.cli.verify_commands import cmd_verify
 from cercle.protocol.client import LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.policy import load_policy
@@ -566,6 +566,7 @@ COMMANDS: dict[str, Handler] = {
     "doctor": cmd_doctor,
     "recovery": cmd_recovery,
     "devices": cmd_devices,
+    "identities": cmd_identities,
     "community": cmd_community,
     "verify": cmd_verify,
 }

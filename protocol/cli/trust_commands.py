@@ -1,4 +1,4 @@
-"""cercle-cli's trust commands: `recovery setup`, `recovery restore`, `devices`."""
+"""cercle-cli's trust commands: `recovery setup`, `recovery restore`, `devices`, `identities`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from cercle.protocol.trust.bootstrap import (
     setup_recovery,
 )
 from cercle.protocol.trust.crosssigning import TrustLevel
+from cercle.protocol.trust.pins import NoIdentityChange
 from cercle.protocol.trust.recovery import InvalidRecoveryKey
 from cercle.protocol.trust.remote import TrustError
 from cercle.protocol.trust.restore import restore_recovery
@@ -154,5 +155,36 @@ async def cmd_devices(args: argparse.Namespace, out: Output, location: ProfileLo
             },
             f"{device_id:12} {_LABELS[device.level]:17} {name or ''}"
             + ("  (this device)" if device_id == this else ""),
+        )
+    return EXIT_OK
+
+
+async def cmd_identities(args: argparse.Namespace, out: Output, location: ProfileLocation) -> int:
+    """Other users' pinned identities, and changes waiting to be acknowledged."""
+    account = await _account(args, location)
+    try:
+        if args.acknowledge:
+            try:
+                await account.acknowledge_identity(args.acknowledge)
+            except NoIdentityChange as e:
+                raise CliError(str(e)) from e
+            out.note(f"{args.acknowledge}'s new identity is pinned (not verified)")
+        pins = await account.identities.pinned()
+    finally:
+        await account.close()
+    for user_id in sorted(pins):
+        pin = pins[user_id]
+        state = "verified" if pin.verified else "not verified"
+        if not pin.acknowledged:
+            state = "CHANGED since you verified it: check, then --acknowledge"
+        out.record(
+            {
+                "user_id": user_id,
+                "master_key": pin.master_key,
+                "verified": pin.verified,
+                "acknowledged": pin.acknowledged,
+                "pending_master_key": pin.pending_master_key,
+            },
+            f"{user_id:40} {state}",
         )
     return EXIT_OK

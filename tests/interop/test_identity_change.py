@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
-from support import signed_in, until
+from support import PASSPHRASE, signed_in, until
 
 from cercle.protocol.changes import IdentityChanged
+from cercle.protocol.cli import main as cli_main
 from cercle.protocol.trust.bootstrap import setup_recovery
 from cercle.protocol.trust.pins import NoIdentityChange, Pin
 
@@ -23,7 +25,7 @@ def _names(emoji) -> list[str]:
 
 
 def test_a_verified_partner_resetting_its_identity_is_a_warning_to_acknowledge(
-    register, js_peer, tmp_path, record_property
+    register, js_peer, tmp_path, record_property, capsys
 ):
     company, partner = register("company"), register("partner")
     published: asyncio.Queue[IdentityChanged] = asyncio.Queue()
@@ -101,3 +103,13 @@ def test_a_verified_partner_resetting_its_identity_is_a_warning_to_acknowledge(
             await cercle.close()
 
     asyncio.run(scenario())
+
+    # `cercle-cli identities` lists the pin from the same profile.
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text(PASSPHRASE)
+    capsys.readouterr()
+    base = ["--json", "--profile", str(tmp_path / "cercle" / "profile")]
+    assert cli_main([*base, "--passphrase-file", str(passphrase), "identities"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    [row] = [r for r in rows if r["user_id"] == js_peer.user_id]
+    assert (row["verified"], row["acknowledged"], row["pending_master_key"]) == (False, True, None)
