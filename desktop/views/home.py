@@ -169,6 +169,17 @@ class HomeView(QWidget):
         self.user_id = user_id
         self.account_label.setText(self.tr("Signed in as {user}").format(user=user_id))
 
+    def select_room(self, room_id: str) -> None:
+        """Opens `room_id` as if clicked in the list (the Ctrl+K switcher uses it)."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            room = index.data(RoomRole.Summary)
+            if room is not None and room.room_id == room_id:
+                self.room_list.setCurrentIndex(index)
+                self.room_list.scrollTo(index)
+                self.composer.setFocus()
+                return
+
     def select_first_room(self) -> None:
         if self.messages.room_id is None and self.proxy.rowCount() > 0:
             self.room_list.setCurrentIndex(self.proxy.index(0, 0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
+from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
@@ -74,6 +76,18 @@ class MainWindow(QMainWindow):
         self.home.retryRequested.connect(session.retry)
         self.home.discardRequested.connect(session.discard)
         self.home.reactionToggled.connect(session.toggle_reaction)
+        switch = QShortcut(QKeySequence("Ctrl+K"), self)
+        switch.activated.connect(self.open_switcher)
+
+    def open_switcher(self) -> RoomSwitcher | None:
+        """Ctrl+K: pick a room by name; returns the dialog (shown, not modal-blocking)."""
+        if self.stack.currentWidget() is not self.home:
+            return None
+        switcher = RoomSwitcher(self.home.proxy, self)
+        switcher.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        switcher.roomChosen.connect(self.home.select_room)
+        switcher.open()
+        return switcher
 
     def show_progress(self, text: str) -> None:
         self.starting.label.setText(text)

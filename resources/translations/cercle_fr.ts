@@ -78,7 +78,7 @@
         <translation>Choisissez un salon</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+84"/>
         <source>External participants from: {servers}</source>
         <translation>Participants externes venant de&#xa0;: {servers}</translation>
     </message>
@@ -173,12 +173,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+61"/>
+        <location filename="../../desktop/views/main_window.py" line="+63"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+41"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -399,9 +399,32 @@
     </message>
 </context>
 <context>
+    <name>RoomSwitcher</name>
+    <message>
+        <location filename="../../desktop/dialogs/switcher.py" line="+54"/>
+        <source>Go to a room</source>
+        <translation>Aller à un salon</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Room name…</source>
+        <translation>Nom du salon…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Room to go to</source>
+        <translation>Salon où aller</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Matching rooms</source>
+        <translation>Salons correspondants</translation>
+    </message>
+</context>
+<context>
     <name>SessionController</name>
     <message>
-        <location filename="../../desktop/session.py" line="+85"/>
+        <location filename="../../desktop/session.py" line="+88"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
     </message>
@@ -439,7 +462,7 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-81"/>
+        <location filename="../../desktop/views/main_window.py" line="-93"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
@@ -455,7 +478,7 @@
     <message>
         <location line="+3"/>
         <source>Encrypted message: the sender did not share its key with you</source>
-        <translation>Message chiffré : l’expéditeur ne vous a pas transmis sa clé</translation>
+        <translation>Message chiffré&#xa0;: l’expéditeur ne vous a pas transmis sa clé</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -470,7 +493,7 @@
     <message>
         <location line="+4"/>
         <source>Encrypted message: the key has not reached this device yet</source>
-        <translation>Message chiffré : la clé n’est pas encore arrivée sur cet appareil</translation>
+        <translation>Message chiffré&#xa0;: la clé n’est pas encore arrivée sur cet appareil</translation>
     </message>
 </context>
 </TS>
