@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+from sas_flow import WAIT_MS, cercle_asks_and_both_confirm, emoji_names
 from support import signed_in, until
 
 from cercle.protocol.trust.bootstrap import own_devices, setup_recovery
@@ -13,8 +14,6 @@ from cercle.protocol.trust.crosssigning import TrustLevel
 from cercle.protocol.trust.verification import VerificationCancelled
 
 pytestmark = pytest.mark.integration
-
-WAIT_MS = 10_000
 
 
 async def _setup(register, js_peer, tmp_path):
@@ -44,10 +43,6 @@ async def _level(cercle, user_id: str) -> TrustLevel:
     return trust.level
 
 
-def _names(emoji) -> list[str]:
-    return [name for _, name in emoji]
-
-
 def test_element_verifies_cercle_and_cercle_accepts(register, js_peer, tmp_path, record_property):
     async def scenario():
         cercle, room_id = await _setup(register, js_peer, tmp_path)
@@ -71,9 +66,9 @@ def test_element_verifies_cercle_and_cercle_accepts(register, js_peer, tmp_path,
                 asyncio.wait_for(flow.short_auth, 10),
             )
             assert len(ours.emoji) == 7
-            assert _names(ours.emoji) == _names(js_sas["emoji"])
+            assert emoji_names(ours.emoji) == emoji_names(js_sas["emoji"])
             assert list(ours.decimals) == list(js_sas["decimal"])
-            record_property("emoji", _names(ours.emoji))
+            record_property("emoji", emoji_names(ours.emoji))
             await asyncio.gather(
                 flow.confirm(True), js_peer.acall("confirmSas", verificationId=js_id)
             )
@@ -98,24 +93,7 @@ def test_cercle_verifies_element(register, js_peer, tmp_path, record_property):
         cercle, room_id = await _setup(register, js_peer, tmp_path)
         try:
             t0 = time.perf_counter()
-            flow = await cercle.verifications.request(js_peer.user_id, room_id=room_id)
-            incoming = await js_peer.next_event("verificationRequest", within=10)
-            js_id = incoming["verificationId"]
-            await js_peer.acall("acceptVerification", verificationId=js_id)
-            await asyncio.wait_for(flow.ready, 10)
-            await flow.start_sas()
-            js_sas, ours = await asyncio.gather(
-                js_peer.acall("waitForSas", verificationId=js_id, timeoutMs=WAIT_MS),
-                asyncio.wait_for(flow.short_auth, 10),
-            )
-            assert _names(ours.emoji) == _names(js_sas["emoji"])
-            await asyncio.gather(
-                flow.confirm(True), js_peer.acall("confirmSas", verificationId=js_id)
-            )
-            await asyncio.gather(
-                asyncio.wait_for(flow.finished, 10),
-                js_peer.acall("waitForVerification", verificationId=js_id, timeoutMs=WAIT_MS),
-            )
+            flow, _ = await cercle_asks_and_both_confirm(cercle, js_peer, room_id)
             assert flow.signing_error is None
             await js_peer.acall("waitForUserTrust", userId=cercle.user_id, timeoutMs=WAIT_MS)
             assert await _level(cercle, js_peer.user_id) is TrustLevel.VERIFIED

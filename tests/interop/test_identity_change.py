@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from sas_flow import WAIT_MS, cercle_asks_and_both_confirm
 from support import PASSPHRASE, signed_in, until
 
 from cercle.protocol.changes import IdentityChanged
@@ -16,12 +17,7 @@ from cercle.protocol.trust.pins import NoIdentityChange, Pin
 
 pytestmark = pytest.mark.integration
 
-WAIT_MS = 10_000
 WARN_WITHIN_S = 15.0
-
-
-def _names(emoji) -> list[str]:
-    return [name for _, name in emoji]
 
 
 def test_a_verified_partner_resetting_its_identity_is_a_warning_to_acknowledge(
@@ -55,24 +51,7 @@ def test_a_verified_partner_resetting_its_identity_is_a_warning_to_acknowledge(
             )
 
             # Cercle verifies the partner by emoji (as in test_cercle_sas.py).
-            flow = await cercle.verifications.request(js_peer.user_id, room_id=room_id)
-            incoming = await js_peer.next_event("verificationRequest", within=10)
-            js_id = incoming["verificationId"]
-            await js_peer.acall("acceptVerification", verificationId=js_id)
-            await asyncio.wait_for(flow.ready, 10)
-            await flow.start_sas()
-            js_sas, ours = await asyncio.gather(
-                js_peer.acall("waitForSas", verificationId=js_id, timeoutMs=WAIT_MS),
-                asyncio.wait_for(flow.short_auth, 10),
-            )
-            assert _names(ours.emoji) == _names(js_sas["emoji"])
-            await asyncio.gather(
-                flow.confirm(True), js_peer.acall("confirmSas", verificationId=js_id)
-            )
-            verified, _ = await asyncio.gather(
-                asyncio.wait_for(flow.finished, 10),
-                js_peer.acall("waitForVerification", verificationId=js_id, timeoutMs=WAIT_MS),
-            )
+            flow, verified = await cercle_asks_and_both_confirm(cercle, js_peer, room_id)
             assert flow.signing_error is None
             old_key = verified.master_key
             assert old_key is not None
