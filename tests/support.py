@@ -85,3 +85,24 @@ def run_with_clients(register, scenario: Callable[..., Awaitable[None]], *labels
             await asyncio.gather(*(c.close() for c in clients))
 
     asyncio.run(main())
+
+
+async def sent_event_id(account: Account, txn_id: str, within: float = 30.0) -> str:
+    """The event id the server gave an event `account` queued in its outbox."""
+    entry = await until(
+        lambda: account.store.outbox.get(txn_id), lambda e: e is not None and e.event_id, within
+    )
+    return entry.event_id
+
+
+async def join_when_invited(host: Account, guest: Account, room_id: str) -> None:
+    """`guest` waits for its invite to `room_id`, joins, and `host` sees it joined."""
+    await until(
+        lambda: guest.store.rooms.get(room_id),
+        lambda r: r is not None and r.join_state == "invite",
+    )
+    await guest.client.join(room_id)
+    await until(
+        lambda: host.store.rooms.member(room_id, guest.user_id),
+        lambda m: m is not None and m.membership == "join",
+    )

@@ -6,18 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from support import signed_in, until
+from support import join_when_invited, sent_event_id, signed_in, until
 
 from cercle.protocol import media, messages
-from cercle.protocol.account import Account
-
-
-async def _sent(account: Account, txn_id: str) -> str:
-    """The event id the server gave a queued event."""
-    entry = await until(
-        lambda: account.store.outbox.get(txn_id), lambda e: e is not None and e.event_id
-    )
-    return entry.event_id
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
@@ -32,25 +23,19 @@ def test_company_and_partner_converse(register, tmp_path, encrypted):
             room_id = await company.client.create_room(
                 "Salon partenaires", encrypted=encrypted, invite=[partner_user.user_id]
             )
-            await until(
-                lambda: partner.store.rooms.get(room_id),
-                lambda r: r is not None and r.join_state == "invite",
-            )
-            await partner.client.join(room_id)
-            await until(
-                lambda: company.store.rooms.member(room_id, partner_user.user_id),
-                lambda m: m is not None and m.membership == "join",
-            )
+            await join_when_invited(company, partner, room_id)
 
             # Markdown, company → partner.
-            hello = await _sent(company, await company.send_text(room_id, "Bonjour **partenaire**"))
+            txn = await company.send_text(room_id, "Bonjour **partenaire**")
+            hello = await sent_event_id(company, txn)
             got = await until(lambda: partner.store.timeline.get(hello))
             assert got.content["formatted_body"] == "Bonjour <strong>partenaire</strong>"
             assert got.encrypted is encrypted
 
             # Reply, partner → company.
             answer = messages.reply_content(messages.text_content("Merci !"), in_reply_to=hello)
-            reply = await _sent(partner, await partner.send(room_id, "m.room.message", answer))
+            txn = await partner.send(room_id, "m.room.message", answer)
+            reply = await sent_event_id(partner, txn)
             replies = await until(lambda: company.store.timeline.replies(hello))
             assert [e.event_id for e in replies] == [reply]
 
@@ -72,21 +57,22 @@ def test_company_and_partner_converse(register, tmp_path, encrypted):
             in_thread = messages.thread_content(
                 messages.text_content("Dans le fil"), root_event_id=hello, latest_event_id=hello
             )
-            threaded = await _sent(
+            threaded = await sent_event_id(
                 company, await company.send(room_id, "m.room.message", in_thread)
             )
             thread = await until(lambda: partner.store.timeline.thread(hello))
             assert [e.event_id for e in thread] == [threaded]
 
-            # File, partner → company (an encrypted attachment in the encrypted room).
-            sent = await media.send_file(
-                partner.client,
-                room_id,
-                b"Tarifs 2027\n",
-                filename="tarifs.txt",
-                cache=partner.store.media,
-            )
-            event = await until(lambda: company.store.timeline.get(sent.event_id))
+            # File, partner → company (an encrypted attachment in the encrypted room), queued
+            # in the outbox with its bytes kept encrypted on disk until the upload.
+            document = tmp_path / "tarifs.txt"
+            document.write_bytes(b"Tarifs 2027\n")
+            txn_id = await partner.send_file(room_id, document)
+            file_event = await sent_event_id(partner, txn_id)
+            event = await until(lambda: company.store.timeline.get(file_event))
+            assert event.content["body"] == "tarifs.txt"
+            queued_copy = await asyncio.to_thread(partner.store.media.get, f"outbox:{txn_id}")
+            assert queued_copy is None  # uploaded: the copy kept for the outbox is gone
             file_info = event.content.get("file")
             assert (file_info is not None) is encrypted
             data = await media.download(

@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from support import login, signed_in, until
+from support import join_when_invited, login, signed_in, until
 
 from cercle.protocol.cli import main
 from cercle.protocol.rooms import send_request
@@ -89,15 +89,7 @@ def test_second_device_restores_and_reads_old_history(register, tmp_path, record
             room_id = await partner.client.create_room(
                 "Historique chiffré", encrypted=True, invite=[company_user.user_id]
             )
-            await until(
-                lambda: first.store.rooms.get(room_id),
-                lambda r: r is not None and r.join_state == "invite",
-            )
-            await first.client.join(room_id)
-            await until(
-                lambda: partner.store.rooms.member(room_id, company_user.user_id),
-                lambda m: m is not None and m.membership == "join",
-            )
+            await join_when_invited(partner, first, room_id)
             texts = [f"Ancien message {i} {secrets.token_hex(3)}" for i in range(2)]
             for text in texts:
                 await partner.send_text(room_id, text)

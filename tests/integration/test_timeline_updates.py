@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from support import signed_in, until
+from support import join_when_invited, sent_event_id, signed_in, until
 
 from cercle.desktop.session import toggle_reaction
 from cercle.protocol import messages
-from cercle.protocol.account import Account
 from cercle.protocol.changes import ReactionChip, TimelineReplaced
-
-
-async def _sent(account: Account, txn_id: str) -> str:
-    entry = await until(
-        lambda: account.store.outbox.get(txn_id), lambda e: e is not None and e.event_id
-    )
-    return entry.event_id
 
 
 def test_partner_edit_reaction_and_redaction_replace_the_shown_row(register, tmp_path):
@@ -41,16 +33,9 @@ def test_partner_edit_reaction_and_redaction_replace_the_shown_row(register, tmp
             room_id = await company.client.create_room(
                 "Salon partenaires", invite=[partner_user.user_id]
             )
-            await until(
-                lambda: partner.store.rooms.get(room_id),
-                lambda r: r is not None and r.join_state == "invite",
-            )
-            await partner.client.join(room_id)
-            await until(
-                lambda: company.store.rooms.member(room_id, partner_user.user_id),
-                lambda m: m is not None and m.membership == "join",
-            )
-            original = await _sent(partner, await partner.send_text(room_id, "Livraison jeudi"))
+            await join_when_invited(company, partner, room_id)
+            txn = await partner.send_text(room_id, "Livraison jeudi")
+            original = await sent_event_id(partner, txn)
             await until(lambda: company.store.timeline.get(original))
 
             # The partner edits: the company's row becomes the new text, marked edited.

@@ -7,46 +7,26 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from functools import partial
 
 import pytest
-from keyring.backends.fail import Keyring as NoKeyring
+from support import sent_event_id, signed_in, until
 
 from cercle.protocol.account import Account
-from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile
 from cercle.protocol.trust.bootstrap import setup_recovery
-from cercle.storage.keys import KdfParams
 
 pytestmark = pytest.mark.integration
 
-OPTIONS = KeyOptions(backend=NoKeyring(), kdf=KdfParams(memory_kib=1024, iterations=1, lanes=1))
 WAIT_MS = 8_000  # one message over federation takes ~0.1-0.2 s; this only bounds a failure
+WAIT_S = WAIT_MS / 1000
+_until = partial(until, within=WAIT_S)
+_sent = partial(sent_event_id, within=WAIT_S)
 
 
 async def _signed_in(user, folder) -> Account:
-    profile = await open_profile(ProfileLocation(folder, "profile"), "interop test", OPTIONS)
-    account = await Account.sign_in(
-        user.homeserver, user.user_id, user.password, lambda _: None, profile=profile
-    )
+    account = await signed_in(user, folder)
     await account.start()
     return account
-
-
-async def _until(read, check=bool, within=WAIT_MS / 1000):
-    """Reads Cercle's store (off the loop) until `check(value)` holds; returns the value."""
-    async with asyncio.timeout(within):
-        while True:
-            value = await asyncio.to_thread(read)
-            if check(value):
-                return value
-            await asyncio.sleep(0.05)
-
-
-async def _sent(account: Account, txn_id: str) -> str:
-    """The event id the server gave a message Cercle queued."""
-    entry = await _until(
-        lambda: account.store.outbox.get(txn_id), lambda e: e is not None and e.event_id
-    )
-    return entry.event_id
 
 
 async def _both_in_encrypted_room(cercle: Account, js, *, created_by: str) -> str:
