@@ -12,7 +12,7 @@ from cercle.desktop.bridge import Bridge
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel
 from cercle.protocol import messages, startup
-from cercle.protocol.changes import Message, RoomsChanged, TimelineAppended
+from cercle.protocol.changes import Message, RoomsChanged, RoomSummary, TimelineAppended
 from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.profiles import (
     CannotUnlock,
@@ -75,8 +75,10 @@ class SessionController(QObject):
         self.profile = profile
         self.bridge.run(
             startup.resume(profile, self.bridge.publish),
-            on_success=lambda account: (
-                self._signed_in(account) if account else self.needsSignIn.emit()
+            on_success=lambda resumed: (
+                self._signed_in(resumed.account, resumed.published)
+                if resumed
+                else self.needsSignIn.emit()
             ),
             on_failure=lambda e: self.profileFailed.emit(self.explain(e)),
         )
@@ -101,11 +103,12 @@ class SessionController(QObject):
             on_failure=lambda e: self.signInFailed.emit(self.explain(e, homeserver)),
         )
 
-    def _signed_in(self, account: Account) -> None:
+    def _signed_in(self, account: Account, published: tuple[RoomSummary, ...] = ()) -> None:
+        """`published`: cached rooms already shown (a resumed account): not read again."""
         self.account = account
-
         self.bridge.run(
-            account.start(), on_failure=lambda e: self.operationFailed.emit(self.explain(e))
+            account.start(published or None),
+            on_failure=lambda e: self.operationFailed.emit(self.explain(e)),
         )
         self.signedIn.emit(account.user_id)
 

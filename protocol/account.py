@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from cercle.protocol import messages, roomlist
-from cercle.protocol.changes import Change, Message
+from cercle.protocol.changes import Change, Message, RoomSummary
 from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.ingest import to_new_event
 from cercle.protocol.outbox import Outbox, echo_of
@@ -75,11 +75,12 @@ class Account:
     def user_id(self) -> str:
         return self.client.user_id
 
-    async def start(self) -> None:
-        """Publishes the cached rooms, then syncs and delivers the outbox in the background."""
+    async def start(self, published: Sequence[RoomSummary] | None = None) -> None:
+        """Publishes the cached rooms (unless `published` already did), then syncs and delivers
+        the outbox in the background."""
         if self._tasks:
             return
-        await self.engine.restore()
+        await self.engine.restore(published)
         for name, work in (
             ("sync", self.engine.run()),
             ("outbox", self.outbox.run()),

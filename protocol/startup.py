@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cercle.protocol import roomlist
-from cercle.protocol.changes import Change, RoomsChanged
+from cercle.protocol.changes import Change, RoomsChanged, RoomSummary
 from cercle.protocol.profiles import Profile
 
 if TYPE_CHECKING:
     from cercle.protocol.account import Account
 
 
-async def resume(profile: Profile, publish: Callable[[Change], None]) -> Account | None:
+@dataclass(frozen=True)
+class Resumed:
+    """The account saved in a profile, and the cached rooms already published for it (pass
+    them to `account.start()` so they are not read and published a second time)."""
+
+    account: Account
+    published: tuple[RoomSummary, ...]
+
+
+async def resume(profile: Profile, publish: Callable[[Change], None]) -> Resumed | None:
     """The account saved in `profile` (None if none), after publishing its cached rooms.
 
     The room list comes from the encrypted store alone, so the UI paints it while nio, its
@@ -23,9 +33,10 @@ async def resume(profile: Profile, publish: Callable[[Change], None]) -> Account
     session = await asyncio.to_thread(profile.store.session.load)
     if session is None:
         return None
-    rows = await asyncio.to_thread(roomlist.summaries, profile.store, session.user_id)
+    rows = tuple(await asyncio.to_thread(roomlist.summaries, profile.store, session.user_id))
     if rows:
-        publish(RoomsChanged(tuple(rows)))
+        publish(RoomsChanged(rows))
     from cercle.protocol.account import Account
 
-    return await Account.resume(profile, publish)
+    account = await Account.resume(profile, publish)
+    return Resumed(account, rows) if account is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import nio
 
@@ -14,6 +14,7 @@ from cercle.protocol.changes import (
     Change,
     Message,
     RoomsChanged,
+    RoomSummary,
     SessionEnded,
     SyncStateChanged,
     TimelineAppended,
@@ -62,12 +63,15 @@ class SyncEngine:
         # Told of each stored response (e.g. trust/verification.py picks its events from it).
         self.observers: list[Callable[[nio.SyncResponse, SyncBatch], None]] = []
 
-    async def restore(self) -> None:
+    async def restore(self, published: Sequence[RoomSummary] | None = None) -> None:
         """Before the first sync: publishes the cached rooms and resumes from the stored token,
-        so a restart shows the room list at once and never repeats the initial sync."""
-        summaries = await asyncio.to_thread(roomlist.summaries, self.store, self.client.user_id)
-        if summaries:
-            self.publish(RoomsChanged(tuple(summaries)))
+        so a restart shows the room list at once and never repeats the initial sync.
+        `published`: the cached rooms someone already read and published (startup.resume)."""
+        summaries = published
+        if summaries is None:
+            summaries = await asyncio.to_thread(roomlist.summaries, self.store, self.client.user_id)
+            if summaries:
+                self.publish(RoomsChanged(tuple(summaries)))
         token = await asyncio.to_thread(self.store.session.sync_token)
         if token:
             self.client.nio.next_batch = token
