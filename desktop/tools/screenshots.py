@@ -41,7 +41,7 @@ def home_view() -> HomeView:
         if index.data(RoomRole.Summary).room_id == sample.PARTNERS:
             view.room_list.setCurrentIndex(index)
     messages.show_room(sample.PARTNERS, sample.partner_day())
-    view.composer.setText("")
+    view.composer.set_text("")
     return view
 
 

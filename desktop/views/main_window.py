@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         def restore(_error: BaseException) -> None:
             # Not even queued (the disk refused it): give the text back, never lose it.
             if not self.home.composer.text():
-                self.home.composer.setText(text)
+                self.home.composer.set_text(text)
 
         self.session.send_text(room_id, text, on_failure=restore)
 

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../desktop/views/composer.py" line="+27"/>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write a message…</source>
+        <translation>Écrivez un message…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send message</source>
+        <translation>Envoyer le message</translation>
+    </message>
+</context>
+<context>
     <name>DemoLauncher</name>
     <message>
         <location filename="../../desktop/demo.py" line="+21"/>
@@ -37,65 +60,15 @@
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+113"/>
+        <location filename="../../desktop/views/home.py" line="+89"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Messages</source>
-        <translation>Messages</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Message</source>
-        <translation>Message</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Write a message…</source>
-        <translation>Écrivez un message…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Send</source>
-        <translation>Envoyer</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Send message</source>
-        <translation>Envoyer le message</translation>
-    </message>
-    <message>
         <location line="+2"/>
-        <location line="+50"/>
+        <location line="+15"/>
         <source>Signed in as {user}</source>
         <translation>Compte connecté&#xa0;: {user}</translation>
-    </message>
-    <message>
-        <location line="-48"/>
-        <source>Choose a room</source>
-        <translation>Choisissez un salon</translation>
-    </message>
-    <message>
-        <location line="+84"/>
-        <source>External participants from: {servers}</source>
-        <translation>Participants externes venant de&#xa0;: {servers}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>End-to-end encrypted</source>
-        <translation>Chiffré de bout en bout</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Retry</source>
-        <translation>Réessayer</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Discard</source>
-        <translation>Abandonner</translation>
     </message>
 </context>
 <context>
@@ -386,6 +359,24 @@
     </message>
 </context>
 <context>
+    <name>RoomHeader</name>
+    <message>
+        <location filename="../../desktop/views/room_header.py" line="+33"/>
+        <source>Choose a room</source>
+        <translation>Choisissez un salon</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>External participants from: {servers}</source>
+        <translation>Participants externes venant de&#xa0;: {servers}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>End-to-end encrypted</source>
+        <translation>Chiffré de bout en bout</translation>
+    </message>
+</context>
+<context>
     <name>RoomListModel</name>
     <message>
         <location filename="../../desktop/models/rooms.py" line="+100"/>
@@ -466,6 +457,24 @@
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../desktop/views/timeline.py" line="+53"/>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>Abandonner</translation>
     </message>
 </context>
 <context>
