@@ -73,6 +73,10 @@ class RoomSummary:
     external_servers: tuple[str, ...] = ()  # members' servers other than ours, sorted
     last_message: Message | None = None
     invited: bool = False
+    is_direct: bool = False  # a DM (m.direct, or the invite said so)
+    unread_count: int = 0  # notifying messages not read yet (the server's count)
+    highlight_count: int = 0  # of which mentions / keywords
+    children: tuple[str, ...] = ()  # a space's listed rooms and subspaces (m.space.child)
 
     @property
     def last_activity_ms(self) -> int:

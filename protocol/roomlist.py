@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from cercle.protocol.changes import (
     Message,
@@ -17,6 +18,7 @@ from cercle.storage.store import Store
 from cercle.storage.timeline import TimelineEvent
 
 SHOWN_TYPES = ("m.room.message", "m.room.encrypted")
+DIRECT = "m.direct"
 UNDECRYPTABLE_TEXT = {
     UndecryptableCause.NOT_YET_RECEIVED: (
         "Encrypted message: the key has not reached this device yet"
@@ -38,6 +40,7 @@ def summaries(
     """Rows for the given rooms (all joined and invited rooms when None), newest first; one
     read of the store whatever the number of rooms."""
     own = server_of(own_user_id)
+    direct = direct_rooms(store.receipts.account_data(DIRECT))
     rows = []
     for item in store.overview.rooms(room_ids):
         room, members = item.room, item.members
@@ -55,9 +58,24 @@ def summaries(
                 external_servers=tuple(sorted({server_of(m.user_id) for m in members} - {own, ""})),
                 last_message=last,
                 invited=room.join_state == "invite",
+                is_direct=room.is_direct or room.room_id in direct,
+                unread_count=room.unread_count,
+                highlight_count=room.highlight_count,
+                children=item.children,
             )
         )
     return rows
+
+
+def direct_rooms(content: Mapping[str, Any] | None) -> frozenset[str]:
+    """Room ids that `m.direct` account data lists (user id → room ids); junk ignored."""
+    return frozenset(
+        room_id
+        for ids in (content or {}).values()
+        if isinstance(ids, list)
+        for room_id in ids
+        if isinstance(room_id, str)
+    )
 
 
 def display_name(room: Room, members, own_user_id: str) -> str:
