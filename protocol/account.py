@@ -18,7 +18,7 @@ from cercle.protocol.sync import SyncEngine
 from cercle.protocol.trust.keybackup import KeyBackup
 from cercle.protocol.trust.local import LocalTrust
 from cercle.protocol.trust.pins import IdentityMonitor, Pin
-from cercle.protocol.trust.verification import Verifications
+from cercle.protocol.trust.verifier import Verifications
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
 
@@ -40,7 +40,7 @@ class Account:
         self.engine = SyncEngine(client, profile.store, publish, on_synced=self.outbox.wake)
         # Room keys go to the key backup once recovery is set up (protocol/trust/bootstrap.py).
         self.key_backup = KeyBackup(client, LocalTrust(profile.store, profile.keys.pickle_key))
-        # Emoji verification: requests arrive in syncs (protocol/trust/verification.py).
+        # Emoji verification: requests arrive in syncs (protocol/trust/verifier.py).
         self.verifications = Verifications(self)
         self.engine.observers.append(self.verifications.observe)
         # Other users' identities: pinned, and checked again when their keys change.
