@@ -15,9 +15,13 @@ from cercle.protocol.ingest import to_new_event
 from cercle.protocol.outbox import Outbox, echo_of
 from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
+from cercle.protocol.trust.key_forwarding import KeyForwarding
 from cercle.protocol.trust.keybackup import KeyBackup
 from cercle.protocol.trust.local import LocalTrust
+from cercle.protocol.trust.olm_gate import OlmGate
+from cercle.protocol.trust.own_devices import OwnDevices
 from cercle.protocol.trust.pins import IdentityMonitor, Pin
+from cercle.protocol.trust.secret_sharing import SecretSharing
 from cercle.protocol.trust.verifier import Verifications
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
@@ -43,6 +47,15 @@ class Account:
         # Emoji verification: requests arrive in syncs (protocol/trust/verifier.py).
         self.verifications = Verifications(self)
         self.engine.observers.append(self.verifications.observe)
+        # Secrets and forwarded room keys: only inside Olm, only from our own verified devices.
+        olm = client.nio.olm
+        self.olm_gate = OlmGate(olm) if olm is not None else None
+        self.own_devices = OwnDevices(self)
+        self.secret_sharing = SecretSharing(self, self.own_devices, self.olm_gate)
+        self.key_forwarding = KeyForwarding(self, self.own_devices, self.olm_gate)
+        self.engine.observers.append(self.secret_sharing.observe)
+        self.verifications.mac_checked.append(self.own_devices.remember)
+        self.verifications.own_device_verified.append(self.secret_sharing.after_verified)
         # Other users' identities: pinned, and checked again when their keys change.
         self.identities = IdentityMonitor(self, publish)
         self.engine.observers.append(self.identities.observe)
