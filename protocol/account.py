@@ -12,6 +12,8 @@ from cercle.protocol import messages, roomlist
 from cercle.protocol.changes import Change, Message, RoomSummary
 from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.ingest import to_new_event
+from cercle.protocol.megolm_share import SharingSettings
+from cercle.protocol.megolm_withheld import WithheldTracker
 from cercle.protocol.outbox import Outbox, echo_of
 from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
@@ -59,6 +61,11 @@ class Account:
         # Other users' identities: pinned, and checked again when their keys change.
         self.identities = IdentityMonitor(self, publish)
         self.engine.observers.append(self.identities.observe)
+        # m.room_key.withheld notices become the cause of the messages they name.
+        self.withheld = WithheldTracker(
+            profile.store, profile.keys.pickle_key, client.user_id, publish
+        )
+        self.engine.adjusters.append(self.withheld.adjust)
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -93,6 +100,10 @@ class Account:
         the outbox in the background."""
         if self._tasks:
             return
+        if self.client.room_keys is not None:
+            self.client.room_keys.only_cross_signed = await asyncio.to_thread(
+                self._sharing_settings().only_cross_signed
+            )
         await self.engine.restore(published)
         for name, work in (
             ("sync", self.engine.run()),
@@ -137,6 +148,21 @@ class Account:
         """Queues a file (kept encrypted on disk until uploaded); returns its txn id."""
         data = await asyncio.to_thread(path.read_bytes)
         return await self.outbox.enqueue_file(room_id, data, path.name, mimetype)
+
+    def _sharing_settings(self) -> SharingSettings:
+        return SharingSettings(self.store, self.profile.keys.pickle_key)
+
+    async def share_keys_only_with_cross_signed(self, value: bool | None = None) -> bool:
+        """Element's "exclude insecure devices": room keys go only to devices their owner
+        cross-signed (the others get m.room_key.withheld). Off by default; `value` sets it
+        (kept in the profile), None reads it. Returns the setting in force."""
+        settings = self._sharing_settings()
+        if value is None:
+            return await asyncio.to_thread(settings.only_cross_signed)
+        await asyncio.to_thread(settings.set_only_cross_signed, value)
+        if self.client.room_keys is not None:
+            self.client.room_keys.only_cross_signed = value
+        return value
 
     async def acknowledge_identity(self, user_id: str) -> Pin | None:
         """Accepts a verified user's changed identity: its new key is pinned, unverified.

@@ -12,6 +12,10 @@ class UndecryptableCause(StrEnum):
     NOT_YET_RECEIVED = "not_yet_received"  # the key may still come (or from key backup)
     SENT_BEFORE_JOINED = "sent_before_joined"  # history from before you were in the room
     WITHHELD = "withheld"  # the sender's device refused to share it with this device
+    # m.room_key.withheld with a known code (protocol/megolm.py):
+    WITHHELD_UNVERIFIED = "withheld_unverified"  # this device is not cross-signed (verify it)
+    WITHHELD_BLACKLISTED = "withheld_blacklisted"  # the sender blocked this device
+    WITHHELD_NO_OLM = "withheld_no_olm"  # no secure channel to this device could be set up
     UNKNOWN_DEVICE = "unknown_device"  # the sending device is unknown or unverified
     BAD_ENCRYPTION = "bad_encryption"  # malformed or using an unknown algorithm
 

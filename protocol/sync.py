@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import nio
 
@@ -62,6 +62,8 @@ class SyncEngine:
         self._member_slots = asyncio.Semaphore(MEMBER_LOADS_AT_ONCE)
         # Told of each stored response (e.g. trust/verification.py picks its events from it).
         self.observers: list[Callable[[nio.SyncResponse, SyncBatch], None]] = []
+        # Rewrite a batch before it is stored (e.g. megolm_withheld.py: undecryptable causes).
+        self.adjusters: list[Callable[[nio.SyncResponse, SyncBatch], Awaitable[SyncBatch]]] = []
 
     async def restore(self, published: Sequence[RoomSummary] | None = None) -> None:
         """Before the first sync: publishes the cached rooms and resumes from the stored token,
@@ -125,6 +127,8 @@ class SyncEngine:
         """Stores one response (with its token) and publishes what it changed."""
         self.joined_at.update(own_join_times(reply, self.client.user_id))
         batch = to_batch(reply, self.client.user_id, self.joined_at)
+        for adjust in self.adjusters:
+            batch = await adjust(reply, batch)
         # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
         # same response is fetched again by the next sync.
         # What redactions in this batch strip: read before, since their relations go with it.
