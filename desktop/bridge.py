@@ -19,6 +19,7 @@ from cercle.protocol.changes import (
     SyncStateChanged,
     TimelineAppended,
     TimelineReplaced,
+    UploadProgress,
 )
 from cercle.protocol.runtime import ProtocolThread
 
@@ -38,6 +39,7 @@ class Bridge(QObject):
     timelineAppended = Signal(object)  # TimelineAppended
     timelineReplaced = Signal(object)  # TimelineReplaced
     outboxChanged = Signal(object)  # OutboxChanged
+    uploadProgress = Signal(object)  # UploadProgress
     syncStateChanged = Signal(object)  # SyncStateChanged
     sessionEnded = Signal(object)  # SessionEnded
     identityChanged = Signal(object)  # IdentityChanged
@@ -47,6 +49,7 @@ class Bridge(QObject):
         TimelineAppended: "timelineAppended",
         TimelineReplaced: "timelineReplaced",
         OutboxChanged: "outboxChanged",
+        UploadProgress: "uploadProgress",
         SyncStateChanged: "syncStateChanged",
         SessionEnded: "sessionEnded",
         IdentityChanged: "identityChanged",

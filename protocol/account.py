@@ -11,6 +11,13 @@ from typing import Any
 from cercle.protocol import messages, roomlist
 from cercle.protocol.changes import Change, Message, RoomSummary
 from cercle.protocol.client import MatrixClient, MatrixError
+from cercle.protocol.composing import (
+    MentionCandidate,
+    check_upload,
+    composed_content,
+    related_event,
+    room_candidates,
+)
 from cercle.protocol.ingest import to_new_event
 from cercle.protocol.megolm_share import SharingSettings
 from cercle.protocol.megolm_withheld import WithheldTracker
@@ -136,18 +143,37 @@ class Account:
         unsent = await asyncio.to_thread(store.outbox.unsent, room_id)
         return found[-want:] + [echo_of(entry, self.user_id) for entry in unsent]
 
-    async def send_text(self, room_id: str, body: str) -> str:
-        """Queues a message written in markdown (on disk when this returns); returns its txn id."""
-        return await self.send(room_id, "m.room.message", messages.text_content(body))
+    async def send_text(
+        self, room_id: str, body: str, *, reply_to: str | None = None, edit_of: str | None = None
+    ) -> str:
+        """Queues a message written in markdown (on disk when this returns); returns its txn id.
+        `reply_to`: a rich reply to that event; `edit_of`: the new version of our event."""
+        reply = await asyncio.to_thread(related_event, self.store, reply_to) if reply_to else None
+        edit = await asyncio.to_thread(related_event, self.store, edit_of) if edit_of else None
+        content = composed_content(body, own_user_id=self.user_id, reply_to=reply, edit_of=edit)
+        return await self.send(room_id, "m.room.message", content)
+
+    async def mention_candidates(self, room_id: str) -> list[MentionCandidate]:
+        """The room's members the composer offers after `@` (from the store)."""
+        return await asyncio.to_thread(room_candidates, self.store, room_id, self.user_id)
 
     async def send(self, room_id: str, event_type: str, content: Mapping[str, Any]) -> str:
         """Queues any room event (reply, edit, reaction; m.room.redaction with `redacts`)."""
         return await self.outbox.enqueue(room_id, event_type, content)
 
     async def send_file(self, room_id: str, path: Path, mimetype: str | None = None) -> str:
-        """Queues a file (kept encrypted on disk until uploaded); returns its txn id."""
+        """Queues a file (kept encrypted on disk until uploaded); returns its txn id. Raises
+        media.TooLarge, with nothing queued, when the server's limit is known and exceeded."""
+        await check_upload(self.client, (await asyncio.to_thread(path.stat)).st_size)
         data = await asyncio.to_thread(path.read_bytes)
         return await self.outbox.enqueue_file(room_id, data, path.name, mimetype)
+
+    async def send_data(
+        self, room_id: str, data: bytes, filename: str, mimetype: str | None = None
+    ) -> str:
+        """Queues pasted bytes as a file, like send_file."""
+        await check_upload(self.client, len(data))
+        return await self.outbox.enqueue_file(room_id, data, filename, mimetype)
 
     def _sharing_settings(self) -> SharingSettings:
         return SharingSettings(self.store, self.profile.keys.pickle_key)

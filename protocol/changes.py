@@ -119,6 +119,17 @@ class OutboxChanged:
 
 
 @dataclass(frozen=True)
+class UploadProgress:
+    """A queued file is being uploaded: `sent` of `total` bytes have left (total when done)."""
+
+    room_id: str
+    txn_id: str
+    filename: str
+    sent: int
+    total: int
+
+
+@dataclass(frozen=True)
 class SyncStateChanged:
     """The sync loop's health, for a status line: connected, retrying after an error, stopped."""
 
@@ -149,6 +160,7 @@ Change = (
     | TimelineAppended
     | TimelineReplaced
     | OutboxChanged
+    | UploadProgress
     | SyncStateChanged
     | SessionEnded
     | IdentityChanged
