@@ -53,7 +53,7 @@ class HomeView(QWidget):
         self.timeline = TimelineView(messages, self)
         self.composer = Composer(self)
         right = QWidget(self)
-        right_layout = QVBoxLayout(right)
+        self._right_layout = right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.header)
         right_layout.addWidget(self.timeline, 1)
         right_layout.addWidget(self.composer)
@@ -100,6 +100,10 @@ class HomeView(QWidget):
     def jump_to(self, event_id: str) -> bool:
         """Scrolls to a loaded message (a reply's original); False if it is not loaded."""
         return self.timeline.jump_to(event_id)
+
+    def set_community_header(self, widget: QWidget) -> None:
+        """Puts the open community's header (views/community.py) above the room's own."""
+        self._right_layout.insertWidget(0, widget)
 
     def set_account(self, user_id: str) -> None:
         self.user_id = user_id
