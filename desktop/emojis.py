@@ -1,4 +1,4 @@
-"""The emoji catalogue (from the `emoji` package): names in the interface language, search, recents."""
+"""The emoji catalogue (`emoji` package): names in the interface language, search, recents."""
 
 from __future__ import annotations
 
