@@ -2,47 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../desktop/models/devices.py" line="+34"/>
-        <source>DeviceListModel</source>
-        <comment>verified</comment>
-        <translation>DeviceListModel</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>DeviceListModel</source>
-        <comment>cross-signed</comment>
-        <translation>DeviceListModel</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>DeviceListModel</source>
-        <comment>not verified</comment>
-        <translation>DeviceListModel</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/delegates/panels.py" line="+42"/>
-        <source>External</source>
-        <translation type="unfinished">Externe</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>{n} replies</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Unnamed file</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A message not loaded yet</source>
-        <translation type="unfinished">Un message pas encore chargé</translation>
-    </message>
-</context>
-<context>
     <name>AclDialog</name>
     <message>
         <location filename="../../desktop/dialogs/acl.py" line="+99"/>
@@ -123,7 +82,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+109"/>
+        <location filename="../../desktop/attention.py" line="+113"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -163,7 +122,17 @@
         <translation>L’identité de {user} a changé (cette personne n’était pas vérifiée).</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+26"/>
+        <source>Unmute</source>
+        <translation>Réactiver les notifications</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mute</source>
+        <translation>Couper les notifications</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
     </message>
@@ -436,28 +405,63 @@
 <context>
     <name>DeviceListModel</name>
     <message>
-        <location filename="../../desktop/models/devices.py" line="+21"/>
+        <location filename="../../desktop/models/devices.py" line="+33"/>
+        <source>verified</source>
+        <translation>vérifié</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>cross-signed</source>
+        <translation>signé par votre identité</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not verified</source>
+        <translation>non vérifié</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>this device</source>
         <translation>cet appareil</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>last seen {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>vu pour la dernière fois {date}</translation>
     </message>
 </context>
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+89"/>
+        <location filename="../../desktop/views/home.py" line="+138"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Details</source>
+        <translation>Détails</translation>
+    </message>
+    <message>
         <location line="+2"/>
-        <location line="+19"/>
+        <source>Members, threads, files and pinned messages (Ctrl+I)</source>
+        <translation>Membres, fils, fichiers et messages épinglés (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Room details</source>
+        <translation>Détails du salon</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+59"/>
         <source>Signed in as {user}</source>
         <translation>Compte connecté&#xa0;: {user}</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>All rooms</source>
+        <translation>Tous les salons</translation>
     </message>
 </context>
 <context>
@@ -589,12 +593,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+64"/>
+        <location filename="../../desktop/views/main_window.py" line="+66"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -1070,7 +1074,7 @@
         <translation>Externe</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+42"/>
         <source>You are invited to join</source>
         <translation>Invitation à rejoindre le salon</translation>
     </message>
@@ -1322,7 +1326,7 @@
         <translation>{device} sera déconnecté et perdra l’accès à vos messages. Votre serveur demande le mot de passe de votre compte.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+55"/>
         <source>This is not a recovery key: check it for typos (it starts with “E” and has 48 characters).</source>
         <translation>Ce n’est pas une clé de récupération&#xa0;: vérifiez la saisie (elle commence par «&#xa0;E&#xa0;» et compte 48 caractères).</translation>
     </message>
@@ -1380,7 +1384,7 @@
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../desktop/session.py" line="+90"/>
+        <location filename="../../desktop/session.py" line="+103"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
     </message>
@@ -1390,7 +1394,7 @@
         <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+124"/>
         <source>Wrong user name or password.</source>
         <translation>Identifiant ou mot de passe incorrect.</translation>
     </message>
@@ -1413,6 +1417,75 @@
         <location line="+4"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Une erreur s’est produite. Les détails figurent dans le journal.</translation>
+    </message>
+</context>
+<context>
+    <name>SidePanel</name>
+    <message>
+        <location filename="../../desktop/delegates/panels.py" line="+38"/>
+        <source>External</source>
+        <translation>Externe</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{n} replies</source>
+        <translation>{n} réponses</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Unnamed file</source>
+        <translation>Fichier sans nom</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>A message not loaded yet</source>
+        <translation>Un message pas encore chargé</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/views/side_panel.py" line="+148"/>
+        <location line="+18"/>
+        <source>Room details</source>
+        <translation>Détails du salon</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Threads</source>
+        <translation>Fils</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Files</source>
+        <translation>Fichiers</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pinned</source>
+        <translation>Épinglés</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nobody has joined this room yet.</source>
+        <translation>Personne n’a encore rejoint ce salon.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No threads yet: reply in a thread to start one.</source>
+        <translation>Aucun fil pour l’instant&#xa0;: répondez dans un fil pour en commencer un.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No files have been shared in this room.</source>
+        <translation>Aucun fichier n’a été partagé dans ce salon.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No pinned messages in this room.</source>
+        <translation>Aucun message épinglé dans ce salon.</translation>
     </message>
 </context>
 <context>
@@ -1446,10 +1519,23 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-96"/>
+        <location filename="../../desktop/views/main_window.py" line="-100"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionModel</name>
+    <message>
+        <location filename="../../desktop/models/completion.py" line="+98"/>
+        <source>{name}, {user_id}, external, from {server}</source>
+        <translation>{name}, {user_id}, externe, de {server}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name}, {user_id}</source>
+        <translation>{name}, {user_id}</translation>
     </message>
 </context>
 <context>
@@ -1458,6 +1544,63 @@
         <location filename="../../desktop/models/panels.py" line="+35"/>
         <source>{name}: {text}, {n} replies, last {when}</source>
         <translation>{name}&#xa0;: {text}, {n} réponses, dernière {when}</translation>
+    </message>
+</context>
+<context>
+    <name>ThreadPanel</name>
+    <message>
+        <location filename="../../desktop/views/thread_panel.py" line="+60"/>
+        <source>Thread</source>
+        <translation>Fil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Close the thread</source>
+        <translation>Fermer le fil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply in the thread…</source>
+        <translation>Répondre dans le fil…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply in the thread</source>
+        <translation>Répondre dans le fil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send in the thread</source>
+        <translation>Envoyer dans le fil</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineActions</name>
+    <message>
+        <location filename="../../desktop/views/timeline_actions.py" line="+114"/>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This image cannot be shown.</source>
+        <translation>Cette image ne peut pas être affichée.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Save the file</source>
+        <translation>Enregistrer le fichier</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Saved to {path}</source>
+        <translation>Enregistré dans {path}</translation>
     </message>
 </context>
 <context>
@@ -1535,6 +1678,21 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Encrypted message: shared only with verified devices. Verify this device</source>
+        <translation>Message chiffré&#xa0;: partagé uniquement avec les appareils vérifiés. Vérifiez cet appareil</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Encrypted message: the sender has blocked this device</source>
+        <translation>Message chiffré&#xa0;: l’expéditeur a bloqué cet appareil</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Encrypted message: the sender’s device could not open a secure channel to this one</source>
+        <translation>Message chiffré&#xa0;: l’appareil de l’expéditeur n’a pas pu ouvrir de canal sécurisé avec celui-ci</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Encrypted message from a device that is not verified</source>
         <translation>Message chiffré provenant d’un appareil non vérifié</translation>
     </message>
