@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cercle.desktop.attention import Attention
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.session import SessionController
@@ -78,6 +79,9 @@ class MainWindow(QMainWindow):
         self.home.reactionToggled.connect(session.toggle_reaction)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
         switch.activated.connect(self.open_switcher)
+        # Verifications, identity warnings, notifications, the tray and the Security menu.
+        self.attention = Attention(self)
+        self.menuBar().addMenu(self.attention.menu)
 
     def open_switcher(self) -> RoomSwitcher | None:
         """Ctrl+K: pick a room by name; returns the dialog (shown, not modal-blocking)."""

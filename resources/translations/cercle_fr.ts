@@ -431,9 +431,88 @@
     </message>
 </context>
 <context>
+    <name>EmojiPicker</name>
+    <message>
+        <location filename="../../desktop/dialogs/emoji_picker.py" line="+106"/>
+        <location line="+4"/>
+        <source>Emoji</source>
+        <translation>Émoji</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Emoji picker</source>
+        <translation>Sélecteur d’émojis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search emoji…</source>
+        <translation>Rechercher un émoji…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search emoji</source>
+        <translation>Rechercher un émoji</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recently used</source>
+        <translation>Utilisés récemment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Smileys and emotions</source>
+        <translation>Smileys et émotions</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>People and body</source>
+        <translation>Personnes et corps</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Animals and nature</source>
+        <translation>Animaux et nature</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Food and drink</source>
+        <translation>Nourriture et boissons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activities</source>
+        <translation>Activités</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Travel and places</source>
+        <translation>Voyages et lieux</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objects</source>
+        <translation>Objets</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Symbols</source>
+        <translation>Symboles</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flags</source>
+        <translation>Drapeaux</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>No emoji found</source>
+        <translation>Aucun émoji trouvé</translation>
+    </message>
+</context>
+<context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+138"/>
+        <location filename="../../desktop/views/home.py" line="+139"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
@@ -454,7 +533,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+59"/>
+        <location line="+58"/>
         <source>Signed in as {user}</source>
         <translation>Compte connecté&#xa0;: {user}</translation>
     </message>
@@ -593,12 +672,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+66"/>
+        <location filename="../../desktop/views/main_window.py" line="+67"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+50"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -664,7 +743,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+147"/>
+        <location filename="../../desktop/delegates/messages.py" line="+149"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
@@ -679,7 +758,7 @@
         <translation>Ouvrir</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+84"/>
         <source>Remove your {key} reaction</source>
         <translation>Retirer votre réaction {key}</translation>
     </message>
@@ -1519,10 +1598,18 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-100"/>
+        <location filename="../../desktop/views/main_window.py" line="-102"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionDelegate</name>
+    <message>
+        <location filename="../../desktop/views/completion.py" line="+60"/>
+        <source>external · {server}</source>
+        <translation>externe · {server}</translation>
     </message>
 </context>
 <context>
@@ -1583,7 +1670,7 @@
 <context>
     <name>TimelineActions</name>
     <message>
-        <location filename="../../desktop/views/timeline_actions.py" line="+114"/>
+        <location filename="../../desktop/views/timeline_actions.py" line="+120"/>
         <source>Image</source>
         <translation>Image</translation>
     </message>
@@ -1678,8 +1765,8 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>Encrypted message: shared only with verified devices. Verify this device</source>
-        <translation>Message chiffré&#xa0;: partagé uniquement avec les appareils vérifiés. Vérifiez cet appareil</translation>
+        <source>Encrypted message: the sender shares keys only with verified devices</source>
+        <translation>Message chiffré&#xa0;: l’expéditeur ne partage ses clés qu’avec les appareils vérifiés</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1705,6 +1792,34 @@
         <location line="+4"/>
         <source>Encrypted message: the key has not reached this device yet</source>
         <translation>Message chiffré&#xa0;: la clé n’est pas encore arrivée sur cet appareil</translation>
+    </message>
+</context>
+<context>
+    <name>UploadList</name>
+    <message>
+        <location filename="../../desktop/views/uploads.py" line="+60"/>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation type="unfinished">Annuler</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Dismiss {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel sending {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sending {name}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
