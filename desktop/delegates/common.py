@@ -80,7 +80,7 @@ def undecryptable_text(cause: str | None) -> str:
         ),
         "withheld_unverified": QCoreApplication.translate(
             "Undecryptable",
-            "Encrypted message: shared only with verified devices. Verify this device",
+            "Encrypted message: the sender shares keys only with verified devices",
         ),
         "withheld_blacklisted": QCoreApplication.translate(
             "Undecryptable", "Encrypted message: the sender has blocked this device"

@@ -1799,27 +1799,27 @@
     <message>
         <location filename="../../desktop/views/uploads.py" line="+60"/>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Retirer</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cancel</source>
-        <translation type="unfinished">Annuler</translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Dismiss {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Retirer {name}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Cancel sending {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler l’envoi de {name}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Sending {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoi de {name}</translation>
     </message>
 </context>
 <context>

@@ -167,7 +167,7 @@ def test_why_a_message_cannot_be_read_is_said_in_the_interface_language(translat
     # m.room_key.withheld codes (protocol/megolm.py) each say what happened.
     withheld = ["withheld", "withheld_unverified", "withheld_blacklisted", "withheld_no_olm"]
     assert len({undecryptable_text(c) for c in withheld}) == len(withheld)
-    assert undecryptable_text("withheld_unverified").endswith("Verify this device")
+    assert undecryptable_text("withheld_unverified").endswith("only with verified devices")
     translations(qm_dir).apply("fr")
     assert undecryptable_text("sent_before_joined") == "Message chiffré envoyé avant votre arrivée"
-    assert undecryptable_text("withheld_unverified").endswith("Vérifiez cet appareil")
+    assert undecryptable_text("withheld_unverified").endswith("qu’avec les appareils vérifiés")
