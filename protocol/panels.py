@@ -1,6 +1,7 @@
 """What a room's side panel shows (members, threads, files, pinned messages), read from the store.
 
-Runs on the protocol thread (it reads the store and imports the community roles, hence nio)."""
+Read on a worker thread. The community roles (their module imports nio) load on first use, so
+the desktop can import the row types at start-up."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cercle.protocol.changes import Message
-from cercle.protocol.community.roles import creators_rank_above_levels, level_of, role_of
 from cercle.protocol.roomlist import server_of, to_message
 from cercle.storage.panels import PanelsRepo
 from cercle.storage.store import Store
@@ -72,6 +72,8 @@ def folded(name: str) -> str:
 
 def creators_of(sender: str | None, create: Mapping[str, Any]) -> tuple[str, ...]:
     """Who outranks every level: the create event's sender (+ additional_creators) in v12+."""
+    from cercle.protocol.community.roles import creators_rank_above_levels
+
     version = create.get("room_version", "1")
     if not isinstance(version, str) or not creators_rank_above_levels(version):
         return ()
@@ -82,6 +84,8 @@ def creators_of(sender: str | None, create: Mapping[str, Any]) -> tuple[str, ...
 
 def members(store: Store, room_id: str, own_user_id: str) -> list[MemberInfo]:
     """Joined members, highest role first, then by name."""
+    from cercle.protocol.community.roles import level_of, role_of
+
     own = server_of(own_user_id)
     levels = store.rooms.state(room_id, POWER_LEVELS) or {}
     creators = creators_of(*PanelsRepo(store.db).creation(room_id))

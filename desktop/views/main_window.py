@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from cercle.desktop.attention import Attention
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.switcher import RoomSwitcher
+from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         self.home.retryRequested.connect(session.retry)
         self.home.discardRequested.connect(session.discard)
         self.home.reactionToggled.connect(session.toggle_reaction)
+        # The side panel (members, threads, files, pins), read off the UI thread.
+        self.room_details = RoomDetailsController(session, self.home.side_panel)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
         switch.activated.connect(self.open_switcher)
         # Verifications, identity warnings, notifications, the tray and the Security menu.
@@ -87,7 +90,7 @@ class MainWindow(QMainWindow):
         """Ctrl+K: pick a room by name; returns the dialog (shown, not modal-blocking)."""
         if self.stack.currentWidget() is not self.home:
             return None
-        switcher = RoomSwitcher(self.home.proxy, self)
+        switcher = RoomSwitcher(self.home.all_rooms, self)  # whatever the community shown
         switcher.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         switcher.roomChosen.connect(self.home.select_room)
         switcher.open()

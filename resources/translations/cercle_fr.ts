@@ -349,7 +349,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/views/composer.py" line="+116"/>
+        <location filename="../../desktop/views/composer.py" line="+164"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -364,9 +364,67 @@
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Send message</source>
         <translation>Envoyer le message</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save the edited message</source>
+        <translation>Enregistrer le message modifié</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Insert an emoji</source>
+        <translation>Insérer un émoji</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+231"/>
+        <source>Attach files</source>
+        <translation>Joindre des fichiers</translation>
+    </message>
+    <message>
+        <location line="-230"/>
+        <source>Attach files (or paste, or drop them here)</source>
+        <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel editing</source>
+        <translation>Annuler la modification</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel the reply</source>
+        <translation>Annuler la réponse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel (Esc)</source>
+        <translation>Annuler (Échap)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+180"/>
+        <source>Suggestions</source>
+        <translation>Suggestions</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Replying to {name}: {text}</source>
+        <translation>En réponse à {name} : {text}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Editing your message</source>
+        <translation>Modification de votre message</translation>
     </message>
 </context>
 <context>
@@ -512,7 +570,7 @@
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+139"/>
+        <location filename="../../desktop/views/home.py" line="+140"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
@@ -825,7 +883,7 @@
     <message>
         <location line="+2"/>
         <source>{replies} · last from {name}</source>
-        <translation>{replies} · dernière de {name}</translation>
+        <translation>{replies} · dernière réponse de {name}</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1710,12 +1768,12 @@
     <message>
         <location line="+166"/>
         <source>{name} is typing…</source>
-        <translation>{name} écrit…</translation>
+        <translation>{name} est en train d’écrire…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{first} and {second} are typing…</source>
-        <translation>{first} et {second} écrivent…</translation>
+        <translation>{first} et {second} sont en train d’écrire…</translation>
     </message>
     <message>
         <location line="+4"/>
