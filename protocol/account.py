@@ -65,6 +65,8 @@ class Account:
         self.engine.observers.append(self.secret_sharing.observe)
         self.verifications.mac_checked.append(self.own_devices.remember)
         self.verifications.own_device_verified.append(self.secret_sharing.after_verified)
+        self.engine.observers.append(self.key_forwarding.observe)
+        self.verifications.own_device_verified.append(self.key_forwarding.after_verified)
         # Other users' identities: pinned, and checked again when their keys change.
         self.identities = IdentityMonitor(self, publish)
         self.engine.observers.append(self.identities.observe)

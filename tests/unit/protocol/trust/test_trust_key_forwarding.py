@@ -14,7 +14,11 @@ from cercle.protocol.trust.key_forwarding import (
     KEY_REQUEST,
     KeyForwarding,
     KeyRequest,
+    cancel_content,
+    forward_content,
     judge_forward,
+    parse_key_request,
+    request_content,
 )
 from cercle.protocol.trust.olm_gate import OlmGate, OlmPayload
 
@@ -187,3 +191,33 @@ def test_judge_forward(content, why):
     request, reason = judge_forward(_payload(**content), {"S1": REQUEST}, own_user_id=ME)
     assert reason == why
     assert (request is REQUEST) == (why == "asked for")
+
+
+def test_key_requests_round_trip_and_malformed_ones_are_nothing():
+    asked = KeyRequest("r1", ROOM, "S1", "CURVE")
+    assert parse_key_request(request_content(asked, "LAPTOP")) == ("request", "LAPTOP", asked)
+    assert parse_key_request(cancel_content(asked, "LAPTOP")) == (
+        "request_cancellation",
+        "LAPTOP",
+        None,
+    )
+    # Without the deprecated sender_key, any session sender is taken.
+    content = request_content(asked, "LAPTOP")
+    del content["body"]["sender_key"]
+    assert parse_key_request(content)[2] == KeyRequest("r1", ROOM, "S1", "")
+    for broken in (None, {**content, "action": "give"}, {**content, "body": {"room_id": ROOM}}):
+        assert parse_key_request(broken) == ("", "", None)
+
+
+def test_a_forward_of_our_own_session_exports_it_from_its_first_index():
+    phone = machine(ME, "PHONE")
+    room_key = room_key_content(phone)
+    curve = phone.account.identity_keys["curve25519"]
+    session = phone.inbound_group_store.get(ROOM, curve, room_key["session_id"])
+    content = forward_content(session)
+    assert content == forwarded_content(phone, room_key) | {"session_key": content["session_key"]}
+    imported = nio.crypto.Olm._import_group_session(
+        content["session_key"], content["sender_claimed_ed25519_key"], curve, ROOM, []
+    )
+    assert imported is not None
+    assert imported.id == room_key["session_id"]
