@@ -14,11 +14,13 @@ from cercle.protocol.changes import (
     Change,
     IdentityChanged,
     OutboxChanged,
+    ReceiptsChanged,
     RoomsChanged,
     SessionEnded,
     SyncStateChanged,
     TimelineAppended,
     TimelineReplaced,
+    TypingChanged,
     UploadProgress,
 )
 from cercle.protocol.runtime import ProtocolThread
@@ -43,6 +45,8 @@ class Bridge(QObject):
     syncStateChanged = Signal(object)  # SyncStateChanged
     sessionEnded = Signal(object)  # SessionEnded
     identityChanged = Signal(object)  # IdentityChanged
+    receiptsChanged = Signal(object)  # ReceiptsChanged
+    typingChanged = Signal(object)  # TypingChanged
 
     _SIGNALS: dict[type, str] = {  # noqa: RUF012 - a class-level routing table
         RoomsChanged: "roomsChanged",
@@ -53,6 +57,8 @@ class Bridge(QObject):
         SyncStateChanged: "syncStateChanged",
         SessionEnded: "sessionEnded",
         IdentityChanged: "identityChanged",
+        ReceiptsChanged: "receiptsChanged",
+        TypingChanged: "typingChanged",
     }
 
     def __init__(

@@ -8,8 +8,15 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cercle.protocol import messages, roomlist
-from cercle.protocol.changes import Change, Message, RoomSummary
+from cercle.protocol import media, messages, roomlist
+from cercle.protocol.changes import (
+    Attachment,
+    Change,
+    Message,
+    MessagePage,
+    ReadReceipt,
+    RoomSummary,
+)
 from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.composing import (
     MentionCandidate,
@@ -18,6 +25,7 @@ from cercle.protocol.composing import (
     related_event,
     room_candidates,
 )
+from cercle.protocol.ephemeral import Ephemeral, read_receipts
 from cercle.protocol.ingest import to_new_event
 from cercle.protocol.megolm_share import SharingSettings
 from cercle.protocol.megolm_withheld import WithheldTracker
@@ -38,6 +46,9 @@ from cercle.storage.timeline import NewEvent
 log = logging.getLogger(__name__)
 
 BACKFILL_ROUNDS = 5  # /messages requests at most per "show me this room"
+PAGE_ROUNDS = 12  # store reads and /messages requests at most per page of a paging view
+THUMBNAIL_BOX = (640, 480)  # what a server makes for an image without its own thumbnail
+FULL_IMAGE_AS_THUMBNAIL = 16 * 1024 * 1024  # an encrypted image without thumbnail, shown whole
 
 
 class Account:
@@ -70,6 +81,9 @@ class Account:
         # Other users' identities: pinned, and checked again when their keys change.
         self.identities = IdentityMonitor(self, publish)
         self.engine.observers.append(self.identities.observe)
+        # Typing notices and read receipts reach the open timeline by name.
+        self.ephemeral = Ephemeral(profile.store, client.user_id, publish)
+        self.engine.observers.append(self.ephemeral.observe)
         # m.room_key.withheld notices become the cause of the messages they name.
         self.withheld = WithheldTracker(
             profile.store, profile.keys.pickle_key, client.user_id, publish
@@ -144,6 +158,115 @@ class Account:
             await asyncio.to_thread(store.timeline.backfill, room_id, gap.pos, fresh, end)
         unsent = await asyncio.to_thread(store.outbox.unsent, room_id)
         return found[-want:] + [echo_of(entry, self.user_id) for entry in unsent]
+
+    async def messages_before(
+        self, room_id: str, before: int | None = None, want: int = 40
+    ) -> MessagePage:
+        """About `want` main-timeline messages stored below position `before` (the newest when
+        None), oldest first; when the store runs out, older ones are fetched through /messages
+        into its gap. `end`: the room's beginning is reached. Thread replies come too (a thread
+        panel shows them) but do not count."""
+        store = self.store
+        found: list[Message] = []
+        cursor, end = before, False
+        for _ in range(PAGE_ROUNDS):
+            page = await asyncio.to_thread(store.timeline.page, room_id, before=cursor, limit=want)
+            gap = max(page.gaps, key=lambda g: g.pos, default=None)
+            events = [e for e in page.events if gap is None or e.pos >= gap.pos]
+            found = await asyncio.to_thread(roomlist.messages, store, events) + found
+            if events:
+                cursor = events[0].pos
+            if sum(m.thread_root is None for m in found) >= want:
+                break
+            if gap is None:
+                if len(page.events) < want:
+                    end = True
+                    break
+                continue
+            if not await self._backfill(room_id, gap.pos, gap.token, want):
+                break
+        return MessagePage(room_id, tuple(found), cursor, end)
+
+    async def messages_after(self, room_id: str, after: int, want: int = 40) -> MessagePage:
+        """Messages stored above position `after`, oldest first (a view paging back down);
+        at the live end (`end`), the unsent ones' echoes follow."""
+        events = await asyncio.to_thread(self.store.timeline.page_after, room_id, after, want)
+        found = await asyncio.to_thread(roomlist.messages, self.store, events)
+        end = len(events) < want
+        if end:
+            unsent = await asyncio.to_thread(self.store.outbox.unsent, room_id)
+            found += [echo_of(entry, self.user_id) for entry in unsent]
+        return MessagePage(room_id, tuple(found), events[-1].pos if events else after, end)
+
+    async def unsent_echoes(self, room_id: str) -> list[Message]:
+        """The local echoes of what waits in the outbox for this room."""
+        unsent = await asyncio.to_thread(self.store.outbox.unsent, room_id)
+        return [echo_of(entry, self.user_id) for entry in unsent]
+
+    async def _backfill(self, room_id: str, gap_pos: int, token: str, want: int) -> bool:
+        """Fills the gap below `gap_pos` from /messages; False when offline or refused."""
+        try:
+            events, end = await self.client.history(room_id, token, want)
+        except MatrixError as e:  # offline or refused: the cache is what there is
+            log.info("history of %s not fetched: %s", room_id, e)
+            return False
+        joined = self.engine.joined_at.get(room_id)
+        fresh = [new for ev in events if (new := to_new_event(ev, self.user_id, joined))]
+        fresh = await asyncio.to_thread(_without_known_top, self.store, fresh)
+        await asyncio.to_thread(self.store.timeline.backfill, room_id, gap_pos, fresh, end)
+        return True
+
+    async def thread_messages(self, room_id: str, root_id: str) -> list[Message]:
+        """A thread: its root, then its replies, oldest first."""
+
+        def read() -> list[Message]:
+            root = self.store.timeline.get(root_id)
+            replies = self.store.timeline.thread(root_id, limit=1000)
+            events = ([root] if root is not None else []) + replies
+            return roomlist.messages(self.store, events, self.user_id)
+
+        return await asyncio.to_thread(read)
+
+    async def send_in_thread(self, room_id: str, root_id: str, body: str) -> str:
+        """Queues a message in the thread of `root_id` (m.thread, with the spec's fallback)."""
+        replies = await asyncio.to_thread(self.store.timeline.thread, root_id, 1000)
+        latest = replies[-1].event_id if replies else root_id
+        content = messages.thread_content(
+            messages.text_content(body), root_event_id=root_id, latest_event_id=latest
+        )
+        return await self.send(room_id, "m.room.message", content)
+
+    async def read_receipts(self, room_id: str) -> tuple[ReadReceipt, ...]:
+        return await asyncio.to_thread(read_receipts, self.store, room_id)
+
+    async def send_read_receipt(self, room_id: str, event_id: str) -> None:
+        """Our m.read receipt and read marker: we have seen the room up to `event_id`."""
+        await self.client.call(
+            self.client.nio.room_read_markers(room_id, event_id, read_event=event_id)
+        )
+
+    async def set_typing(self, room_id: str, typing: bool) -> None:
+        await self.client.call(self.client.nio.room_typing(room_id, typing, timeout=30_000))
+
+    async def thumbnail(self, attachment: Attachment) -> bytes | None:
+        """An image's thumbnail (decrypted, through the encrypted media cache): the one its
+        event names, else the server's for plain media, else the image itself."""
+        content, cache = attachment.content, self.store.media
+        data = await media.download_thumbnail(self.client, content, cache=cache)
+        if data is None and attachment.kind != "image":
+            return None
+        if data is None and isinstance(content.get("url"), str):
+            width, height = THUMBNAIL_BOX
+            data = await media.server_thumbnail(
+                self.client, content["url"], width, height, cache=cache
+            )
+        if data is None and (attachment.size or 0) <= FULL_IMAGE_AS_THUMBNAIL:
+            data = await media.download_content(self.client, content, cache=cache)
+        return data
+
+    async def download(self, attachment: Attachment) -> bytes:
+        """A message's file, decrypted (through the encrypted media cache)."""
+        return await media.download_content(self.client, attachment.content, cache=self.store.media)
 
     async def send_text(
         self, room_id: str, body: str, *, reply_to: str | None = None, edit_of: str | None = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class UndecryptableCause(StrEnum):
@@ -40,6 +41,21 @@ class ReactionChip:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """The file an m.image/m.file/m.video/m.audio message carries, as the timeline shows it;
+    `content` is the event's content, what protocol/media.py downloads (and decrypts) from."""
+
+    kind: str  # "image" | "video" | "audio" | "file"
+    filename: str
+    size: int | None = None
+    mimetype: str | None = None
+    width: int | None = None  # info.w / info.h: the placeholder's size before the thumbnail
+    height: int | None = None
+    has_thumbnail: bool = False
+    content: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Message:
     """One timeline message as the UI shows it."""
 
@@ -61,6 +77,10 @@ class Message:
     reactions: tuple[ReactionChip, ...] = ()
     redacted: bool = False  # deleted: shown as such, body and html empty
     thread_count: int = 0  # replies in the thread this message starts
+    thread_last_sender: str = ""  # the name of who wrote the thread's latest reply
+    thread_root: str | None = None  # set on a thread reply: the root's event id
+    attachment: Attachment | None = None
+    pos: int | None = None  # its position in the stored timeline (None: a local echo)
 
 
 @dataclass(frozen=True)
@@ -109,6 +129,42 @@ class TimelineReplaced:
 
     room_id: str
     message: Message
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """Messages read for a view that pages: `cursor` is the stored position to page on from
+    (the oldest event read going back, the newest going forward); `end`: nothing further."""
+
+    room_id: str
+    messages: tuple[Message, ...]
+    cursor: int | None
+    end: bool
+
+
+@dataclass(frozen=True)
+class ReadReceipt:
+    """Someone has read a room up to `event_id` (m.read)."""
+
+    user_id: str
+    name: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class ReceiptsChanged:
+    """Read receipts that moved in a room (the other members'; ours too)."""
+
+    room_id: str
+    receipts: tuple[ReadReceipt, ...]
+
+
+@dataclass(frozen=True)
+class TypingChanged:
+    """Who is typing in a room now (others only, by name)."""
+
+    room_id: str
+    names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -164,4 +220,6 @@ Change = (
     | SyncStateChanged
     | SessionEnded
     | IdentityChanged
+    | ReceiptsChanged
+    | TypingChanged
 )

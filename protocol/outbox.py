@@ -12,6 +12,7 @@ from typing import Any
 from cercle.protocol import media
 from cercle.protocol.changes import Change, Message, OutboxChanged, UploadProgress
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
+from cercle.protocol.roomlist import thread_root_of
 from cercle.storage.outbox import OutboxEntry, OutboxState, new_txn_id
 from cercle.storage.store import Store
 
@@ -236,4 +237,5 @@ def echo_of(entry: OutboxEntry, own_user_id: str) -> Message:
         txn_id=entry.txn_id,
         state=entry.state.value if isinstance(entry.state, OutboxState) else str(entry.state),
         failure=entry.failure_reason or "",
+        thread_root=thread_root_of(entry.content),  # shown in its thread, not the timeline
     )

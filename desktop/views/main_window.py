@@ -22,6 +22,7 @@ from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
+from cercle.desktop.views.timeline_actions import TimelineActions
 from cercle.protocol.changes import SyncStateChanged
 
 
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self.home.retryRequested.connect(session.retry)
         self.home.discardRequested.connect(session.discard)
         self.home.reactionToggled.connect(session.toggle_reaction)
+        # Media, receipts, typing, threads, and the undecryptable messages' actions.
+        self.timeline_actions = TimelineActions(session, self.home, self)
         # The side panel (members, threads, files, pins), read off the UI thread.
         self.room_details = RoomDetailsController(session, self.home.side_panel)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
