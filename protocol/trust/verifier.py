@@ -172,6 +172,11 @@ class Verifications:
             self._after.add(task)
             task.add_done_callback(self._after_done)
 
+    async def settled(self) -> None:
+        """Waits for what runs after own-device verifications (e.g. the secret requests)."""
+        while self._after:
+            await asyncio.gather(*self._after, return_exceptions=True)
+
     def _after_done(self, task: asyncio.Task[None]) -> None:
         self._after.discard(task)
         if not task.cancelled() and task.exception() is not None:
