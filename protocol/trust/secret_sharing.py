@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets as random
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from cercle.protocol.account import Account
 
 log = logging.getLogger(__name__)
+
+OUTCOMES_KEPT = 500  # what was done with recent requests, for logs and tests
 
 REQUEST = "m.secret.request"
 SHAREABLE = (MASTER, SELF_SIGNING, USER_SIGNING, BACKUP)
@@ -166,7 +169,7 @@ class SecretSharing:
     def __init__(self, account: Account, devices: OwnDevices, gate: OlmGate | None) -> None:
         self._account = account
         self._devices = devices
-        self.outcomes: list[tuple[str, str]] = []
+        self.outcomes: deque[tuple[str, str]] = deque(maxlen=OUTCOMES_KEPT)
         self._pending: dict[str, str] = {}  # our request id → secret name
         self._received: dict[str, str] = {}  # secret name → value, checked
         self._done: asyncio.Future[frozenset[str]] | None = None  # the latest request's
