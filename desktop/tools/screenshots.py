@@ -47,6 +47,21 @@ def home_view() -> HomeView:
     return view
 
 
+def community_view() -> HomeView:
+    """A community chosen on the rail, the partners' room open with its side panel on Members."""
+    view = home_view()
+    view.show_community(sample.VELOTECH)
+    view.select_room(sample.PARTNERS)
+    view.show_details(True)
+    panel = view.side_panel
+    panel.show_rows("members", sample.PARTNERS, sample.members())
+    panel.show_rows("threads", sample.PARTNERS, sample.room_threads())
+    panel.show_rows("files", sample.PARTNERS, sample.room_files())
+    panel.show_rows("pinned", sample.PARTNERS, sample.room_pins())
+    view.composer.set_text("")
+    return view
+
+
 def login_view() -> LoginView:
     view = LoginView()
     view.homeserver.setText("velotech.example")
@@ -81,7 +96,7 @@ def shoot(widget: QWidget, path: Path, width: int, height: int | None = None) ->
     widget.resize(width, height or widget.sizeHint().height())
     widget.show()
     settle()
-    if isinstance(widget, HomeView):
+    if isinstance(widget, HomeView):  # the community view too
         widget.message_list.scrollToBottom()
         settle()
     if not widget.grab().save(str(path)):
@@ -93,7 +108,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     translations = Translations(app)
     appearance = Appearance(app)
-    login, home = login_view(), home_view()
+    login, home, community = login_view(), home_view(), community_view()
     written = []
     for language in LANGUAGES:
         translations.apply(language)
@@ -104,6 +119,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
             shots = [
                 (login, "login", 900, 640),
                 (home, "home", 1100, 700),
+                (community, "community", 1280, 760),
                 (passphrase_dialog(), "passphrase", 480, None),
                 (verification_dialog(), "verification", 560, None),
                 (security_dialog(), "security", 660, None),
@@ -119,10 +135,19 @@ def render(out: Path, app: QApplication) -> list[Path]:
                     if not home.grab().save(str(path)):
                         raise OSError(f"could not write {path}")
                     written.append(path)
+                if widget is community:  # the same room's files
+                    community.side_panel.show_tab("files")
+                    settle()
+                    path = out / f"community-files-{name}.png"
+                    if not community.grab().save(str(path)):
+                        raise OSError(f"could not write {path}")
+                    written.append(path)
+                    community.side_panel.show_tab("members")
                 if isinstance(widget, QDialog):
                     widget.deleteLater()
     login.deleteLater()
     home.deleteLater()
+    community.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     return written
 

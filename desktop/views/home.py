@@ -51,6 +51,7 @@ class HomeView(QWidget):
         self.user_id = ""
         self.account_label = QLabel(self)
         self.account_label.setObjectName("accountLabel")
+        self.account_label.setWordWrap(True)  # a long user id wraps, never widens the column
         self.room_list = QListView(self)
         self.room_list.setObjectName("roomList")
         self.room_list.setModel(self.proxy)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QListView,
     QStackedLayout,
+    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,6 +24,15 @@ from cercle.desktop.models.panels import (
 )
 
 KINDS = ("members", "threads", "files", "pinned")
+
+
+class TallTabBar(QTabBar):
+    """Fusion clips the accent of a capital (“Épinglés”) on tabs not selected: a little height
+    keeps it whole."""
+
+    def tabSizeHint(self, index: int) -> QSize:
+        size = super().tabSizeHint(index)
+        return QSize(size.width(), size.height() + 6)
 
 
 class PanelList(QWidget):
@@ -71,6 +81,7 @@ class SidePanel(QWidget):
         )
         self.pages = {kind: PanelList(model, self) for kind, model in self.models.items()}
         self.tabs = QTabWidget(self)
+        self.tabs.setTabBar(TallTabBar(self.tabs))
         self.tabs.setObjectName("sidePanelTabs")
         self.tabs.setDocumentMode(True)
         for page in self.pages.values():

@@ -132,7 +132,7 @@
         <translation>Couper les notifications</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+23"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
     </message>
@@ -386,12 +386,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+231"/>
+        <location line="+233"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-230"/>
+        <location line="-232"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -412,19 +412,38 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+180"/>
+        <location line="+182"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-73"/>
         <source>Replying to {name}: {text}</source>
-        <translation>En réponse à {name} : {text}</translation>
+        <translation>En réponse à {name}&#xa0;: {text}</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Editing your message</source>
         <translation>Modification de votre message</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerController</name>
+    <message>
+        <location filename="../../desktop/composing.py" line="+142"/>
+        <source>Not sent: {name} is {size}, your server accepts files up to {limit}.</source>
+        <translation>Non envoyé&#xa0;: {name} fait {size}, votre serveur accepte des fichiers jusqu’à {limit}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not sent: {name} cannot be read ({reason}).</source>
+        <translation>Non envoyé&#xa0;: impossible de lire {name} ({reason}).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+16"/>
+        <source>Not sent: {reason}</source>
+        <translation>Non envoyé&#xa0;: {reason}</translation>
     </message>
 </context>
 <context>
@@ -570,7 +589,7 @@
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+140"/>
+        <location filename="../../desktop/views/home.py" line="+141"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
@@ -730,12 +749,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+67"/>
+        <location filename="../../desktop/views/main_window.py" line="+68"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+52"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -1054,7 +1073,7 @@
 <context>
     <name>Rail</name>
     <message>
-        <location filename="../../desktop/views/rail.py" line="+45"/>
+        <location filename="../../desktop/views/rail.py" line="+46"/>
         <source>Communities</source>
         <translation>Communautés</translation>
     </message>
@@ -1412,7 +1431,12 @@
         <translation>Vos messages et vos clés sur cet ordinateur sont chiffrés avec votre phrase secrète (aucun trousseau système sûr n’a été trouvé). Cercle la demande à chaque démarrage.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
+        <source>Setting up recovery…</source>
+        <translation>Configuration de la récupération…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Set up recovery</source>
         <translation>Configurer la récupération</translation>
     </message>
@@ -1423,7 +1447,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+91"/>
+        <location line="+94"/>
         <source>Account password</source>
         <translation>Mot de passe du compte</translation>
     </message>
@@ -1559,12 +1583,12 @@
 <context>
     <name>SidePanel</name>
     <message>
-        <location filename="../../desktop/delegates/panels.py" line="+38"/>
+        <location filename="../../desktop/delegates/panels.py" line="+37"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>{n} replies</source>
         <translation>{n} réponses</translation>
     </message>
@@ -1579,7 +1603,7 @@
         <translation>Un message pas encore chargé</translation>
     </message>
     <message>
-        <location filename="../../desktop/views/side_panel.py" line="+148"/>
+        <location filename="../../desktop/views/side_panel.py" line="+159"/>
         <location line="+18"/>
         <source>Room details</source>
         <translation>Détails du salon</translation>
@@ -1656,7 +1680,7 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-102"/>
+        <location filename="../../desktop/views/main_window.py" line="-104"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
@@ -1751,7 +1775,7 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../desktop/views/timeline.py" line="+137"/>
+        <location filename="../../desktop/views/timeline.py" line="+139"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
@@ -1781,7 +1805,17 @@
         <translation>Plusieurs personnes écrivent…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
+        <source>Reply</source>
+        <translation>Répondre</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Edit</source>
+        <translation>Modifier</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
