@@ -5,6 +5,7 @@ from the other by secret gossiping (`m.secret.request` / `m.secret.send` over Ol
 from __future__ import annotations
 
 import asyncio
+import secrets
 
 import pytest
 from sas_flow import WAIT_MS, emoji_names
@@ -115,5 +116,59 @@ def test_cercle_new_device_verifies_element_on_our_account_and_gets_our_keys_fro
             assert mine.devices[js_peer.device_id].level is TrustLevel.VERIFIED
         finally:
             await cercle.close()
+
+    asyncio.run(scenario())
+
+
+def test_element_on_our_account_forwards_old_room_keys_to_a_new_cercle_device(
+    register, js_peer, tmp_path
+):
+    me, partner_user = register("company"), register("partner")
+
+    async def scenario():
+        await js_peer.login(me)
+        await js_peer.acall("bootstrapCrossSigning", within=60)
+        partner = await signed_in(partner_user, tmp_path / "partner")
+        await partner.start()
+        cercle = None
+        try:
+            room_id = await partner.client.create_room(
+                "Clés d’Element", encrypted=True, invite=[me.user_id]
+            )
+            await js_peer.acall("waitForInvite", roomId=room_id)
+            await js_peer.acall("join", roomId=room_id)
+            await until(
+                lambda: partner.store.rooms.member(room_id, me.user_id),
+                lambda m: m is not None and m.membership == "join",
+            )
+            text = f"Avant Cercle {secrets.token_hex(3)}"
+            await partner.send_text(room_id, text)
+            seen = await js_peer.acall("waitForMessage", roomId=room_id, body=text)
+            assert seen["decryptionFailureReason"] is None
+
+            cercle = await signed_in(me, tmp_path / "cercle")
+            await cercle.start()
+            await until(
+                lambda: [
+                    e
+                    for e in cercle.store.timeline.page(room_id).events
+                    if e.sender == partner_user.user_id and e.decryption_error is not None
+                ]
+            )
+            await _element_asks_cercle_confirms(cercle, js_peer)
+            read = await until(
+                lambda: [
+                    e.content.get("body")
+                    for e in cercle.store.timeline.page(room_id).events
+                    if e.sender == partner_user.user_id and e.decryption_error is None
+                ]
+            )
+            assert read == [text]
+            assert any(
+                o == f"imported from our verified device {js_peer.device_id}"
+                for _, o in cercle.key_forwarding.outcomes
+            )
+        finally:
+            await asyncio.gather(partner.close(), *([cercle.close()] if cercle else []))
 
     asyncio.run(scenario())
