@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QSize, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -49,6 +49,7 @@ class PanelList(QWidget):
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setMargin(12)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)
@@ -82,6 +83,7 @@ class SidePanel(QWidget):
         self.pages = {kind: PanelList(model, self) for kind, model in self.models.items()}
         self.tabs = QTabWidget(self)
         self.tabs.setTabBar(TallTabBar(self.tabs))
+        self.tabs.tabBar().setUsesScrollButtons(False)  # all four in sight: the panel widens
         self.tabs.setObjectName("sidePanelTabs")
         self.tabs.setDocumentMode(True)
         for page in self.pages.values():
@@ -175,6 +177,7 @@ class SidePanel(QWidget):
             page.list.setAccessibleName(titles[kind])
             page.empty.setText(empty[kind])
         self.tabs.setAccessibleName(self.tr("Room details"))
+        self.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 8)  # per language
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
