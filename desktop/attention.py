@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from cercle.desktop.dialogs.security import SecurityDialog
@@ -95,7 +95,7 @@ class Attention(QObject):
         self.dialogs.append(dialog)
         dialog.destroyed.connect(lambda *_: self.dialogs.remove(dialog))
         dialog.show()
-        dialog.raise_()
+        _to_front(dialog)
         return dialog
 
     def verify_user(self, user_id: str) -> VerificationDialog | None:
@@ -163,7 +163,7 @@ class Attention(QObject):
         if account is None:
             return None
         if self.security is not None:
-            self.security.raise_()
+            _to_front(self.security)
             return self.security
         dialog = SecurityDialog(self.session.bridge, account, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -198,8 +198,7 @@ class Attention(QObject):
 
     def _raise(self) -> None:
         self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
+        _to_front(self.window)
 
     def retranslate(self) -> None:
         self.menu.setTitle(self.tr("&Security"))
@@ -210,3 +209,10 @@ class Attention(QObject):
         if watched is self.window and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
+
+
+def _to_front(widget) -> None:
+    """Raises and activates a window where the platform can (not offscreen: it warns)."""
+    if QGuiApplication.platformName() != "offscreen":
+        widget.raise_()
+        widget.activateWindow()

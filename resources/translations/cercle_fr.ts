@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>AccountListModel</name>
+    <message>
+        <location filename="../../desktop/models/accounts.py" line="+51"/>
+        <source>New account</source>
+        <translation>Nouveau compte</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>New account (not signed in)</source>
+        <translation>Nouveau compte (non connecté)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{user}: {count} unread, {mentions} mentioning you</source>
+        <translation>{user}&#xa0;: {count} non lus, dont {mentions} vous mentionnant</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{user}: {count} unread</source>
+        <translation>{user}&#xa0;: {count} non lus</translation>
+    </message>
+</context>
+<context>
     <name>AclDialog</name>
     <message>
         <location filename="../../desktop/dialogs/acl.py" line="+99"/>
@@ -1603,7 +1626,7 @@
         <translation>Un message pas encore chargé</translation>
     </message>
     <message>
-        <location filename="../../desktop/views/side_panel.py" line="+159"/>
+        <location filename="../../desktop/views/side_panel.py" line="+161"/>
         <location line="+18"/>
         <source>Room details</source>
         <translation>Détails du salon</translation>
