@@ -30,7 +30,8 @@ def test_candidates_leave_us_out_and_mark_other_servers():
     assert found[0] == MentionCandidate(
         "@elodie:velotech.example", "Élodie Durand", "velotech.example", external=False
     )
-    assert found[1].external and found[1].server == "partner.example"
+    assert found[1].external
+    assert found[1].server == "partner.example"
     assert found[2].display_name == "eli"  # no display name: the localpart
 
 
