@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from cercle.desktop.attention import Attention
+from cercle.desktop.composing import ComposerController
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.room_details import RoomDetailsController
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         self.home.retryRequested.connect(session.retry)
         self.home.discardRequested.connect(session.discard)
         self.home.reactionToggled.connect(session.toggle_reaction)
+        # Replies, edits, mentions, uploads: the composer's work beyond a plain message.
+        self.composing = ComposerController(session, self.home, self)
         # Media, receipts, typing, threads, and the undecryptable messages' actions.
         self.timeline_actions = TimelineActions(session, self.home, self)
         # The side panel (members, threads, files, pins), read off the UI thread.

@@ -32,14 +32,16 @@ def test_enter_sends_and_shift_enter_adds_a_line(qtbot):
 
 def test_editor_grows_up_to_its_maximum(qtbot):
     composer = make(qtbot)
-    one = composer.editor.height()
+    editor = composer.editor
+    one = editor.sizeHint().height()
+    assert one == editor.lines_height(1)
     composer.set_text("a\nb\nc")
-    three = composer.editor.height()
-    assert three > one
+    assert editor.sizeHint().height() == editor.lines_height(3)
     composer.set_text("\n".join("x" * 30))
-    assert composer.editor.height() == composer.editor._lines_height(MAX_LINES)
+    assert editor.sizeHint().height() == editor.lines_height(MAX_LINES)
+    assert editor.maximumHeight() == editor.lines_height(MAX_LINES)
     composer.set_text("")
-    assert composer.editor.height() == one
+    assert editor.sizeHint().height() == one
 
 
 def test_blocked_composer_shows_the_reason_and_its_action(qtbot):
