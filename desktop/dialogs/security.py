@@ -52,11 +52,9 @@ async def _restore(account: Account, recovery_key: str) -> int:
 
 
 async def _set_only_verified(account: Account, value: bool) -> None:
-    setter = getattr(account, "set_only_cross_signed", None)
-    if setter is not None:
-        result = setter(value)
-        if hasattr(result, "__await__"):
-            await result
+    """Room keys only to devices their owners cross-signed (Element's "exclude insecure
+    devices"); shown only when the Account offers it (see trust.security_state)."""
+    await account.share_keys_only_with_cross_signed(value)
 
 
 def _section(title: str, parent: QWidget) -> tuple[QGroupBox, QVBoxLayout]:

@@ -8,7 +8,7 @@ import os
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from support import login, signed_in, until
 
 from cercle.desktop.dialogs.recovery import RecoveryKeyDialog, SecretPrompt
@@ -206,6 +206,15 @@ def test_security_settings_set_up_recovery_then_show_the_backup(qtbot, app_windo
     qtbot.waitUntil(lambda: dialog.devices.rowCount() == 1, timeout=WAIT)
     assert dialog.devices.index(0).data(DeviceRole.Device).this_device
 
+    # Element's "exclude insecure devices", kept by the account.
+    account = app_window.session.account
+    assert dialog.only_verified.isVisible()
+    assert not dialog.only_verified.isChecked()
+    dialog.only_verified.click()
+    qtbot.waitUntil(
+        lambda: on_app(app_window, account.share_keys_only_with_cross_signed()), timeout=WAIT
+    )
+
 
 def test_security_settings_restore_says_when_the_key_is_wrong(
     qtbot, app_window, register, tmp_path
@@ -301,3 +310,37 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     assert len(shown) == 1
     assert shown[0][0].endswith(" mentioned you in Témoin")
     peer_thread.submit(other.close()).result(30)
+
+
+# -- identity changes ------------------------------------------------------------------------
+
+
+def test_a_verified_users_new_identity_must_be_acknowledged(qtbot, app_window, register, tmp_path):
+    me, them = register("company"), register("company")
+    sign_in(qtbot, app_window, me)
+    account = app_window.session.account
+    peer = on_app(app_window, signed_in(them, tmp_path / "peer"))
+    try:
+        first = on_app(app_window, setup_recovery(peer, them.password))
+        room_id = on_app(app_window, rooms.create_dm(peer.client, me.user_id))
+        on_app(app_window, account.client.join(room_id))
+        on_app(app_window, peer.start())
+        pins = account.identities.pins()
+        qtbot.waitUntil(lambda: pins.get(them.user_id) is not None, timeout=WAIT)  # first sight
+        pins.pin_verified(them.user_id, first.master_key)  # as a finished emoji verification
+
+        on_app(app_window, setup_recovery(peer, them.password, reset=True))  # a new identity
+
+        def warning():
+            return next((b for b in app_window.findChildren(QMessageBox) if b.isVisible()), None)
+
+        qtbot.waitUntil(lambda: warning() is not None, timeout=WAIT)
+        box = warning()
+        assert box.text() == f"{them.user_id}’s identity has changed"
+        assert not pins.get(them.user_id).acknowledged
+        (understood,) = [b for b in box.buttons() if b.text() == "I understand"]
+        qtbot.mouseClick(understood, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: pins.get(them.user_id).acknowledged, timeout=WAIT)
+        assert not pins.get(them.user_id).verified  # the new key is pinned, not verified
+    finally:
+        on_app(app_window, peer.close())
