@@ -46,8 +46,11 @@ class EmojiPicker(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, popup: bool = True) -> None:
         super().__init__(parent)
-        if popup:
-            self.setWindowFlags(Qt.WindowType.Popup)
+        if popup:  # a frameless window that closes when it loses the focus (a Qt.Popup
+            # would grab the keyboard and mouse, which some platforms refuse)
+            self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
+        self._popup = popup
+        self._was_active = False
         self.language = ui_language()
         self.search = QLineEdit(self)
         self.search.setObjectName("emojiSearch")
@@ -128,6 +131,12 @@ class EmojiPicker(QDialog):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            if self._popup and self._was_active:
+                self.reject()  # clicked elsewhere: closes like a menu
+            self._was_active = False
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._was_active = True
         super().changeEvent(event)
 
     def category(self) -> str:

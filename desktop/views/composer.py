@@ -398,6 +398,7 @@ class Composer(QWidget):
         corner = self.emoji_button.mapToGlobal(self.emoji_button.rect().topRight())
         picker.move(corner.x() - picker.width(), corner.y() - picker.height() - 4)
         picker.show()
+        picker.activateWindow()
         picker.search.setFocus()
         return picker
 
@@ -409,5 +410,5 @@ class Composer(QWidget):
     def _image_pasted(self, image: QImage) -> None:
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, b"PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; str works
         self.dataChosen.emit(bytes(buffer.data().data()), "image.png", "image/png")
