@@ -250,6 +250,13 @@ class KeyForwarding:
         )
         self._note(asked.session_id, f"forwarded to our verified device {device_id} over Olm")
 
+    async def close(self) -> None:
+        """Stops the worker (the account is closing)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+            self._worker, self._queue = None, None
+
     def _note(self, session_id: Any, outcome: str) -> None:
         self.outcomes.append((str(session_id), outcome))
         log.info("forwarded room key %s: %s", session_id, outcome)

@@ -257,6 +257,13 @@ class SecretSharing:
             except Exception:  # one bad event never stops the worker
                 log.exception("%s from %s not handled", event_type, sender)
 
+    async def close(self) -> None:
+        """Stops the worker (the account is closing)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+            self._worker, self._queue = None, None
+
     def _note(self, request_id: str, outcome: str) -> None:
         self.outcomes.append((request_id, outcome))
         log.info("secret request %s: %s", request_id, outcome)

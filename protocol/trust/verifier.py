@@ -172,6 +172,16 @@ class Verifications:
             self._after.add(task)
             task.add_done_callback(self._after_done)
 
+    async def close(self) -> None:
+        """Stops the worker, the flows and what runs after them (the account is closing)."""
+        for flow in self.flows.values():
+            flow.abandon()
+        tasks = [*self._after, *([self._worker] if self._worker is not None else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._worker, self._queue = None, None
+
     async def settled(self) -> None:
         """Waits for what runs after own-device verifications (e.g. the secret requests)."""
         while self._after:
