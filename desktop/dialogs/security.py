@@ -131,6 +131,7 @@ class SecurityDialog(QDialog):
         layout = QVBoxLayout(self)
         for box in (self.recovery_box, self.backup_box, self.devices_box, self.local_box):
             layout.addWidget(box)
+        layout.addStretch(1)  # spare height below the sections, never inside them
         layout.addWidget(self.error)
         layout.addWidget(self.close_buttons)
 
