@@ -184,8 +184,8 @@ class RoomListProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         room = self.sourceModel().index(source_row, 0, source_parent).data(RoomRole.Summary)
-        if room is None or room.is_space:
-            return False
+        if room is None or (room.is_space and not (room.invited and not self.community)):
+            return False  # spaces are on the rail; an invitation to one is listed under Home
         return not self.community or room.room_id in self._held
 
     def lessThan(self, left: Index, right: Index) -> bool:

@@ -19,6 +19,7 @@ from cercle.desktop.attention import Attention
 from cercle.desktop.composing import ComposerController
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.switcher import RoomSwitcher
+from cercle.desktop.invitations import InvitationController
 from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.home import HomeView
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
         self.timeline_actions = TimelineActions(session, self.home, self)
         # The side panel (members, threads, files, pins), read off the UI thread.
         self.room_details = RoomDetailsController(session, self.home.side_panel)
+        # Join or decline an invitation (a room, or a community) from its bar.
+        self.invitations = InvitationController(session, self.home.invitation_bar)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
         switch.activated.connect(self.open_switcher)
         # Verifications, identity warnings, notifications, the tray and the Security menu.

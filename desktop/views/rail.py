@@ -32,7 +32,7 @@ class Rail(QWidget):
         # The window's colour, not a list's white: the rail reads as part of the frame.
         self.list.viewport().setBackgroundRole(QPalette.ColorRole.Window)
         self.setFixedWidth(WIDTH + 4)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         layout.addWidget(self.list)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -41,6 +41,14 @@ class Rail(QWidget):
         model.rowsMoved.connect(self._keep_selection)
         self._keep_selection()
         self.retranslate()
+
+    def set_account_switcher(self, widget: QWidget) -> None:
+        """Puts the accounts' switcher (several accounts side by side) at the top of the rail,
+        above Home and the communities; it must fit the rail's width."""
+        self._layout.insertWidget(0, widget)
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        self._layout.insertWidget(1, line)
 
     def retranslate(self) -> None:
         self.list.setAccessibleName(self.tr("Communities"))

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>AccountBar</name>
+    <message>
+        <location filename="../../desktop/views/account_bar.py" line="+148"/>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your accounts side by side: choose one to show it (Ctrl+1 to Ctrl+9)</source>
+        <translation>Vos comptes côte à côte&#xa0;: choisissez-en un pour l’afficher (Ctrl+1 à Ctrl+9)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add account…</source>
+        <translation>Ajouter un compte…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add account</source>
+        <translation>Ajouter un compte</translation>
+    </message>
+</context>
+<context>
     <name>AccountListModel</name>
     <message>
         <location filename="../../desktop/models/accounts.py" line="+51"/>
@@ -22,6 +45,52 @@
         <location line="+4"/>
         <source>{user}: {count} unread</source>
         <translation>{user}&#xa0;: {count} non lus</translation>
+    </message>
+</context>
+<context>
+    <name>AccountMenu</name>
+    <message>
+        <location filename="../../desktop/views/account_pane.py" line="+194"/>
+        <source>&amp;Accounts</source>
+        <translation>&amp;Comptes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add account…</source>
+        <translation>Ajouter un compte…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign out of this account…</source>
+        <translation>Se déconnecter de ce compte…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next account	Ctrl+Alt+Down</source>
+        <translation>Compte suivant	Ctrl+Alt+Down</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous account	Ctrl+Alt+Up</source>
+        <translation>Compte précédent	Ctrl+Alt+Up</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsWindow</name>
+    <message>
+        <location line="-111"/>
+        <source>this new account</source>
+        <translation>ce nouveau compte</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign out of {user}? Its messages and keys are removed from this computer; without a recovery key, encrypted history may not come back.</source>
+        <translation>Se déconnecter de {user}&#xa0;? Ses messages et ses clés seront effacés de cet ordinateur&#xa0;; sans clé de récupération, l’historique chiffré risque de ne pas revenir.</translation>
     </message>
 </context>
 <context>
@@ -105,7 +174,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+113"/>
+        <location filename="../../desktop/attention.py" line="+125"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -409,12 +478,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+233"/>
+        <location line="+238"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-232"/>
+        <location line="-237"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -435,12 +504,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+182"/>
+        <location line="+186"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-77"/>
         <source>Replying to {name}: {text}</source>
         <translation>En réponse à {name}&#xa0;: {text}</translation>
     </message>
@@ -533,7 +602,7 @@
 <context>
     <name>EmojiPicker</name>
     <message>
-        <location filename="../../desktop/dialogs/emoji_picker.py" line="+106"/>
+        <location filename="../../desktop/dialogs/emoji_picker.py" line="+109"/>
         <location line="+4"/>
         <source>Emoji</source>
         <translation>Émoji</translation>
@@ -604,7 +673,7 @@
         <translation>Drapeaux</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>No emoji found</source>
         <translation>Aucun émoji trouvé</translation>
     </message>
@@ -612,7 +681,7 @@
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+141"/>
+        <location filename="../../desktop/views/home.py" line="+144"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
@@ -641,6 +710,40 @@
         <location line="-26"/>
         <source>All rooms</source>
         <translation>Tous les salons</translation>
+    </message>
+</context>
+<context>
+    <name>InvitationBar</name>
+    <message>
+        <location filename="../../desktop/views/invitation_bar.py" line="+57"/>
+        <source>You are invited to the community {name}.</source>
+        <translation>Vous êtes invité(e) dans la communauté {name}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You are invited to join {name}.</source>
+        <translation>Vous êtes invité(e) à rejoindre {name}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>People from other organisations take part: {servers}.</source>
+        <translation>Des personnes d’autres organisations y participent&#xa0;: {servers}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+2"/>
+        <source>Join</source>
+        <translation>Rejoindre</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Decline</source>
+        <translation>Refuser</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Decline the invitation</source>
+        <translation>Refuser l’invitation</translation>
     </message>
 </context>
 <context>
@@ -772,12 +875,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+68"/>
+        <location filename="../../desktop/views/main_window.py" line="+77"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -1096,7 +1199,7 @@
 <context>
     <name>Rail</name>
     <message>
-        <location filename="../../desktop/views/rail.py" line="+46"/>
+        <location filename="../../desktop/views/rail.py" line="+54"/>
         <source>Communities</source>
         <translation>Communautés</translation>
     </message>
@@ -1254,6 +1357,11 @@
     </message>
     <message>
         <location line="+42"/>
+        <source>Invitation to a community</source>
+        <translation>Invitation dans une communauté</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>You are invited to join</source>
         <translation>Invitation à rejoindre le salon</translation>
     </message>
@@ -1348,7 +1456,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+187"/>
+        <location filename="../../desktop/dialogs/security.py" line="+186"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -1703,7 +1811,7 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-104"/>
+        <location filename="../../desktop/views/main_window.py" line="-109"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
@@ -1851,12 +1959,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../desktop/tray.py" line="+80"/>
+        <location filename="../../desktop/tray.py" line="+81"/>
         <source>Cercle: {count} unread</source>
         <translation>Cercle&#xa0;: {count} non lus</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+24"/>
         <source>Show Cercle</source>
         <translation>Afficher Cercle</translation>
     </message>
@@ -1940,7 +2048,7 @@
 <context>
     <name>VerificationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/verification.py" line="+208"/>
+        <location filename="../../desktop/dialogs/verification.py" line="+231"/>
         <source>Verification</source>
         <translation>Vérification</translation>
     </message>
