@@ -23,17 +23,23 @@ if TYPE_CHECKING:
 class Attention(QObject):
     """Owns the trust controller, the notifier and the tray of one main window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, tray: Tray | None = None) -> None:
+        """`tray`: one shared by several accounts (its owner routes its clicks), else our own."""
         super().__init__(window)
         self.window = window
         session = window.session
         self.session = session
         self.trust = TrustController(session.bridge, lambda: session.account, self)
         self.notifier = Notifier(
-            session.bridge, lambda: session.account, lambda: session.opened_room, self
+            session.bridge,
+            lambda: session.account,
+            # A hidden window is another account's page: its open room is not being looked at.
+            lambda: session.opened_room if window.isVisible() else None,
+            self,
         )
         self.notifier.room_name = self._room_name
-        self.tray = Tray(window)
+        self.tray = tray if tray is not None else Tray(window)
+        self.unread = 0  # this account's share of the tray's count
         self.dialogs: list[VerificationDialog] = []
         self.security: SecurityDialog | None = None
 
@@ -50,15 +56,16 @@ class Attention(QObject):
         self.trust.verificationRequested.connect(self.show_verification)
         self.trust.identityWarning.connect(self.warn_identity)
         self.trust.identityNotice.connect(self._identity_notice)
-        self.notifier.showMessage.connect(self.tray.show_message)
+        self.notifier.showMessage.connect(self._show_message)
         rooms = session.rooms
         for changed in (rooms.rowsInserted, rooms.rowsRemoved, rooms.dataChanged):
             changed.connect(self._count_unread)
         rooms.modelReset.connect(self._count_unread)
         self.notifier.failed.connect(lambda text: window.statusBar().showMessage(text, 10_000))
-        self.tray.messageClicked.connect(self._open_last)
-        self.tray.showWindowRequested.connect(self._raise)
-        self.tray.quitRequested.connect(window.close)
+        if tray is None:  # a shared tray's owner (views/account_pane.py) routes these
+            self.tray.messageClicked.connect(self._open_last)
+            self.tray.showWindowRequested.connect(self._raise)
+            self.tray.quitRequested.connect(window.close)
         # Mute / Unmute in the room list's context menu (push rules: Element agrees).
         room_list = window.home.room_list
         room_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -79,8 +86,13 @@ class Attention(QObject):
             summary = rooms.index(row, 0).data(RoomRole.Summary)
             if summary is not None and not summary.is_space:
                 total += summary.unread_count
-        if total != self.tray.count:
-            self.tray.set_unread(total)
+        if total != self.unread:
+            self.unread = total
+            self.tray.set_unread(total, self)
+
+    def _show_message(self, title: str, body: str) -> None:
+        self.tray.last_source = self  # a click on it opens this account's room
+        self.tray.show_message(title, body)
 
     def _signed_in(self, _user_id: str) -> None:
         self.menu.setEnabled(True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -22,11 +24,13 @@ from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.invitations import InvitationController
 from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
-from cercle.desktop.views.community import CommunityController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
 from cercle.desktop.views.timeline_actions import TimelineActions
 from cercle.protocol.changes import SyncStateChanged
+
+if TYPE_CHECKING:
+    from cercle.desktop.tray import Tray
 
 
 class StartingView(QWidget):
@@ -54,7 +58,10 @@ class StartingView(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: SessionController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: SessionController, parent: QWidget | None = None, tray: Tray | None = None
+    ) -> None:
+        """`tray`: the one shared by several accounts' windows (desktop/accounts.py), if any."""
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Cercle")
@@ -90,12 +97,10 @@ class MainWindow(QMainWindow):
         self.room_details = RoomDetailsController(session, self.home.side_panel)
         # Join or decline an invitation (a room, or a community) from its bar.
         self.invitations = InvitationController(session, self.home.invitation_bar)
-        # The open room's community: header, composer gate (charter, read-only), its dialogs.
-        self.community = CommunityController(session, self.home, self)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
         switch.activated.connect(self.open_switcher)
         # Verifications, identity warnings, notifications, the tray and the Security menu.
-        self.attention = Attention(self)
+        self.attention = Attention(self, tray)
         self.menuBar().addMenu(self.attention.menu)
 
     def open_switcher(self) -> RoomSwitcher | None:
