@@ -5,9 +5,11 @@ and mute."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from support import login, signed_in, until
 
@@ -33,8 +35,22 @@ def sign_in(qtbot, window, account) -> None:
 
 
 def on_app(window, coro, timeout: float = 60):
-    """Runs `coro` on the app's protocol thread (as the UI would) and waits for its result."""
-    return window.session.bridge.run(coro).result(timeout)
+    """Runs `coro` on the app's protocol thread and waits for its result while the UI keeps
+    running (the app's own callbacks, e.g. starting SAS once the other side is ready, need it)."""
+    future = window.session.bridge.run(coro)
+    deadline = time.monotonic() + timeout
+    while not future.done():
+        assert time.monotonic() < deadline, f"{coro!r} did not finish within {timeout} s"
+        QTest.qWait(20)
+    return future.result()
+
+
+class _Waiting:
+    def __init__(self, window, coro) -> None:
+        self.window, self.coro = window, coro
+
+    def result(self, timeout: float = 60):
+        return on_app(self.window, self.coro, timeout)
 
 
 @pytest.fixture
@@ -67,7 +83,7 @@ def test_verification_dialog_completes_emoji_sas_with_another_cercle_user(
     sign_in(qtbot, app_window, me)
 
     def run(coro):  # nio's SQLite store binds its models globally: one protocol thread for all
-        return app_window.session.bridge.run(coro)
+        return _Waiting(app_window, coro)
 
     peer = run(signed_in(them, tmp_path / "peer")).result(60)
     try:
@@ -119,7 +135,7 @@ def test_saying_the_emoji_differ_cancels_for_both(qtbot, app_window, register, t
     sign_in(qtbot, app_window, me)
 
     def run(coro):  # nio's SQLite store binds its models globally: one protocol thread for all
-        return app_window.session.bridge.run(coro)
+        return _Waiting(app_window, coro)
 
     peer = run(signed_in(them, tmp_path / "peer")).result(60)
     try:
@@ -344,3 +360,53 @@ def test_a_verified_users_new_identity_must_be_acknowledged(qtbot, app_window, r
         assert not pins.get(them.user_id).verified  # the new key is pinned, not verified
     finally:
         on_app(app_window, peer.close())
+
+
+def test_security_settings_verify_our_other_device_by_emoji(qtbot, app_window, register, tmp_path):
+    me = register("company")
+    sign_in(qtbot, app_window, me)
+    account = app_window.session.account
+    on_app(app_window, setup_recovery(account, me.password))  # this device holds the identity
+    other = on_app(app_window, signed_in(me, tmp_path / "other"))  # a second Cercle device
+    try:
+        on_app(app_window, other.start())
+        dialog = _security(qtbot, app_window)
+        other_id = other.client.nio.device_id
+        qtbot.waitUntil(
+            lambda: any(d.device_id == other_id for d in dialog.devices._rows), timeout=WAIT
+        )
+        row = next(i for i, d in enumerate(dialog.devices._rows) if d.device_id == other_id)
+        assert dialog.devices._rows[row].trust.value == "unsigned"
+        dialog.device_list.setCurrentIndex(dialog.devices.index(row))
+        qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
+
+        dialogs = app_window.attention.dialogs
+        qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=5_000)
+        verification = dialogs[0]
+        assert verification.title.text() == "Verify your other device"
+        flow = on_app(app_window, other.verifications.incoming.get(), 30)  # to-device request
+        assert flow.other_user == me.user_id
+        on_app(app_window, flow.accept())
+        theirs = on_app(app_window, _awaited(flow.short_auth), 30)
+        qtbot.waitUntil(
+            lambda: verification.pages.currentIndex() == verification.EMOJI, timeout=WAIT
+        )
+        assert [c.english for c in verification.cells] == [n for _, n in theirs.emoji]
+        qtbot.mouseClick(verification.match_button, Qt.MouseButton.LeftButton)
+        on_app(app_window, flow.confirm(True))
+        on_app(app_window, _awaited(flow.finished), 30)
+        qtbot.waitUntil(
+            lambda: verification.pages.currentIndex() == verification.RESULT, timeout=WAIT
+        )
+        assert verification.text.text() == "Your other device is verified."
+
+        dialog.refresh()  # the other device is now signed by our self-signing key
+        qtbot.waitUntil(
+            lambda: any(
+                d.device_id == other_id and d.trust.value == "verified"
+                for d in dialog.devices._rows
+            ),
+            timeout=WAIT,
+        )
+    finally:
+        on_app(app_window, other.close())
