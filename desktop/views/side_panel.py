@@ -129,6 +129,10 @@ class SidePanel(QWidget):
         if self.isVisible():
             self._timer.start()
 
+    def mark_stale(self, kind: str) -> None:
+        """A read that could not happen yet (not signed in): done again on the next change."""
+        self._stale.add(kind)
+
     def show_rows(self, kind: str, room_id: str, rows: list) -> None:
         if room_id == self.room_id and kind in self.models:
             self.models[kind].set_rows(rows)
