@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from cercle.desktop import emojis
 from cercle.desktop.models.completion import CompletionRole, EmojiGridModel
 
-CELL = 38
+CELL = 40
 COLUMNS = 9
 # Each tab's face: the first is the recent emoji, then the categories of emojis.CATEGORIES.
 TAB_ICONS = {
@@ -59,11 +59,14 @@ class EmojiPicker(QDialog):
         self.tabs.setExclusive(True)
         tab_row = QHBoxLayout()
         tab_row.setSpacing(2)
+        tab_font = QFont(self.font())
+        tab_font.setPixelSize(18)
         for n, key in enumerate(TAB_ICONS):
             button = QToolButton(self)
             button.setText(TAB_ICONS[key])
             button.setCheckable(True)
             button.setAutoRaise(True)
+            button.setFont(tab_font)
             button.setProperty("category", key)
             self.tabs.addButton(button, n)
             tab_row.addWidget(button)
@@ -81,7 +84,7 @@ class EmojiPicker(QDialog):
         self.grid.setGridSize(QSize(CELL, CELL))
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         font = QFont(self.grid.font())
-        font.setPixelSize(24)
+        font.setPixelSize(22)
         self.grid.setFont(font)
         self.grid.setMinimumSize(CELL * COLUMNS + 24, CELL * 6 + 4)
         self.name = QLabel(self)

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
 )
 
@@ -20,6 +21,7 @@ from cercle.desktop.emojis import Emoji
 from cercle.protocol.composing import MentionCandidate
 
 Index = QModelIndex | QPersistentModelIndex
+EMOJI_CELL = 36  # px: one emoji of the picker's grid
 
 
 class CompletionRole(IntEnum):
@@ -140,6 +142,8 @@ class EmojiGridModel(QAbstractListModel):
             return emoji.name
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.SizeHintRole:
+            return QSize(EMOJI_CELL, EMOJI_CELL)  # colour glyphs are taller than the font says
         if role == CompletionRole.Item:
             return emoji
         if role == CompletionRole.Detail:

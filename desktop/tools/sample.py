@@ -377,6 +377,13 @@ SAS_EMOJI = (
 VERIFYING = "@lea.moreau:rouelibre.example"
 
 
+def mention_candidates():
+    """The partners' room's members as the composer offers them after `@`."""
+    from cercle.protocol.composing import mention_candidates as candidates
+
+    return candidates(PEOPLE.items(), ME)
+
+
 def security_state():
     """Recovery set up here, a backup with keys, three devices of mixed trust, a keyring."""
     from cercle.desktop.trust import SecurityState

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from cercle.desktop.dialogs.emoji_picker import EmojiPicker
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.security import SecurityDialog
 from cercle.desktop.dialogs.verification import VerificationDialog
@@ -62,6 +63,26 @@ def community_view() -> HomeView:
     return view
 
 
+def composing_view(trigger: str) -> HomeView:
+    """The partners' room while writing: replying to Léa, a file on its way, and the
+    suggestions open: people after "@" (trigger "@"), emoji after ":" (trigger ":thu")."""
+    view = home_view()
+    composer = view.composer
+    composer.set_enabled(True)
+    composer.set_room(sample.PARTNERS)
+    composer.set_members(sample.PARTNERS, sample.mention_candidates())
+    lea = "@lea.moreau:rouelibre.example"
+    composer.start_reply("$m9", sample.PEOPLE[lea], "On garde le créneau de 10 h pour la démo ?")
+    composer.uploads.progress("$upload", "Plan du stand v2.pdf", 310_000, 482_000)
+    composer.editor.insertPlainText(f"Oui, parfait {trigger}")
+    return view
+
+
+def emoji_picker() -> EmojiPicker:
+    """The picker as the emoji button opens it: recent emoji, the first one selected."""
+    return EmojiPicker(popup=False)
+
+
 def login_view() -> LoginView:
     view = LoginView()
     view.homeserver.setText("velotech.example")
@@ -98,6 +119,7 @@ def shoot(widget: QWidget, path: Path, width: int, height: int | None = None) ->
     settle()
     if isinstance(widget, HomeView):  # the community view too
         widget.message_list.scrollToBottom()
+        widget.composer.refresh_suggestions()  # placed again now that the window has its size
         settle()
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
@@ -109,6 +131,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
     translations = Translations(app)
     appearance = Appearance(app)
     login, home, community = login_view(), home_view(), community_view()
+    composing = (composing_view("@"), composing_view(":thu"))
     written = []
     for language in LANGUAGES:
         translations.apply(language)
@@ -123,6 +146,9 @@ def render(out: Path, app: QApplication) -> list[Path]:
                 (passphrase_dialog(), "passphrase", 480, None),
                 (verification_dialog(), "verification", 560, None),
                 (security_dialog(), "security", 660, None),
+                (composing[0], "composer-mention", 1100, 700),
+                (composing[1], "composer-emoji", 1100, 700),
+                (emoji_picker(), "emoji-picker", 400, None),
             ]
             for widget, screen, width, height in shots:
                 path = out / f"{screen}-{name}.png"
@@ -148,6 +174,8 @@ def render(out: Path, app: QApplication) -> list[Path]:
     login.deleteLater()
     home.deleteLater()
     community.deleteLater()
+    for view in composing:
+        view.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     return written
 

@@ -115,6 +115,8 @@ class SuggestionPopup(QListView):
         x = max(4, min(top_left.x(), window.width() - width - 4))
         y = max(4, top_left.y() - height - 4)
         self.setGeometry(QRect(QPoint(x, y), QSize(width, height)))
+        if not self.currentIndex().isValid():
+            self.setCurrentIndex(self.suggestions().index(0, 0))
         self.show()
         self.raise_()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, Qt, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -39,7 +39,7 @@ class Draft:
     fragments: Fragments
     mode: str = ""  # "" | "reply" | "edit"
     target: str = ""  # the event replied to or edited
-    banner: str = ""
+    about: tuple[str, str] = ("", "")  # a reply's sender name and quoted text
     before_edit: Fragments | None = None
 
 
@@ -61,10 +61,11 @@ class BlockedPanel(QWidget):
 
 
 class Banner(QWidget):
-    """ "Replying to X: …" or "Editing your message", with a button (and Esc) to cancel."""
+    """The reply or edit line ("Replying to X: …"), with a button (and Esc) to cancel."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("composerBannerBox")
         self.label = QLabel(self)
         self.label.setObjectName("composerBanner")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -73,10 +74,22 @@ class Banner(QWidget):
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 0, 0, 0)
+        layout.setContentsMargins(10, 2, 2, 2)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.close_button)
         self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A quiet box with an accent bar on the left, in the palette's colours (both themes)."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.AlternateBase))
+        painter.drawRoundedRect(self.rect(), 4, 4)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Highlight))
+        painter.drawRect(0, 0, 3, self.height())
+        painter.end()
+        super().paintEvent(event)
 
 
 class Composer(QWidget):
@@ -98,6 +111,7 @@ class Composer(QWidget):
         self._drafts: dict[str, Draft] = {}
         self.mode = ""
         self.target = ""
+        self._about = ("", "")
         self._before_edit: Fragments | None = None
         self._members: list[MentionCandidate] = []
         self._members_room: str | None = None
@@ -118,6 +132,10 @@ class Composer(QWidget):
         self.attach_button.setAutoRaise(True)
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("composerSend")
+        glyphs = QFont(self.emoji_button.font())
+        glyphs.setPixelSize(18)
+        for button in (self.emoji_button, self.attach_button):
+            button.setFont(glyphs)
         editing = QWidget(self)
         column = QVBoxLayout(editing)
         column.setContentsMargins(0, 0, 0, 0)
@@ -175,6 +193,7 @@ class Composer(QWidget):
             self.tr("Cancel editing") if self.mode == "edit" else self.tr("Cancel the reply")
         )
         self.banner.close_button.setToolTip(self.tr("Cancel (Esc)"))
+        self._show_banner()
         if self.popup is not None:
             self.popup.setAccessibleName(self.tr("Suggestions"))
         self.uploads.retranslate()
@@ -243,7 +262,7 @@ class Composer(QWidget):
         else:
             self.sendRequested.emit(text)
         self._before_edit = None
-        self._set_mode("", "", "")
+        self._set_mode("", "")
         self.editor.clear()
         self._hide_popup()
 
@@ -258,7 +277,7 @@ class Composer(QWidget):
             fragments = self.editor.fragments()
             if fragments or self.mode:
                 self._drafts[self.room_id] = Draft(
-                    fragments, self.mode, self.target, self.banner.label.text(), self._before_edit
+                    fragments, self.mode, self.target, self._about, self._before_edit
                 )
             else:
                 self._drafts.pop(self.room_id, None)
@@ -268,9 +287,9 @@ class Composer(QWidget):
         self.editor.set_fragments(draft.fragments if draft else [])
         self._before_edit = draft.before_edit if draft else None
         if draft:
-            self._set_mode(draft.mode, draft.target, draft.banner)
+            self._set_mode(draft.mode, draft.target, draft.about)
         else:
-            self._set_mode("", "", "")
+            self._set_mode("", "")
 
     def draft_of(self, room_id: str) -> str:
         """The text kept for a room not shown (for tests and a room list's "draft" hint)."""
@@ -285,18 +304,17 @@ class Composer(QWidget):
         preview = " ".join(body.split())
         if len(preview) > PREVIEW_CHARS:
             preview = preview[: PREVIEW_CHARS - 1] + "…"
-        banner = self.tr("Replying to {name}: {text}").format(name=sender_name, text=preview)
         if self.mode == "edit":  # leaving an edit: the text from before it comes back
             self.editor.set_fragments(self._before_edit or [])
             self._before_edit = None
-        self._set_mode("reply", event_id, banner)
+        self._set_mode("reply", event_id, (sender_name, preview))
         self.focus()
 
     def start_edit(self, event_id: str, body: str) -> None:
         if self.mode != "edit":
             self._before_edit = self.editor.fragments()
         self.editor.set_fragments([(body, None)])
-        self._set_mode("edit", event_id, self.tr("Editing your message"))
+        self._set_mode("edit", event_id)
         self.focus()
 
     def cancel_mode(self) -> None:
@@ -308,15 +326,24 @@ class Composer(QWidget):
         if self.mode == "edit":
             self.editor.set_fragments(self._before_edit or [])
         self._before_edit = None
-        self._set_mode("", "", "")
+        self._set_mode("", "")
 
-    def _set_mode(self, mode: str, target: str, banner: str) -> None:
-        self.mode, self.target = mode, target
+    def _set_mode(self, mode: str, target: str, about: tuple[str, str] = ("", "")) -> None:
+        self.mode, self.target, self._about = mode, target, about
+        self.banner.setVisible(bool(mode))
+        self.retranslate()
+
+    def _show_banner(self) -> None:
+        if self.mode == "reply":
+            name, text = self._about
+            banner = self.tr("Replying to {name}: {text}").format(name=name, text=text)
+        elif self.mode == "edit":
+            banner = self.tr("Editing your message")
+        else:
+            banner = ""
         self.banner.label.setText(banner)
         self.banner.label.setToolTip(banner)
         self.banner.setAccessibleName(banner)
-        self.banner.setVisible(bool(mode))
-        self.retranslate()
 
     # --- completion ------------------------------------------------------------------------
 
@@ -326,6 +353,10 @@ class Composer(QWidget):
         self._members = list(members)
         if room_id == self.room_id and self._token[0] == "@":
             self._token_changed(*self._token)
+
+    def refresh_suggestions(self) -> None:
+        """Computes and places the suggestion list again (after a resize, for screenshots)."""
+        self._token_changed(*self._token)
 
     def _token_changed(self, trigger: str, word: str) -> None:
         fresh_mention = trigger == "@" and self._token[0] != "@"
@@ -351,7 +382,9 @@ class Composer(QWidget):
             return
         popup = self._popup()
         width = min(max(self.editor.width(), 280), 460)
-        popup.show_above(self.editor, self.editor.token_rect(), width)
+        token = self.editor.token_rect()
+        x = self.editor.mapTo(self, token.topLeft()).x()
+        popup.show_above(self, QRect(x, 0, token.width(), token.height()), width)
         self.editor.completing = popup.isVisible()
 
     def _popup(self) -> SuggestionPopup:

@@ -19,7 +19,10 @@ def test_screens_render_in_both_languages_and_themes(qapp, tmp_path):
         qapp.setPalette(former)
         QLocale.setDefault(locale)
     names = sorted(p.name for p in written)
-    assert len(names) == 32
+    assert len(names) == 44
+    assert "composer-mention-fr-dark.png" in names
+    assert "composer-emoji-en-light.png" in names
+    assert "emoji-picker-fr-light.png" in names
     assert "community-fr-light.png" in names
     assert "community-files-en-dark.png" in names
     assert "verification-fr-light.png" in names

@@ -47,6 +47,8 @@ def test_matching_ignores_case_and_accents_and_ranks_name_words_first():
         "@bob:partner.example",
         "@eli:partner.example",
     ]
+    assert [c.user_id for c in match_mentions(candidates, "odi")] == ["@elodie:velotech.example"]
+    assert match_mentions(candidates, "d") == [candidates[0]]  # Durand; not every "d" inside
     assert match_mentions(candidates, "zzz") == []
     assert len(match_mentions(candidates, "", limit=2)) == 2
 
