@@ -96,7 +96,7 @@
 <context>
     <name>AclDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/acl.py" line="+99"/>
+        <location filename="../../desktop/dialogs/acl.py" line="+113"/>
         <source>Partner servers of {community}</source>
         <translation>Serveurs partenaires de {community}</translation>
     </message>
@@ -106,17 +106,17 @@
         <translation>Seuls les serveurs de cette liste peuvent participer aux salons de la communauté. Les motifs acceptent * et&#xa0;?, par exemple *.partenaire.example.</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>🔒 {pattern} is your company&apos;s server: it always stays on the list.</source>
-        <translation>🔒 {pattern} est le serveur de votre entreprise&#xa0;: il reste toujours dans la liste.</translation>
-    </message>
-    <message>
         <location line="+4"/>
         <source>Allowed servers</source>
         <translation>Serveurs autorisés</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>your company, always allowed</source>
+        <translation>votre entreprise, toujours autorisée</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>partner.example</source>
         <translation>partenaire.example</translation>
     </message>
@@ -285,7 +285,7 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+163"/>
+        <location filename="../../desktop/views/community.py" line="+298"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -300,22 +300,22 @@
         <translation>Écrire un message (en {language})…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>The charter has a new version ({version}): read and accept it to post again.</source>
         <translation>La charte a une nouvelle version ({version})&#xa0;: lisez-la et acceptez-la pour publier à nouveau.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Read and accept the community&apos;s charter to start posting.</source>
         <translation>Lisez et acceptez la charte de la communauté pour commencer à publier.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Only the community&apos;s managers post in this room.</source>
         <translation>Seuls les responsables de la communauté publient dans ce salon.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Join this room of the community to post in it.</source>
         <translation>Rejoignez ce salon de la communauté pour y publier.</translation>
     </message>
@@ -323,7 +323,7 @@
 <context>
     <name>CommunityHeader</name>
     <message>
-        <location filename="../../desktop/views/community_header.py" line="+105"/>
+        <location filename="../../desktop/views/community_header.py" line="+103"/>
         <source>Community</source>
         <translation>Communauté</translation>
     </message>
@@ -441,7 +441,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/views/composer.py" line="+164"/>
+        <location filename="../../desktop/views/composer.py" line="+182"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -478,12 +478,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+238"/>
+        <location line="+249"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-237"/>
+        <location line="-248"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -503,18 +503,18 @@
         <translation>Annuler (Échap)</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+186"/>
+        <location line="+3"/>
+        <location line="+196"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-55"/>
         <source>Replying to {name}: {text}</source>
         <translation>En réponse à {name}&#xa0;: {text}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+2"/>
         <source>Editing your message</source>
         <translation>Modification de votre message</translation>
     </message>
@@ -602,7 +602,7 @@
 <context>
     <name>EmojiPicker</name>
     <message>
-        <location filename="../../desktop/dialogs/emoji_picker.py" line="+109"/>
+        <location filename="../../desktop/dialogs/emoji_picker.py" line="+112"/>
         <location line="+4"/>
         <source>Emoji</source>
         <translation>Émoji</translation>
@@ -1734,7 +1734,7 @@
         <translation>Un message pas encore chargé</translation>
     </message>
     <message>
-        <location filename="../../desktop/views/side_panel.py" line="+161"/>
+        <location filename="../../desktop/views/side_panel.py" line="+165"/>
         <location line="+18"/>
         <source>Room details</source>
         <translation>Détails du salon</translation>
@@ -1828,7 +1828,7 @@
 <context>
     <name>SuggestionModel</name>
     <message>
-        <location filename="../../desktop/models/completion.py" line="+98"/>
+        <location filename="../../desktop/models/completion.py" line="+100"/>
         <source>{name}, {user_id}, external, from {server}</source>
         <translation>{name}, {user_id}, externe, de {server}</translation>
     </message>
