@@ -325,6 +325,20 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     qtbot.waitUntil(lambda: len(shown) >= 1, timeout=WAIT)
     assert len(shown) == 1
     assert shown[0][0].endswith(" mentioned you in Témoin")
+
+    # A direct chat: every message notifies, mention or not.
+    dm = peer_thread.submit(rooms.create_dm(other, me.user_id, encrypted=False)).result(30)
+    on_app(app_window, account.client.join(dm))
+    on_app(app_window, rooms.mark_direct(account.client, dm, them.user_id))  # as a join does
+    qtbot.waitUntil(
+        lambda: dm in str(account.store.receipts.account_data("m.direct")), timeout=WAIT
+    )
+    shown.clear()
+    says(dm, "Un café à 10 h ?")
+    qtbot.waitUntil(lambda: len(shown) >= 1, timeout=WAIT)
+    title, body = shown[0]
+    assert title.endswith(" wrote to you")
+    assert body == f"Un café à 10 h ?\n(account {me.user_id})"
     peer_thread.submit(other.close()).result(30)
 
 
