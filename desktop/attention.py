@@ -70,6 +70,10 @@ class Attention(QObject):
         room_list = window.home.room_list
         room_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         room_list.customContextMenuRequested.connect(self._room_menu)
+        # Verify… in the members list of the side panel (emoji verification in our DM).
+        members = window.home.side_panel.pages["members"].list
+        members.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        members.customContextMenuRequested.connect(self._member_menu)
         window.installEventFilter(self)
         self.retranslate()
 
@@ -194,6 +198,24 @@ class Attention(QObject):
         action.setObjectName("muteAction")
         action.triggered.connect(lambda: self.notifier.set_muted(room_id, not muted))
         return menu
+
+    def member_menu(self, user_id: str) -> QMenu | None:
+        """The members list's context menu for `user_id` (None for ourselves)."""
+        account = self.session.account
+        if account is None or user_id == account.user_id:
+            return None
+        menu = QMenu(self.window)
+        action = menu.addAction(self.tr("Verify by emoji…"))
+        action.setObjectName("verifyAction")
+        action.triggered.connect(lambda: self.verify_user(user_id))
+        return menu
+
+    def _member_menu(self, pos) -> None:
+        members = self.window.home.side_panel.pages["members"].list
+        member = self.window.home.side_panel.members.row(members.indexAt(pos))
+        menu = self.member_menu(member.user_id) if member is not None else None
+        if menu is not None:
+            menu.exec(members.viewport().mapToGlobal(pos))
 
     def _room_menu(self, pos) -> None:
         room_list = self.window.home.room_list

@@ -179,7 +179,9 @@ class VerificationDialog(QDialog):
         """Shows page `index`, the dialog sized for it (a stack is as tall as its tallest)."""
         for i in range(self.pages.count()):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            self.pages.widget(i).setSizePolicy(policy, policy)
+            page = self.pages.widget(i)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
         self.pages.adjustSize()
         self.adjustSize()

@@ -174,7 +174,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+125"/>
+        <location filename="../../desktop/attention.py" line="+129"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -224,7 +224,12 @@
         <translation>Couper les notifications</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+11"/>
+        <source>Verify by emoji…</source>
+        <translation>Vérifier par émojis…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
     </message>
@@ -237,6 +242,74 @@
         <location line="+1"/>
         <source>Verify someone…</source>
         <translation>Vérifier quelqu’un…</translation>
+    </message>
+</context>
+<context>
+    <name>BrowseDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/browse.py" line="+59"/>
+        <source>Loading the rooms…</source>
+        <translation>Chargement des salons…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Rooms of {community}</source>
+        <translation>Salons de {community}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rooms of the community</source>
+        <translation>Salons de la communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>★ suggested</source>
+        <translation>★ suggéré</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>joined</source>
+        <translation>rejoint</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>access asked</source>
+        <translation>accès demandé</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>on request</source>
+        <translation>sur demande</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} members</source>
+        <translation>{n} membres</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Suggested rooms come first. Join any room of the community.</source>
+        <translation>Les salons suggérés viennent en premier. Rejoignez n’importe quel salon de la communauté.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This community lists no rooms you can see.</source>
+        <translation>Cette communauté ne liste aucun salon visible pour vous.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Ask to join</source>
+        <translation>Demander à rejoindre</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Join</source>
+        <translation>Rejoindre</translation>
     </message>
 </context>
 <context>
@@ -283,9 +356,32 @@
     </message>
 </context>
 <context>
+    <name>CommunityActions</name>
+    <message>
+        <location filename="../../desktop/views/community_actions.py" line="+56"/>
+        <source>Report to the moderators…</source>
+        <translation>Signaler aux modérateurs…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete (moderation)…</source>
+        <translation>Supprimer (modération)…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove {name} from the community…</source>
+        <translation>Retirer {name} de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ban {name} from the community…</source>
+        <translation>Bannir {name} de la communauté…</translation>
+    </message>
+</context>
+<context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+298"/>
+        <location filename="../../desktop/views/community.py" line="+301"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -1075,6 +1171,142 @@
     </message>
 </context>
 <context>
+    <name>ModerationDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/moderation.py" line="+67"/>
+        <source>Report a message</source>
+        <translation>Signaler un message</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The message from {who} goes to the moderators of {community} and to your server&apos;s administrators. Say what is wrong:</source>
+        <translation>Le message de {who} sera transmis aux modérateurs de {community} et aux administrateurs de votre serveur. Dites ce qui ne va pas&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Report</source>
+        <translation>Signaler</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete a message</source>
+        <translation>Supprimer un message</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The message from {who} will be deleted for everyone. Reason (shown):</source>
+        <translation>Le message de {who} sera supprimé pour tout le monde. Motif (affiché)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove from the community</source>
+        <translation>Retirer de la communauté</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{who} will be removed from every room of {community} at once. They may come back if invited. Reason (shown to them):</source>
+        <translation>{who} sera retiré(e) de tous les salons de {community} d’un coup. Cette personne pourra revenir si on l’invite. Motif (qui lui sera affiché)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove everywhere</source>
+        <translation>Retirer partout</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ban from the community</source>
+        <translation>Bannir de la communauté</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{who} will be banned from every room of {community} at once and cannot come back. Reason (kept in the moderation log):</source>
+        <translation>{who} sera banni(e) de tous les salons de {community} d’un coup et ne pourra pas revenir. Motif (conservé dans le journal de modération)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ban everywhere</source>
+        <translation>Bannir partout</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+</context>
+<context>
+    <name>ModerationLogDialog</name>
+    <message>
+        <location line="+41"/>
+        <source>Loading the log…</source>
+        <translation>Chargement du journal…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Moderation log of {community}</source>
+        <translation>Journal de modération de {community}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Moderation log</source>
+        <translation>Journal de modération</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{count} entries, newest first.</source>
+        <translation>{count} entrées, les plus récentes en premier.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing reported and no action taken yet.</source>
+        <translation>Aucun signalement ni aucune action pour l’instant.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{who} reported a message</source>
+        <translation>{who} a signalé un message</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{who} banned {target} from {rooms} rooms</source>
+        <translation>{who} a banni {target} de {rooms} salons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} removed {target} from {rooms} rooms</source>
+        <translation>{who} a retiré {target} de {rooms} salons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} lifted the ban on {target}</source>
+        <translation>{who} a levé le bannissement de {target}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} acted on {target}</source>
+        <translation>{who} est intervenu(e) sur {target}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>: “{reason}”</source>
+        <translation>&#xa0;: «&#xa0;{reason}&#xa0;»</translation>
+    </message>
+</context>
+<context>
     <name>Notifier</name>
     <message>
         <location filename="../../desktop/notifications.py" line="+71"/>
@@ -1799,6 +2031,21 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>internal community</source>
+        <translation>communauté interne</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>partner community: people from other organisations take part</source>
+        <translation>communauté partenaire&#xa0;: des personnes d’autres organisations y participent</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>public community</source>
+        <translation>communauté publique</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{n} mentions</source>
         <translation>{n} mentions</translation>
     </message>
@@ -1906,7 +2153,7 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../desktop/views/timeline.py" line="+139"/>
+        <location filename="../../desktop/views/timeline.py" line="+143"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
@@ -2048,7 +2295,7 @@
 <context>
     <name>VerificationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/verification.py" line="+231"/>
+        <location filename="../../desktop/dialogs/verification.py" line="+233"/>
         <source>Verification</source>
         <translation>Vérification</translation>
     </message>

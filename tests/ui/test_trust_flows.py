@@ -130,9 +130,13 @@ def test_verification_dialog_completes_emoji_sas_with_another_cercle_user(
         run(peer.close()).result(30)
 
 
-def test_saying_the_emoji_differ_cancels_for_both(qtbot, app_window, register, tmp_path):
+def test_verifying_a_member_and_saying_the_emoji_differ_cancels_for_both(
+    qtbot, app_window, register, tmp_path
+):
+    """Outgoing this time: from the members list's "Verify by emoji…", in our DM."""
     me, them = register("company"), register("company")
     sign_in(qtbot, app_window, me)
+    account = app_window.session.account
 
     def run(coro):  # nio's SQLite store binds its models globally: one protocol thread for all
         return _Waiting(app_window, coro)
@@ -141,19 +145,25 @@ def test_saying_the_emoji_differ_cancels_for_both(qtbot, app_window, register, t
     try:
         run(peer.start()).result(60)
         room_id = run(rooms.create_dm(peer.client, me.user_id)).result(60)
-        on_app(app_window, app_window.session.account.client.join(room_id))
+        on_app(app_window, account.client.join(room_id))
+        on_app(app_window, rooms.mark_direct(account.client, room_id, them.user_id))
         run(
             until(
                 lambda: peer.store.rooms.member(room_id, me.user_id),
                 lambda m: m is not None and m.membership == "join",
             )
         ).result(60)
-        flow = run(peer.verifications.request(me.user_id, room_id=room_id)).result(30)
+        assert app_window.attention.member_menu(me.user_id) is None  # not ourselves
+        (verify,) = app_window.attention.member_menu(them.user_id).actions()
+        assert verify.text() == "Verify by emoji…"
+        verify.trigger()
         dialogs = app_window.attention.dialogs
-        qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
+        qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=5_000)
         dialog = dialogs[0]
-        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
-        run(_ready_then_start(flow)).result(30)
+        assert dialog.text.text() == f"Waiting for {them.user_id} to accept…"
+        flow = run(peer.verifications.incoming.get()).result(30)  # in the DM we share
+        assert flow.in_room
+        run(flow.accept()).result(30)
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.EMOJI, timeout=WAIT)
         qtbot.mouseClick(dialog.mismatch_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.RESULT, timeout=WAIT)
