@@ -27,8 +27,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     verify.add_argument(
         "--own-device",
         metavar="DEVICE",
-        help="verify one of your own devices instead (to-device); then the device without "
-        "your secrets (cross-signing, backup key) gets them from the other",
+        nargs="?",
+        const="*",
+        help="verify one of your own devices instead (to-device; without DEVICE, the first "
+        "of them to accept); then the device without your secrets (cross-signing, backup key) "
+        "gets them from the other",
     )
 
 
@@ -82,7 +85,8 @@ async def _request(account: Account, user_id: str) -> Verification:
 async def _request_own(account: Account, device_id: str) -> Verification:
     """To one of our own devices, to-device."""
     flow = await account.verifications.request(account.user_id, device_id=device_id)
-    print(f"Asked your device {device_id} to verify; accept it there…", file=sys.stderr)
+    where = "your other devices" if device_id == "*" else f"your device {device_id}"
+    print(f"Asked {where} to verify; accept it there…", file=sys.stderr)
     await flow.ready
     if flow.phase is Phase.READY:
         await flow.start_sas()
@@ -90,6 +94,7 @@ async def _request_own(account: Account, device_id: str) -> Verification:
 
 
 async def _wait_for(account: Account, user_id: str, device_id: str | None = None) -> Verification:
+    device_id = None if device_id == "*" else device_id
     who = f"your device {device_id}" if device_id else user_id
     print(f"Waiting for {who} to ask for verification…", file=sys.stderr)
     while True:
