@@ -20,6 +20,7 @@ class SpaceNode:
     mentions: int
     rooms: int  # how many rooms (not spaces) it holds, recursively
     parent: str = ""
+    kind: str = ""  # a Cercle community's kind: internal, partner, public ("" for a plain space)
 
 
 def _folded(name: str) -> str:
@@ -95,6 +96,7 @@ class SpaceTree:
             sum(r.highlight_count for r in joined),
             len(rooms),
             parent,
+            self.rooms[space].community_kind,
         )
 
     def everything(self) -> SpaceNode:

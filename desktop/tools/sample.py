@@ -190,6 +190,7 @@ def rooms() -> RoomsChanged:
             "Vélotech",
             is_space=True,
             children=(PARTNERS, "!annonces:velotech.example", "!cafe:velotech.example", EQUIPE),
+            community_kind="internal",
         ),
         RoomSummary(
             EQUIPE,
@@ -199,7 +200,11 @@ def rooms() -> RoomsChanged:
             children=("!support:velotech.example",),
         ),
         RoomSummary(
-            ROUE_LIBRE, "Roue Libre", is_space=True, children=("!catalogue:rouelibre.example",)
+            ROUE_LIBRE,
+            "Roue Libre",
+            is_space=True,
+            children=("!catalogue:rouelibre.example",),
+            community_kind="partner",
         ),
         RoomSummary(
             "!catalogue:rouelibre.example",

@@ -44,7 +44,9 @@ def world() -> RoomsChanged:
         (
             space("!velo", "Vélotech", children=("!general", "!atelier")),
             space("!atelier", "Atelier", children=("!outils",)),
-            space("!roue", "Roue Libre", children=("!salon",)),
+            RoomSummary(
+                "!roue", "Roue Libre", is_space=True, children=("!salon",), community_kind="partner"
+            ),
             room("!general", ts=5, unread=2),
             room("!outils", ts=6, unread=1, mentions=1),
             room("!salon", ts=7, unread=4),
@@ -83,6 +85,9 @@ def test_the_rail_lists_home_then_communities_with_their_subspaces_and_sums(qtmo
     assert rail.index(0).data() == "Home"
     assert (
         rail.index(2).data(Qt.ItemDataRole.AccessibleTextRole) == "Vélotech, 1 mentions, 3 unread"
+    )
+    assert rail.index(1).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Roue Libre, partner community: people from other organisations take part, 4 unread"
     )
 
 
