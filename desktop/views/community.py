@@ -13,6 +13,7 @@ from cercle.desktop.dialogs.acl import AclDialog
 from cercle.desktop.dialogs.charter import CharterDialog
 from cercle.desktop.dialogs.invite import InviteDialog
 from cercle.desktop.dialogs.roles import RolesDialog
+from cercle.desktop.views.community_actions import CommunityActions
 from cercle.desktop.views.community_header import CommunityHeader, language_name
 from cercle.protocol.changes import RoomsChanged
 from cercle.protocol.community import acl, charter, context, roles
@@ -52,6 +53,8 @@ class CommunityController(QObject):
         self.header.rolesRequested.connect(self.open_roles)
         self.header.aclRequested.connect(self.open_acl)
         self.header.inviteRequested.connect(self.open_invite)
+        # report/delete/remove/ban in the message menu, browsing, the moderation log
+        self.actions = CommunityActions(self)
 
     # -- the open room -------------------------------------------------------------------------
 

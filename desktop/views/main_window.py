@@ -24,6 +24,7 @@ from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.invitations import InvitationController
 from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
+from cercle.desktop.views.community import CommunityController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
 from cercle.desktop.views.timeline_actions import TimelineActions
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
         self.room_details = RoomDetailsController(session, self.home.side_panel)
         # Join or decline an invitation (a room, or a community) from its bar.
         self.invitations = InvitationController(session, self.home.invitation_bar)
+        # The open room's community: header, composer gate (charter, read-only), its dialogs.
+        self.community = CommunityController(session, self.home, self)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
         switch.activated.connect(self.open_switcher)
         # Verifications, identity warnings, notifications, the tray and the Security menu.

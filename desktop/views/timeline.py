@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -100,6 +103,7 @@ class TimelineView(QWidget):
         view.setWordWrap(True)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._message_menu)
+        self.menu_extenders: list[Callable[[QMenu, Any], None]] = []  # add entries to the menu
         self.typing_line = QLabel(self)
         self.typing_line.setObjectName("typingLine")
         self.typing_line.setContentsMargins(12, 0, 0, 0)
@@ -350,6 +354,8 @@ class TimelineView(QWidget):
             if message.state == "failed":
                 menu.addAction(self.tr("Retry"), lambda: self.retryRequested.emit(message.txn_id))
             menu.addAction(self.tr("Discard"), lambda: self.discardRequested.emit(message.txn_id))
+        for extend in self.menu_extenders:  # e.g. the community's report and moderation entries
+            extend(menu, message)
         return menu
 
 

@@ -9,8 +9,10 @@ import logging
 from PySide6.QtCore import Qt
 
 from cercle.desktop.dialogs.acl import AclDialog
+from cercle.desktop.dialogs.browse import BrowseDialog
 from cercle.desktop.dialogs.charter import CharterDialog
 from cercle.desktop.dialogs.invite import InviteDialog
+from cercle.desktop.dialogs.moderation import ModerationDialog, ModerationLogDialog
 from cercle.desktop.dialogs.roles import RolesDialog
 from cercle.desktop.models.messages import MessageRole
 from cercle.protocol.client import MatrixClient
@@ -145,6 +147,11 @@ def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
         finally:
             await client.close()
         await _enter(member, created.space_id, created.rooms.values(), company)
+        client = await MatrixClient.login(member.homeserver, member.user_id, member.password)
+        try:
+            await client.send_text(created.rooms["general"], "Un message à modérer")
+        finally:
+            await client.close()
         return created
 
     created = asyncio.run(setup())
@@ -203,3 +210,51 @@ def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
     qtbot.mouseClick(invite.invite_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "is invited" in invite.status.text(), timeout=WAIT)
     assert invite.status.text() == f"{outsider.user_id} is invited (external)."
+
+    # -- browsing: the community's rooms, suggested first ------------------------------------
+    browse = controller.actions.open_browse()
+    assert isinstance(browse, BrowseDialog)
+    qtbot.waitUntil(lambda: bool(browse.entries), timeout=WAIT)
+    assert browse.entries[0].suggested
+    assert browse.entries[0].room.room_id == general
+    assert all(e.joined for e in browse.entries)
+
+    # -- a member's message: banned from the whole community from its menu, then the log ------
+    messages = app_window.home.messages
+
+    def offending():
+        for row in range(messages.rowCount()):
+            message = messages.index(row).data(MessageRole.Message)
+            if message is not None and message.body == "Un message à modérer":
+                return message
+        return None
+
+    qtbot.waitUntil(lambda: offending() is not None, timeout=WAIT)
+    menu = app_window.home.timeline.message_menu(offending())
+    ban = next(a for a in menu.actions() if a.text().startswith("Ban "))
+    assert ban.text().endswith("from the community…")
+    ban.trigger()
+    confirm = controller.dialog
+    assert isinstance(confirm, ModerationDialog)
+    confirm.reason.setText("hors charte")
+    qtbot.mouseClick(confirm.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not confirm.isVisible(), timeout=WAIT)
+
+    async def memberships() -> set[str | None]:
+        client = await MatrixClient.login(manager.homeserver, manager.user_id, manager.password)
+        try:
+            found = set()
+            for room_id in rooms:
+                url = path("rooms", room_id, "state", "m.room.member", member.user_id)
+                found.add((await request_json(client, "GET", url)).get("membership"))
+            return found
+        finally:
+            await client.close()
+
+    assert asyncio.run(memberships()) == {"ban"}
+    log = controller.actions.open_log()
+    assert isinstance(log, ModerationLogDialog)
+    qtbot.waitUntil(lambda: bool(log.entries), timeout=WAIT)
+    first = log.model.index(0).data()
+    assert f"banned {member.user_id} from {len(rooms)} rooms" in first
+    assert "hors charte" in first
