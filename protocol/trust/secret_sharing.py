@@ -363,15 +363,24 @@ class SecretSharing:
         await asyncio.to_thread(local.save_identity, updated)
         client = self._account.client
         if keys is not None and identity.secrets is None:
-            await sign_own_device(client, await query_own_keys(client), keys.self_signing)
-            log.info("cross-signing keys received from our verified device; this device signed")
+            try:
+                await sign_own_device(client, await query_own_keys(client), keys.self_signing)
+                log.info("cross-signing keys received from our verified device; device signed")
+            except (TrustError, MatrixError) as e:  # kept: signing can be retried from them
+                log.warning("cross-signing keys received, but this device is not signed: %s", e)
         if self._pending:
             return
         if keys is not None and backup is not None:
-            version, imported, failed, note = await _restore_keys(self._account, keys, backup)
-            log.info("backup %s: %d keys restored, %d failed (%s)", version, imported, failed, note)
-            self._account.key_backup.reload()
-            if imported:
-                await self._account.engine.repair_undecrypted()
+            try:
+                version, imported, failed, note = await _restore_keys(self._account, keys, backup)
+            except (TrustError, MatrixError) as e:  # the key is kept: a restore can retry
+                log.warning("backup key received, but its room keys were not restored: %s", e)
+            else:
+                log.info(
+                    "backup %s: %d keys restored, %d failed (%s)", version, imported, failed, note
+                )
+                self._account.key_backup.reload()
+                if imported:
+                    await self._account.engine.repair_undecrypted()
         if self._done is not None and not self._done.done():
             self._done.set_result(frozenset(self._received))
