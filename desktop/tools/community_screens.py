@@ -118,3 +118,17 @@ def acl_dialog() -> AclDialog:
     dialog.list.setCurrentIndex(dialog.model.index(0))
     dialog._remove()
     return dialog
+
+
+SCREENS = ("community-header", "charter-gate", "charter", "roles", "acl")
+
+
+def shots(home_view: Callable[[], QWidget]) -> list[tuple[QWidget, str, int, int | None]]:
+    """Fresh widgets for one language and theme: (widget, screen name, width, height)."""
+    return [
+        (community_home(home_view, sample.ME), "community-header", 1100, 700),
+        (community_home(home_view, "@lea.moreau:rouelibre.example"), "charter-gate", 1100, 700),
+        (charter_dialog(), "charter", 560, 480),
+        (roles_dialog(), "roles", 560, 520),
+        (acl_dialog(), "acl", 520, 420),
+    ]
