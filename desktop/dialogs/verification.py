@@ -155,14 +155,13 @@ class VerificationDialog(QDialog):
         layout.addWidget(self.pages)
 
         self.accept_button.clicked.connect(self._accept_clicked)
-        self.decline_button.clicked.connect(self.declineClicked)
-        self.cancel_button.clicked.connect(self.declineClicked)
+        self.decline_button.clicked.connect(self.reject)  # declined or cancelled: it closes
+        self.cancel_button.clicked.connect(self.reject)
         self.match_button.clicked.connect(lambda: self.matchClicked.emit(True))
         self.mismatch_button.clicked.connect(lambda: self.matchClicked.emit(False))
         self.close_button.clicked.connect(self.close)
         if run is not None:
             self.acceptClicked.connect(run.accept)
-            self.declineClicked.connect(run.cancel)
             self.matchClicked.connect(self._answer)
             run.stateChanged.connect(self._state)
             run.emojiReady.connect(self.show_emoji)
@@ -295,9 +294,11 @@ class VerificationDialog(QDialog):
         super().changeEvent(event)
 
     def reject(self) -> None:
-        """Escape, the window's close button, or Close: stops a verification still running."""
+        """Decline, Cancel, Escape, the window's close button or Close: stops a verification
+        still running, then closes."""
         if self.run is not None and not self.run.over:
             self.run.cancel()
+            self.declineClicked.emit()
         super().reject()
 
 

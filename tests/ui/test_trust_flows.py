@@ -175,6 +175,37 @@ def test_verifying_a_member_and_saying_the_emoji_differ_cancels_for_both(
         run(peer.close()).result(30)
 
 
+def test_declining_a_request_closes_the_prompt_and_cancels_for_them(
+    qtbot, app_window, register, tmp_path
+):
+    me, them = register("company"), register("company")
+    sign_in(qtbot, app_window, me)
+
+    def run(coro):  # nio's SQLite store binds its models globally: one protocol thread for all
+        return _Waiting(app_window, coro)
+
+    peer = run(signed_in(them, tmp_path / "peer")).result(60)
+    try:
+        run(peer.start()).result(60)
+        room_id = run(rooms.create_dm(peer.client, me.user_id)).result(60)
+        on_app(app_window, app_window.session.account.client.join(room_id))
+        run(
+            until(
+                lambda: peer.store.rooms.member(room_id, me.user_id),
+                lambda m: m is not None and m.membership == "join",
+            )
+        ).result(60)
+        flow = run(peer.verifications.request(me.user_id, room_id=room_id)).result(30)
+        dialogs = app_window.attention.dialogs
+        qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
+        qtbot.mouseClick(dialogs[0].decline_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialogs, timeout=5_000)  # closed (and deleted)
+        with pytest.raises(Exception, match=r"m\.user"):
+            run(_awaited(flow.finished)).result(30)
+    finally:
+        run(peer.close()).result(30)
+
+
 # -- security settings -----------------------------------------------------------------------
 
 
@@ -349,6 +380,8 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     title, body = shown[0]
     assert title.endswith(" wrote to you")
     assert body == f"Un café à 10 h ?\n(account {me.user_id})"
+    app_window.attention.tray.messageClicked.emit()  # a click on it opens the room
+    qtbot.waitUntil(lambda: app_window.session.opened_room == dm, timeout=WAIT)
     peer_thread.submit(other.close()).result(30)
 
 
