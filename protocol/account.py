@@ -70,6 +70,8 @@ class Account:
         # Secrets and forwarded room keys: only inside Olm, only from our own verified devices.
         olm = client.nio.olm
         self.olm_gate = OlmGate(olm) if olm is not None else None
+        if self.olm_gate is not None:
+            self.verifications.listen(self.olm_gate)
         self.own_devices = OwnDevices(self)
         self.secret_sharing = SecretSharing(self, self.own_devices, self.olm_gate)
         self.key_forwarding = KeyForwarding(self, self.own_devices, self.olm_gate)
