@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -105,7 +105,8 @@ class SecurityDialog(QDialog):
         self.device_list.setModel(self.devices)
         self.device_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.device_list.setSpacing(2)
-        rows = self.device_list.fontMetrics().lineSpacing() + 4
+        self.device_list.setIconSize(QSize(16, 16))
+        rows = max(self.device_list.fontMetrics().lineSpacing(), 16) + 4
         self.device_list.setFixedHeight(rows * 5 + 2 * self.device_list.frameWidth())
         self.verify_button = QPushButton(self)
         self.rename_button = QPushButton(self)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtWidgets import QApplication, QStyle
 
 from cercle.protocol.devices import OwnDevice
 from cercle.protocol.trust.crosssigning import TrustLevel
@@ -66,6 +67,12 @@ class DeviceListModel(QAbstractListModel):
             return line
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.DecorationRole:  # a tick, or a warning for a stranger device
+            style = QApplication.style()
+            kind = QStyle.StandardPixmap.SP_DialogApplyButton
+            if device.trust is TrustLevel.UNSIGNED:
+                kind = QStyle.StandardPixmap.SP_MessageBoxWarning
+            return style.standardIcon(kind) if style is not None else None
         if role == DeviceRole.Device:
             return device
         if role == DeviceRole.Trust:
