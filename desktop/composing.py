@@ -64,7 +64,7 @@ class ComposerController(QObject):
     def edit(self, event_id: str) -> None:
         message = self._message(event_id)
         if message is not None and message.sender == self.own_user_id:
-            self.composer.start_edit(event_id, message.body)
+            self.composer.start_edit(event_id, message.body, message.html)
 
     def edit_last(self) -> bool:
         """Up in the empty composer: our latest message shown in the room goes into edit mode."""
@@ -78,7 +78,7 @@ class ComposerController(QObject):
                 and not message.undecryptable
                 and not getattr(message, "attachment", None)
             ):
-                self.composer.start_edit(message.event_id, message.body)
+                self.composer.start_edit(message.event_id, message.body, message.html)
                 return True
         return False
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -26,7 +27,7 @@ from cercle.desktop.models.completion import Suggestion, SuggestionModel
 from cercle.desktop.views.completion import SuggestionPopup
 from cercle.desktop.views.message_edit import MAX_LINES, Fragments, MessageEdit
 from cercle.desktop.views.uploads import UploadList
-from cercle.protocol.composing import MentionCandidate, match_mentions
+from cercle.protocol.composing import MentionCandidate, editable_fragments, match_mentions
 
 __all__ = ["MAX_LINES", "Composer"]
 PREVIEW_CHARS = 80
@@ -219,7 +220,11 @@ class Composer(QWidget):
         """Shows `reason` (and a button `action_text` emitting blockedActionRequested) instead of
         the editor until called again with None. The caller translates both texts."""
         if reason is None:
+            focus = QApplication.focusWidget()
+            inside = focus is not None and self.blocked.isAncestorOf(focus)
             self.stack.setCurrentIndex(0)
+            if inside:  # not to the next widget of the window (a stray Enter would press it)
+                self.editor.setFocus()
             return
         self.blocked.reason.setText(reason)
         self.blocked.setAccessibleName(reason)
@@ -310,10 +315,11 @@ class Composer(QWidget):
         self._set_mode("reply", event_id, (sender_name, preview))
         self.focus()
 
-    def start_edit(self, event_id: str, body: str) -> None:
+    def start_edit(self, event_id: str, body: str, html: str | None = None) -> None:
+        """Our message back in the editor (its mentions as pills again, from `html`)."""
         if self.mode != "edit":
             self._before_edit = self.editor.fragments()
-        self.editor.set_fragments([(body, None)])
+        self.editor.set_fragments(editable_fragments(body, html))
         self._set_mode("edit", event_id)
         self.focus()
 

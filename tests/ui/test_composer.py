@@ -288,3 +288,16 @@ def test_every_control_has_an_accessible_name(qtbot):
         composer.banner.close_button,
     ):
         assert widget.accessibleName(), widget.objectName()
+
+
+def test_unblocking_gives_the_focus_back_to_the_editor(qtbot):
+    composer = in_window(qtbot)
+    window = composer.window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    composer.editor.setFocus()
+    qtbot.waitUntil(composer.editor.hasFocus)
+    composer.set_blocked("Accept the charter first.", "Read the charter…")
+    assert composer.blocked.action.hasFocus()
+    composer.set_blocked(None)
+    assert composer.editor.hasFocus()  # not whatever widget comes next in the window
