@@ -351,6 +351,10 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     assert title.endswith(" mentioned you in Projet vélo")
     assert them.user_id[1:].split(":")[0] in title  # their display name (their localpart)
     assert body == f"{localpart}, tu relis le devis ?\n(account {me.user_id})"
+    # The tray counts what the server counts unread (the room list's numbers).
+    tray = app_window.attention.tray
+    qtbot.waitUntil(lambda: tray.count >= 2, timeout=WAIT)
+    assert tray.tooltip() == f"Cercle: {tray.count} unread"
 
     menu = app_window.attention.room_menu(target)
     (action,) = menu.actions()
