@@ -471,3 +471,34 @@ def test_security_settings_verify_our_other_device_by_emoji(qtbot, app_window, r
         )
     finally:
         on_app(app_window, other.close())
+
+
+def test_our_new_device_asks_and_this_one_accepts(qtbot, app_window, register, tmp_path):
+    """Incoming, to-device: the other device of ours asks; this one shows the prompt."""
+    me = register("company")
+    sign_in(qtbot, app_window, me)
+    account = app_window.session.account
+    on_app(app_window, setup_recovery(account, me.password))
+    other = on_app(app_window, signed_in(me, tmp_path / "other"))
+    try:
+        on_app(app_window, other.start())
+        flow = on_app(
+            app_window,
+            other.verifications.request(me.user_id, device_id=account.client.nio.device_id),
+        )
+        dialogs = app_window.attention.dialogs
+        qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
+        dialog = dialogs[0]
+        assert dialog.title.text() == "Another of your devices wants to verify this one"
+        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        on_app(app_window, _ready_then_start(flow))
+        theirs = on_app(app_window, _awaited(flow.short_auth))
+        qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.EMOJI, timeout=WAIT)
+        assert [c.english for c in dialog.cells] == [n for _, n in theirs.emoji]
+        qtbot.mouseClick(dialog.match_button, Qt.MouseButton.LeftButton)
+        on_app(app_window, flow.confirm(True))
+        on_app(app_window, _awaited(flow.finished))
+        qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.RESULT, timeout=WAIT)
+        assert dialog.text.text() == "Your other device is verified."
+    finally:
+        on_app(app_window, other.close())
