@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QImage,
     QKeyEvent,
     QPalette,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
     QTextFormat,
@@ -99,6 +100,7 @@ class MessageEdit(QPlainTextEdit):
         metrics = QFontMetrics(self.font())
         margins = self.contentsMargins()
         frame = int(self.document().documentMargin() * 2) + margins.top() + margins.bottom()
+        frame += 2 * self.frameWidth() + 1
         return metrics.lineSpacing() * lines + frame
 
     def _fit(self, *_args) -> None:
@@ -113,6 +115,11 @@ class MessageEdit(QPlainTextEdit):
         if wanted != self._wanted:
             self._wanted = wanted
             self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.document().size().height() <= MAX_LINES:  # all fits: none scrolled out of view
+            self.verticalScrollBar().setValue(0)
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self._wanted)
