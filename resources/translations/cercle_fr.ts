@@ -4,7 +4,7 @@
 <context>
     <name>AccountBar</name>
     <message>
-        <location filename="../../desktop/views/account_bar.py" line="+148"/>
+        <location filename="../../desktop/views/account_bar.py" line="+150"/>
         <source>Accounts</source>
         <translation>Comptes</translation>
     </message>
@@ -27,17 +27,17 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../desktop/models/accounts.py" line="+51"/>
-        <source>New account</source>
-        <translation>Nouveau compte</translation>
+        <location filename="../../desktop/models/accounts.py" line="+52"/>
+        <source>Account not open yet</source>
+        <translation>Compte pas encore ouvert</translation>
     </message>
     <message>
         <location line="+17"/>
-        <source>New account (not signed in)</source>
-        <translation>Nouveau compte (non connecté)</translation>
+        <source>Account {n} (not open or not signed in yet)</source>
+        <translation>Compte {n} (pas encore ouvert ni connecté)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>{user}: {count} unread, {mentions} mentioning you</source>
         <translation>{user}&#xa0;: {count} non lus, dont {mentions} vous mentionnant</translation>
     </message>
@@ -50,7 +50,7 @@
 <context>
     <name>AccountMenu</name>
     <message>
-        <location filename="../../desktop/views/account_pane.py" line="+194"/>
+        <location filename="../../desktop/views/account_pane.py" line="+218"/>
         <source>&amp;Accounts</source>
         <translation>&amp;Comptes</translation>
     </message>
@@ -78,7 +78,7 @@
 <context>
     <name>AccountsWindow</name>
     <message>
-        <location line="-111"/>
+        <location line="-123"/>
         <source>this new account</source>
         <translation>ce nouveau compte</translation>
     </message>
@@ -174,7 +174,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+129"/>
+        <location filename="../../desktop/attention.py" line="+137"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -381,7 +381,7 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+301"/>
+        <location filename="../../desktop/views/community.py" line="+310"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -537,7 +537,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/views/composer.py" line="+182"/>
+        <location filename="../../desktop/views/composer.py" line="+184"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -574,12 +574,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+249"/>
+        <location line="+254"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-253"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -600,7 +600,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+196"/>
+        <location line="+201"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
@@ -637,7 +637,7 @@
 <context>
     <name>DemoLauncher</name>
     <message>
-        <location filename="../../desktop/demo.py" line="+21"/>
+        <location filename="../../desktop/demo.py" line="+26"/>
         <source>Starting the demo network…</source>
         <translation>Démarrage du réseau de démonstration…</translation>
     </message>
@@ -657,12 +657,17 @@
         <translation>Création des communautés de démonstration…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+49"/>
         <source>Signing in as Camille Laurent…</source>
         <translation>Connexion en tant que Camille Laurent…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
+        <source>Signing in as Élodie Martin…</source>
+        <translation>Connexion en tant qu’Élodie Martin…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>The demo network could not start: {error}</source>
         <translation>Le réseau de démonstration n’a pas pu démarrer&#xa0;: {error}</translation>
     </message>
@@ -670,7 +675,7 @@
 <context>
     <name>DeviceListModel</name>
     <message>
-        <location filename="../../desktop/models/devices.py" line="+33"/>
+        <location filename="../../desktop/models/devices.py" line="+34"/>
         <source>verified</source>
         <translation>vérifié</translation>
     </message>
@@ -798,12 +803,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>Signed in as {user}</source>
         <translation>Compte connecté&#xa0;: {user}</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-28"/>
         <source>All rooms</source>
         <translation>Tous les salons</translation>
     </message>
@@ -1042,12 +1047,12 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+149"/>
+        <location filename="../../desktop/delegates/messages.py" line="+168"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+112"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
@@ -1102,7 +1107,7 @@
         <translation>Hier</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+68"/>
         <source>In reply to a message that is not loaded</source>
         <translation>En réponse à un message non chargé</translation>
     </message>
@@ -1155,7 +1160,7 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../desktop/models/messages.py" line="+74"/>
+        <location filename="../../desktop/models/messages.py" line="+77"/>
         <source>message deleted</source>
         <translation>message supprimé</translation>
     </message>
@@ -1688,7 +1693,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+186"/>
+        <location filename="../../desktop/dialogs/security.py" line="+187"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -2168,7 +2173,7 @@
         <translation>Aller au premier message non lu</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+167"/>
         <source>{name} is typing…</source>
         <translation>{name} est en train d’écrire…</translation>
     </message>
@@ -2295,7 +2300,7 @@
 <context>
     <name>VerificationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/verification.py" line="+233"/>
+        <location filename="../../desktop/dialogs/verification.py" line="+232"/>
         <source>Verification</source>
         <translation>Vérification</translation>
     </message>
@@ -2385,7 +2390,7 @@
         <translation>Non vérifié</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Verify your other device</source>
         <translation>Vérifier votre autre appareil</translation>
     </message>
@@ -2403,7 +2408,7 @@
 <context>
     <name>VerificationRun</name>
     <message>
-        <location filename="../../desktop/trust.py" line="+169"/>
+        <location filename="../../desktop/trust.py" line="+183"/>
         <location line="+40"/>
         <source>Verification cancelled.</source>
         <translation>Vérification annulée.</translation>
