@@ -112,6 +112,14 @@ class Attention(QObject):
         dialog.destroyed.connect(lambda *_: self.dialogs.remove(dialog))
         dialog.show()
         _to_front(dialog)
+        if not run.own_device:  # "Léa Moreau (@lea.moreau:rouelibre.example)": name and id
+            user_id = run.other_user
+
+            def named(name: str) -> None:
+                if _alive(dialog):
+                    dialog.set_who(f"{name} ({user_id})")
+
+            self.trust.display_name(user_id, named)
         return dialog
 
     def verify_user(self, user_id: str) -> VerificationDialog | None:
@@ -250,3 +258,10 @@ def _to_front(widget) -> None:
     if QGuiApplication.platformName() != "offscreen":
         widget.raise_()
         widget.activateWindow()
+
+
+def _alive(widget) -> bool:
+    """False once Qt deleted the widget (a dialog closed before an answer came back)."""
+    import shiboken6
+
+    return shiboken6.isValid(widget)

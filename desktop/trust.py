@@ -59,6 +59,20 @@ async def _finished(flow: Verification) -> str | None:
     return flow.signing_error
 
 
+async def display_name_of(account: Account, user_id: str) -> str | None:
+    """Their profile's display name (None when unset or unreachable)."""
+    from cercle.protocol import endpoints
+    from cercle.protocol.client import MatrixError
+    from cercle.protocol.rooms import send_request
+
+    try:
+        body = await send_request(account.client, endpoints.profile_get(user_id), what="profile")
+    except MatrixError:
+        return None
+    name = body.get("displayname")
+    return name if isinstance(name, str) and name.strip() else None
+
+
 # -- one verification, as a dialog drives it ---------------------------------------------------
 
 
@@ -320,6 +334,16 @@ class TrustController(QObject):
         )
         self.verificationRequested.emit(run)
         self._next_request(account)
+
+    def display_name(self, user_id: str, on_found: Callable[[str], None]) -> None:
+        """Looks their display name up (off the UI thread); `on_found` gets it if there is one."""
+        account = self.account
+        if account is not None:
+            self.bridge.run(
+                display_name_of(account, user_id),
+                on_success=lambda name: on_found(name) if name else None,
+                on_failure=lambda _e: None,
+            )
 
     def verify_user(self, user_id: str) -> VerificationRun | None:
         if self.account is None:

@@ -280,6 +280,11 @@ class VerificationDialog(QDialog):
                 self.title.setText(self.tr("Not verified"))
             self.text.setText(getattr(self, "result_message", ""))
 
+    def set_who(self, who: str) -> None:
+        """Their name, once known (the dialog opens with their user id)."""
+        self.who = who
+        self.retranslate()
+
     def _subject(self) -> str:
         if self.own_device:
             return self.tr("Verify your other device")
