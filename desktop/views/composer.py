@@ -170,6 +170,7 @@ class Composer(QWidget):
         self.editor.cancelRequested.connect(self.cancel_mode)
         self.editor.filesDropped.connect(self.filesChosen)
         self.editor.imagePasted.connect(self._image_pasted)
+        self.editor.focusLost.connect(self._hide_popup)  # a list left floating would mislead
         self.send_button.clicked.connect(self.send)
         self.emoji_button.clicked.connect(self.open_emoji_picker)
         self.attach_button.clicked.connect(self.choose_files)

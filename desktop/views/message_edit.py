@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFontMetrics,
     QImage,
     QKeyEvent,
@@ -40,6 +41,7 @@ class MessageEdit(QPlainTextEdit):
     cancelRequested = Signal()  # Escape with nothing to close
     filesDropped = Signal(list)  # [Path] dropped or pasted
     imagePasted = Signal(QImage)  # an image from the clipboard (a screenshot)
+    focusLost = Signal()  # the user went elsewhere (not to a menu or popup of ours)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +83,14 @@ class MessageEdit(QPlainTextEdit):
         super().keyPressEvent(event)
         if event.text():  # typing right after a pill does not extend it
             self._plain_after_pill()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() not in (
+            Qt.FocusReason.PopupFocusReason,
+            Qt.FocusReason.MenuBarFocusReason,
+        ):
+            self.focusLost.emit()
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab accepts the suggestion while completing (Tab otherwise moves the focus on)."""

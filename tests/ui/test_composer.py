@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from cercle.desktop import emojis
 from cercle.desktop.models.completion import (
@@ -301,3 +301,18 @@ def test_unblocking_gives_the_focus_back_to_the_editor(qtbot):
     assert composer.blocked.action.hasFocus()
     composer.set_blocked(None)
     assert composer.editor.hasFocus()  # not whatever widget comes next in the window
+
+
+def test_the_list_closes_when_the_editor_loses_the_focus(qtbot):
+    composer = in_window(qtbot)
+    window = composer.window()
+    other = QPushButton("elsewhere", window)
+    window.layout().addWidget(other)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    composer.editor.setFocus()
+    composer.set_members("!a:velotech.example", [PARTNER])
+    qtbot.keyClicks(composer.editor, "@bo")
+    assert composer.popup.isVisible()
+    other.setFocus()
+    assert not composer.popup.isVisible()
