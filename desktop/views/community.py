@@ -154,7 +154,10 @@ class CommunityController(QObject):
             self.check = None
             composer.set_blocked(None)
             composer.set_placeholder(None)
+            self._allow_documents(True)
             return
+        line = community.editorial  # allowed post types: no "document", no attaching files
+        self._allow_documents(line is None or "document" in line.allowed_post_types)
         check = charter.can_post(community, self.user_id, room_id)
         if room_id == community.space_id and check.block != PostBlock.CHARTER:
             check = PostCheck(True)  # the space itself: only the charter applies
@@ -166,6 +169,12 @@ class CommunityController(QObject):
             composer.set_blocked(self.block_reason(check), charter_action_text())
         else:
             composer.set_blocked(self.block_reason(check))
+
+    def _allow_documents(self, allowed: bool) -> None:
+        button = getattr(self.home.composer, "attach_button", None)
+        if button is None:
+            return
+        button.setVisible(allowed)  # the header's "Posts:" line says what the community takes
 
     def placeholder(self, community: Community) -> str | None:
         return placeholder_text(community)
