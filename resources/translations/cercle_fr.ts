@@ -50,7 +50,7 @@
 <context>
     <name>AccountMenu</name>
     <message>
-        <location filename="../../desktop/views/account_pane.py" line="+218"/>
+        <location filename="../../desktop/views/account_pane.py" line="+234"/>
         <source>&amp;Accounts</source>
         <translation>&amp;Comptes</translation>
     </message>
@@ -78,7 +78,7 @@
 <context>
     <name>AccountsWindow</name>
     <message>
-        <location line="-123"/>
+        <location line="-124"/>
         <source>this new account</source>
         <translation>ce nouveau compte</translation>
     </message>
@@ -690,7 +690,7 @@
         <translation>non vérifié</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>this device</source>
         <translation>cet appareil</translation>
     </message>
@@ -1568,7 +1568,7 @@
 <context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+52"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+51"/>
         <source>Invitations</source>
         <translation>Invitations</translation>
     </message>
@@ -1584,11 +1584,6 @@
     </message>
     <message>
         <location line="+63"/>
-        <source>Invitation</source>
-        <translation>Invitation</translation>
-    </message>
-    <message>
-        <location line="+4"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
@@ -1693,7 +1688,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+187"/>
+        <location filename="../../desktop/dialogs/security.py" line="+191"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -2300,7 +2295,7 @@
 <context>
     <name>VerificationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/verification.py" line="+232"/>
+        <location filename="../../desktop/dialogs/verification.py" line="+252"/>
         <source>Verification</source>
         <translation>Vérification</translation>
     </message>
@@ -2381,6 +2376,11 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>The emoji matched, but nothing was recorded</source>
+        <translation>Les émojis correspondaient, mais rien n’a été enregistré</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Verified</source>
         <translation>Vérifié</translation>
     </message>
@@ -2408,8 +2408,8 @@
 <context>
     <name>VerificationRun</name>
     <message>
-        <location filename="../../desktop/trust.py" line="+183"/>
-        <location line="+40"/>
+        <location filename="../../desktop/trust.py" line="+184"/>
+        <location line="+41"/>
         <source>Verification cancelled.</source>
         <translation>Vérification annulée.</translation>
     </message>
