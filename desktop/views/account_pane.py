@@ -43,6 +43,7 @@ class AccountsWindow(QWidget):
         layout.addWidget(self.line)
         layout.addWidget(self.stack, 1)
         self.menus: dict[AccountPane, AccountMenu] = {}
+        self._return_to: AccountPane | None = None  # shown before another account's passphrase
         self._show_column()
 
         accounts.paneAdded.connect(self._pane_added)
@@ -82,6 +83,20 @@ class AccountsWindow(QWidget):
             window.home.room_list.setFocus()  # where the keyboard would start in that account
         self.bar.select(row)
 
+    def _unlocking(self, pane: AccountPane) -> None:
+        """Its passphrase is asked: show its page (the dialog would be another's otherwise),
+        and come back once it is open."""
+        current = self.current
+        if current is not pane:
+            if self._return_to is None:
+                self._return_to = current
+            self.show_account(self.accounts.panes.index(pane))
+
+    def _unlocked(self, pane: AccountPane) -> None:
+        back, self._return_to = self._return_to, None
+        if back is not None and back in self.accounts.panes and self.current is pane:
+            self.show_account(self.accounts.panes.index(back))
+
     def step(self, by: int) -> None:
         panes = self.accounts.panes
         current = self.current
@@ -114,7 +129,8 @@ class AccountsWindow(QWidget):
 
     def _pane_added(self, pane: AccountPane) -> None:
         row = self.accounts.panes.index(pane)
-        pane.unlocking.connect(lambda: self.show_account(self.accounts.panes.index(pane)))
+        pane.unlocking.connect(lambda: self._unlocking(pane))
+        pane.session.signedIn.connect(lambda _user_id: self._unlocked(pane))
         self.stack.insertWidget(row, pane.window)
         menu = AccountMenu(pane, self)
         bar = pane.window.menuBar()

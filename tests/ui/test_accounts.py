@@ -214,6 +214,7 @@ def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, regi
         qtbot.waitUntil(lambda pane=pane: pane.session.account is not None, timeout=WAIT)
     assert [p.user_id for p in again.accounts.panes] == [camille.user_id, elodie.user_id]
     assert asked == [(FIRST, False), (second.key, False)]
+    assert again.current is again.accounts.panes[0]  # back on the first once both are open
     qtbot.waitUntil(lambda: room_names(again.accounts.panes[1]) == {"Revendeurs"}, timeout=WAIT)
 
 
