@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -79,6 +80,7 @@ class CommunityActions(QObject):
         client = account.client
 
         def run(reason: str) -> None:
+            work: Coroutine[Any, Any, object]
             if action == "report":
                 work = moderation.report(
                     client, community, message.room_id, message.event_id, reason
