@@ -18,7 +18,7 @@ from cercle.desktop.i18n import Translations
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel, RoomRole
 from cercle.desktop.theme import Appearance
-from cercle.desktop.tools import community_screens, sample
+from cercle.desktop.tools import account_screens, community_screens, sample
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
 
@@ -150,6 +150,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
                 (composing[1], "composer-emoji", 1100, 700),
                 (emoji_picker(), "emoji-picker", 400, None),
                 *community_screens.shots(home_view),  # governance: header, charter, roles, ACL
+                *account_screens.shots(home_view),  # a company and a partner identity side by side
             ]
             for widget, screen, width, height in shots:
                 path = out / f"{screen}-{name}.png"
@@ -170,7 +171,11 @@ def render(out: Path, app: QApplication) -> list[Path]:
                         raise OSError(f"could not write {path}")
                     written.append(path)
                     community.side_panel.show_tab("members")
-                if isinstance(widget, QDialog) or screen in community_screens.SCREENS:
+                if (
+                    isinstance(widget, QDialog)
+                    or screen in community_screens.SCREENS
+                    or screen in account_screens.SCREENS
+                ):
                     widget.deleteLater()
     login.deleteLater()
     home.deleteLater()
