@@ -16,7 +16,7 @@ from cercle.desktop.dialogs.moderation import ModerationDialog, ModerationLogDia
 from cercle.desktop.dialogs.roles import RolesDialog
 from cercle.desktop.models.messages import MessageRole
 from cercle.protocol.client import MatrixClient
-from cercle.protocol.community import schema
+from cercle.protocol.community import charter, schema
 from cercle.protocol.community.create import create_community
 from cercle.protocol.community.roles import room_power_levels
 from cercle.protocol.community.state import load_community
@@ -126,6 +126,21 @@ def test_a_partner_posts_only_once_the_charter_is_accepted(qtbot, app_window, re
 
     # the acceptance is in the space's state as seen from the company's server, and the post too
     assert asyncio.run(recorded_and_posted()) == (1, True)
+
+    # a new version of the charter asks again, while the room is open
+    async def publish_v2() -> None:
+        client = await MatrixClient.login(manager.homeserver, manager.user_id, manager.password)
+        try:
+            community = await load_community(client, created.space_id, with_rooms=False)
+            assert await charter.publish_charter(client, community, "# Charte v2\n") == 2
+        finally:
+            await client.close()
+
+    asyncio.run(publish_v2())
+    qtbot.waitUntil(composer.is_blocked, timeout=WAIT)
+    assert composer.blocked.reason.text() == (
+        "The charter has a new version (2): read and accept it to post again."
+    )
 
 
 def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
