@@ -102,6 +102,7 @@ class VerificationRun(QObject):
         self.flow = flow
         self.state = "requested" if incoming else "waiting_accept"
         self.over = False
+        self.recorded = True  # False: verified, but our signature could not be uploaded
         if flow is not None and incoming:
             self._watch_end()
 
@@ -188,6 +189,7 @@ class VerificationRun(QObject):
 
     def _verified(self, signing_error: str | None) -> None:
         if signing_error:
+            self.recorded = False
             text = self.tr(
                 "The emoji matched, but this verification could not be recorded: "
                 "set up or restore recovery in the security settings, then verify again."

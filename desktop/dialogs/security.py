@@ -164,6 +164,8 @@ class SecurityDialog(QDialog):
         self.only_verified_help.setVisible(state.only_verified is not None)
         self.retranslate()
         self._buttons()
+        if self.isVisible():
+            self.adjustSize()  # opened while "Reading…": grow to what the state shows
 
     def _selected(self):
         indexes = self.device_list.selectionModel().selectedIndexes()

@@ -52,8 +52,9 @@ class DeviceListModel(QAbstractListModel):
             return None
         device = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            name = device.display_name or device.device_id
-            line = f"{name} ({device.device_id}) · {trust_words(device.trust)}"
+            name = device.display_name
+            shown = f"{name} ({device.device_id})" if name else device.device_id
+            line = f"{shown} · {trust_words(device.trust)}"
             if device.this_device:
                 line += " · " + QCoreApplication.translate("DeviceListModel", "this device")
             elif device.last_seen_ms:

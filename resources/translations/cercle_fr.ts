@@ -50,12 +50,13 @@
 <context>
     <name>AccountMenu</name>
     <message>
+        <location filename="../../desktop/tools/account_screens.py" line="+57"/>
         <location filename="../../desktop/views/account_pane.py" line="+234"/>
         <source>&amp;Accounts</source>
         <translation>&amp;Comptes</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../desktop/views/account_pane.py" line="+1"/>
         <source>Add account…</source>
         <translation>Ajouter un compte…</translation>
     </message>
@@ -230,6 +231,7 @@
     </message>
     <message>
         <location line="+30"/>
+        <location filename="../../desktop/tools/account_screens.py" line="+1"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
     </message>
@@ -247,7 +249,7 @@
 <context>
     <name>BrowseDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/browse.py" line="+59"/>
+        <location filename="../../desktop/dialogs/browse.py" line="+60"/>
         <source>Loading the rooms…</source>
         <translation>Chargement des salons…</translation>
     </message>
@@ -315,7 +317,7 @@
 <context>
     <name>CharterDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/charter.py" line="+70"/>
+        <location filename="../../desktop/dialogs/charter.py" line="+84"/>
         <source>Charter of {community}</source>
         <translation>Charte de {community}</translation>
     </message>
@@ -350,15 +352,41 @@
         <translation>J’accepte</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Text of the next version (markdown)</source>
+        <translation>Texte de la prochaine version (markdown)</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <location line="+38"/>
+        <source>Publish version {version}</source>
+        <translation>Publier la version {version}</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>Write a new version…</source>
+        <translation>Rédiger une nouvelle version…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>I accept version {version} of the charter</source>
         <translation>J’accepte la version {version} de la charte</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Write the next version in markdown. Once published, every member (you included) accepts it again before posting.</source>
+        <translation>Rédigez la prochaine version en markdown. Une fois publiée, chaque membre (vous compris) l’accepte de nouveau avant de publier.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>A charter needs some text.</source>
+        <translation>Une charte a besoin d’un texte.</translation>
     </message>
 </context>
 <context>
     <name>CommunityActions</name>
     <message>
-        <location filename="../../desktop/views/community_actions.py" line="+56"/>
+        <location filename="../../desktop/views/community_actions.py" line="+57"/>
         <source>Report to the moderators…</source>
         <translation>Signaler aux modérateurs…</translation>
     </message>
@@ -381,7 +409,7 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+310"/>
+        <location filename="../../desktop/views/community.py" line="+326"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -703,7 +731,7 @@
 <context>
     <name>EmojiPicker</name>
     <message>
-        <location filename="../../desktop/dialogs/emoji_picker.py" line="+112"/>
+        <location filename="../../desktop/dialogs/emoji_picker.py" line="+119"/>
         <location line="+4"/>
         <source>Emoji</source>
         <translation>Émoji</translation>
@@ -1403,6 +1431,7 @@
     <name>PreferencesMenu</name>
     <message>
         <location filename="../../desktop/preferences.py" line="+62"/>
+        <location filename="../../desktop/tools/account_screens.py" line="+1"/>
         <source>&amp;Preferences</source>
         <translation>&amp;Préférences</translation>
     </message>
@@ -1688,7 +1717,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+191"/>
+        <location filename="../../desktop/dialogs/security.py" line="+189"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -2295,7 +2324,7 @@
 <context>
     <name>VerificationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/verification.py" line="+252"/>
+        <location filename="../../desktop/dialogs/verification.py" line="+260"/>
         <source>Verification</source>
         <translation>Vérification</translation>
     </message>
@@ -2390,7 +2419,7 @@
         <translation>Non vérifié</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Verify your other device</source>
         <translation>Vérifier votre autre appareil</translation>
     </message>
