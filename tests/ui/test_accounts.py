@@ -10,6 +10,7 @@ from support import login
 
 from cercle.desktop.accounts import FIRST, AccountRegistry, Accounts
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
+from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.models.accounts import AccountListModel, AccountRole, account_initials
 from cercle.desktop.models.rooms import RoomRole
 from cercle.desktop.settings import UiSettings
@@ -182,6 +183,11 @@ def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, regi
     assert shell.current is second
     assert second.window.home.room_list.model().rowCount() == 1  # Élodie's rooms, not Camille's
     assert second.window.home.proxy.index(0, 0).data(RoomRole.Summary).name == "Revendeurs"
+    qtbot.keyClick(shell, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # this account's
+    switcher = second.window.findChild(RoomSwitcher)
+    assert switcher is not None
+    assert first.window.findChild(RoomSwitcher) is None
+    switcher.close()
     on(first, _say(colleague, company_room, "Camille, la réunion est à 14 h", camille))
     qtbot.waitUntil(lambda: model.index(0).data(AccountRole.Unread) >= 1, timeout=WAIT)
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=WAIT)
