@@ -208,7 +208,10 @@ class CommunityController(QObject):
         if community is None or community.charter is None or account is None:
             return None
         accepted = charter.accepted_version(community, self.user_id)
-        dialog = CharterDialog(self._name(community), community.charter, accepted, self.window)
+        level = roles.level_of(community.power_levels, self.user_id, community.creators)
+        dialog = CharterDialog(
+            self._name(community), community.charter, accepted, self.window, manager=level >= 100
+        )
 
         def record(version: int) -> None:
             def done(recorded: int) -> None:
@@ -226,6 +229,19 @@ class CommunityController(QObject):
             )
 
         dialog.acceptRequested.connect(record)
+
+        def publish(text: str) -> None:
+            def done(_version: int) -> None:
+                dialog.published_ok()
+                self.reload()
+
+            self.session.bridge.run(
+                charter.publish_charter(account.client, community, text),
+                on_success=done,
+                on_failure=lambda e: dialog.show_error(self.session.explain(e)),
+            )
+
+        dialog.publishRequested.connect(publish)
         self._open(dialog)
         return dialog
 

@@ -273,3 +273,16 @@ def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
     first = log.model.index(0).data()
     assert f"banned {member.user_id} from {len(rooms)} rooms" in first
     assert "hors charte" in first
+
+    # -- the manager writes and publishes version 2 of the charter; everyone accepts again ----
+    dialog = controller.open_charter()
+    assert isinstance(dialog, CharterDialog)
+    assert dialog.edit_button.isVisible()
+    qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
+    assert dialog.editor.isVisible()
+    assert dialog.edit_button.text() == "Publish version 2"
+    dialog.editor.setPlainText("# Charte Qualité v2\n\n1. Des faits, des lots, des photos.\n")
+    qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(composer.is_blocked, timeout=WAIT)
+    assert "new version (2)" in composer.blocked.reason.text()
