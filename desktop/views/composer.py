@@ -288,6 +288,7 @@ class Composer(QWidget):
             else:
                 self._drafts.pop(self.room_id, None)
         self.room_id = room_id
+        self.uploads.show_room(room_id)
         self._hide_popup()
         draft = self._drafts.pop(room_id, None) if room_id else None
         self.editor.set_fragments(draft.fragments if draft else [])

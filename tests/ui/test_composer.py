@@ -234,6 +234,12 @@ def test_upload_rows_progress_cancel_and_refusal(qtbot):
     uploads.rows["t1"].button.click()
     assert cancelled == ["t1"]
     assert not uploads.isVisible()
+    uploads.progress("t2", "other.pdf", 10, 200, "!b:velotech.example")
+    assert not uploads.isVisible()  # another room's upload
+    composer.set_room("!b:velotech.example")
+    assert uploads.isVisible()
+    composer.set_room("!a:velotech.example")
+    uploads.remove("t2")
     uploads.fail("refused:big.iso", "big.iso", "Not sent: too big")
     row = uploads.rows["refused:big.iso"]
     assert row.error.text() == "Not sent: too big"
