@@ -124,7 +124,13 @@ class CommunityController(QObject):
             self.header.clear()
         else:
             level = roles.level_of(community.power_levels, self.user_id, community.creators)
-            self.header.show_community(community, manager=level >= 100, moderator=level >= 50)
+            own = server_name_of(self.user_id) or ""
+            self.header.show_community(
+                community,
+                manager=level >= 100,
+                moderator=level >= 50,
+                guest_from=own if context.external_to(community, self.user_id) else "",
+            )
             if previous is None or previous.space_id != community.space_id:
                 self.header.set_guides([])
                 self._load_guides(community)

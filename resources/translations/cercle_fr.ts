@@ -51,7 +51,7 @@
     <name>AccountMenu</name>
     <message>
         <location filename="../../desktop/tools/account_screens.py" line="+57"/>
-        <location filename="../../desktop/views/account_pane.py" line="+234"/>
+        <location filename="../../desktop/views/account_pane.py" line="+245"/>
         <source>&amp;Accounts</source>
         <translation>&amp;Comptes</translation>
     </message>
@@ -79,7 +79,7 @@
 <context>
     <name>AccountsWindow</name>
     <message>
-        <location line="-124"/>
+        <location line="-125"/>
         <source>this new account</source>
         <translation>ce nouveau compte</translation>
     </message>
@@ -409,7 +409,7 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+326"/>
+        <location filename="../../desktop/views/community.py" line="+332"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -447,7 +447,7 @@
 <context>
     <name>CommunityHeader</name>
     <message>
-        <location filename="../../desktop/views/community_header.py" line="+103"/>
+        <location filename="../../desktop/views/community_header.py" line="+109"/>
         <source>Community</source>
         <translation>Communauté</translation>
     </message>
@@ -502,7 +502,7 @@
         <translation>Journal de modération…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Partner community</source>
         <translation>Communauté partenaires</translation>
     </message>
@@ -557,6 +557,11 @@
         <translation>Langue&#xa0;: {language}</translation>
     </message>
     <message>
+        <location line="+16"/>
+        <source>You take part as a partner guest from {server}: what you post here is read by another company.</source>
+        <translation>Vous participez en tant qu’invité partenaire depuis {server}&#xa0;: ce que vous publiez ici est lu par une autre entreprise.</translation>
+    </message>
+    <message>
         <location line="+38"/>
         <source>Guides: {titles}</source>
         <translation>Guides&#xa0;: {titles}</translation>
@@ -602,12 +607,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+254"/>
+        <location line="+255"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-253"/>
+        <location line="-254"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -628,7 +633,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+201"/>
+        <location line="+202"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
@@ -646,7 +651,7 @@
 <context>
     <name>ComposerController</name>
     <message>
-        <location filename="../../desktop/composing.py" line="+142"/>
+        <location filename="../../desktop/composing.py" line="+143"/>
         <source>Not sent: {name} is {size}, your server accepts files up to {limit}.</source>
         <translation>Non envoyé&#xa0;: {name} fait {size}, votre serveur accepte des fichiers jusqu’à {limit}.</translation>
     </message>
@@ -657,7 +662,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Not sent: {reason}</source>
         <translation>Non envoyé&#xa0;: {reason}</translation>
     </message>
@@ -1937,17 +1942,33 @@
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../desktop/session.py" line="+103"/>
+        <location filename="../../desktop/session.py" line="+110"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
     </message>
     <message>
         <location line="+8"/>
+        <location line="+13"/>
         <source>Cercle&apos;s local data is not open yet.</source>
         <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="+16"/>
+        <source>The server refused the single sign-on. Try again.</source>
+        <translation>Le serveur a refusé l’authentification unique. Réessayez.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Your session expired: sign in again. Your messages stay on this computer.</source>
+        <translation>Votre session a expiré&#xa0;: reconnectez-vous. Vos messages restent sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This device was signed out by the server. Sign out and sign in again.</source>
+        <translation>Cet appareil a été déconnecté par le serveur. Déconnectez-vous puis reconnectez-vous.</translation>
+    </message>
+    <message>
+        <location line="+130"/>
         <source>Wrong user name or password.</source>
         <translation>Identifiant ou mot de passe incorrect.</translation>
     </message>
@@ -1958,18 +1979,49 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+18"/>
         <source>the homeserver</source>
         <translation>le serveur d’accueil</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-15"/>
         <source>The server refused: {reason}</source>
         <translation>Le serveur a refusé&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Une erreur s’est produite. Les détails figurent dans le journal.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Write your user name as @name:example.com, or enter your homeserver&apos;s address.</source>
+        <translation>Écrivez votre nom d’utilisateur sous la forme @nom:exemple.com, ou saisissez l’adresse de votre serveur d’accueil.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Could not find the homeserver of this user name. Enter its address (ask your IT team), or check your connection.</source>
+        <translation>Impossible de trouver le serveur d’accueil de ce nom d’utilisateur. Saisissez son adresse (demandez à votre service informatique), ou vérifiez votre connexion.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{server} does not answer as a Matrix homeserver. Check the address; the server may also be down.</source>
+        <translation>{server} ne répond pas comme un serveur d’accueil Matrix. Vérifiez l’adresse&#xa0;; le serveur est peut-être aussi hors service.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Single sign-on did not come back from the browser in time. Try again.</source>
+        <translation>L’authentification unique n’est pas revenue du navigateur à temps. Réessayez.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This server does not offer single sign-on: sign in with a password.</source>
+        <translation>Ce serveur ne propose pas l’authentification unique&#xa0;: connectez-vous avec un mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Single sign-on did not finish in the browser. Try again.</source>
+        <translation>L’authentification unique ne s’est pas terminée dans le navigateur. Réessayez.</translation>
     </message>
 </context>
 <context>
@@ -2296,7 +2348,7 @@
 <context>
     <name>UploadList</name>
     <message>
-        <location filename="../../desktop/views/uploads.py" line="+60"/>
+        <location filename="../../desktop/views/uploads.py" line="+63"/>
         <source>Dismiss</source>
         <translation>Retirer</translation>
     </message>

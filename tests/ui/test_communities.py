@@ -82,6 +82,8 @@ def test_a_partner_posts_only_once_the_charter_is_accepted(qtbot, app_window, re
     header, composer = app_window.community.header, app_window.home.composer
     assert header.kind.text() == "Partner community"
     assert header.kind.property("kind") == "partner"
+    assert header.guest.isVisible()  # the partner is told their posts go to another company
+    assert partner.user_id.split(":", 1)[1] in header.guest.text()
     assert "Courteous and professional" in header.editorial.text()
     assert "Courteous and professional" in composer.editor.placeholderText()
 
