@@ -937,7 +937,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/views/login.py" line="+108"/>
+        <location filename="../../desktop/views/login.py" line="+185"/>
         <source>The server is set by your organisation.</source>
         <translation>Le serveur est fixé par votre organisation.</translation>
     </message>
@@ -947,12 +947,17 @@
         <translation>La stratégie de votre organisation pour Cercle n’indique aucun serveur utilisable. Contactez votre service informatique.</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-23"/>
         <source>Welcome to Cercle</source>
         <translation>Bienvenue dans Cercle</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-3"/>
+        <source>Your session expired</source>
+        <translation>Votre session a expiré</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Your company&apos;s network, shared with its partners.</source>
         <translation>Le réseau de votre entreprise, partagé avec ses partenaires.</translation>
     </message>
@@ -980,18 +985,18 @@
     <message>
         <location line="-3"/>
         <location line="+1"/>
-        <location line="+55"/>
+        <location line="+224"/>
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location line="-55"/>
-        <location line="+55"/>
+        <location line="-224"/>
+        <location line="+224"/>
         <source>Signing in…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-222"/>
         <source>Homeserver</source>
         <translation>Serveur d’accueil</translation>
     </message>
@@ -1001,7 +1006,57 @@
         <translation>Identifiant</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+3"/>
+        <source>Use another homeserver</source>
+        <translation>Utiliser un autre serveur d’accueil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>or</source>
+        <translation>ou</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finish signing in in your browser…</source>
+        <translation>Terminez la connexion dans votre navigateur…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel single sign-on</source>
+        <translation>Annuler l’authentification unique</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Found {server}</source>
+        <translation>{server} trouvé</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Looking for your homeserver…</source>
+        <translation>Recherche de votre serveur d’accueil…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Continue with {provider}</source>
+        <translation>Continuer avec {provider}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Continue with single sign-on</source>
+        <translation>Continuer avec l’authentification unique</translation>
+    </message>
+    <message>
+        <location line="+152"/>
+        <source>Enter your password.</source>
+        <translation>Saisissez votre mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Enter the homeserver address, your user name and password.</source>
         <translation>Saisissez l’adresse du serveur d’accueil, votre identifiant et votre mot de passe.</translation>
     </message>
@@ -1009,12 +1064,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+77"/>
+        <location filename="../../desktop/views/main_window.py" line="+78"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -1722,7 +1777,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+189"/>
+        <location filename="../../desktop/dialogs/security.py" line="+194"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -1738,12 +1793,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Your devices</source>
         <translation>Vos appareils</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-7"/>
         <source>On this computer</source>
         <translation>Sur cet ordinateur</translation>
     </message>
@@ -1756,6 +1811,11 @@
         <location line="+1"/>
         <source>Restore with your recovery key…</source>
         <translation>Restaurer avec votre clé de récupération…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset recovery…</source>
+        <translation>Réinitialiser la récupération…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1828,12 +1888,32 @@
         <translation>Vos messages et vos clés sur cet ordinateur sont chiffrés avec votre phrase secrète (aucun trousseau système sûr n’a été trouvé). Cercle la demande à chaque démarrage.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Setting up recovery…</source>
         <translation>Configuration de la récupération…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+11"/>
+        <source>Reset recovery</source>
+        <translation>Réinitialiser la récupération</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset your identity and recovery?</source>
+        <translation>Réinitialiser votre identité et votre récupération&#xa0;?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Do this only if you lost your recovery key and have no other verified device. The people you talk to will be warned that your identity changed and will have to verify you again; messages kept only in the old key backup are lost.</source>
+        <translation>Ne le faites que si vous avez perdu votre clé de récupération et n’avez aucun autre appareil vérifié. Vos interlocuteurs seront avertis que votre identité a changé et devront vous vérifier à nouveau&#xa0;; les messages conservés uniquement dans l’ancienne sauvegarde des clés seront perdus.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reset</source>
+        <translation>Réinitialiser</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Set up recovery</source>
         <translation>Configurer la récupération</translation>
     </message>
@@ -1844,7 +1924,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+94"/>
+        <location line="+96"/>
         <source>Account password</source>
         <translation>Mot de passe du compte</translation>
     </message>
@@ -1958,12 +2038,12 @@
         <translation>Le serveur a refusé l’authentification unique. Réessayez.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Your session expired: sign in again. Your messages stay on this computer.</source>
         <translation>Votre session a expiré&#xa0;: reconnectez-vous. Vos messages restent sur cet ordinateur.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>This device was signed out by the server. Sign out and sign in again.</source>
         <translation>Cet appareil a été déconnecté par le serveur. Déconnectez-vous puis reconnectez-vous.</translation>
     </message>
@@ -1979,12 +2059,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+18"/>
+        <location line="+17"/>
         <source>the homeserver</source>
         <translation>le serveur d’accueil</translation>
     </message>
     <message>
-        <location line="-15"/>
+        <location line="-14"/>
         <source>The server refused: {reason}</source>
         <translation>Le serveur a refusé&#xa0;: {reason}</translation>
     </message>
@@ -1994,7 +2074,7 @@
         <translation>Une erreur s’est produite. Les détails figurent dans le journal.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>Write your user name as @name:example.com, or enter your homeserver&apos;s address.</source>
         <translation>Écrivez votre nom d’utilisateur sous la forme @nom:exemple.com, ou saisissez l’adresse de votre serveur d’accueil.</translation>
     </message>
@@ -2139,7 +2219,7 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-109"/>
+        <location filename="../../desktop/views/main_window.py" line="-112"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>

@@ -4,6 +4,7 @@ and mute."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 
@@ -509,3 +510,44 @@ def test_our_new_device_asks_and_this_one_accepts(qtbot, app_window, register, t
         assert dialog.text.text() == "Your other device is verified."
     finally:
         on_app(app_window, other.close())
+
+
+def test_a_lost_recovery_key_is_reset_with_the_account_password(
+    qtbot, app_window, register, tmp_path
+):
+    me = register("company")
+
+    async def first_device() -> str:
+        account = await signed_in(me, tmp_path / "first")
+        try:
+            return (await setup_recovery(account, me.password)).master_key
+        finally:
+            await account.close()
+
+    old_master = on_app(app_window, first_device())
+    sign_in(qtbot, app_window, me)
+    dialog = _security(qtbot, app_window)
+    assert dialog.reset_button.isVisible()
+    qtbot.mouseClick(dialog.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox) is not None, timeout=5_000)
+    confirm = dialog.findChild(QMessageBox)
+    (reset,) = [b for b in confirm.buttons() if b.text() == "Reset"]
+    qtbot.mouseClick(reset, Qt.MouseButton.LeftButton)
+
+    # Replacing an identity needs the password (user-interactive auth), unlike a first one.
+    prompt = _prompt(qtbot, dialog)
+    _submit(qtbot, prompt, "not the password")
+    qtbot.waitUntil(lambda: prompt.error.isVisible(), timeout=WAIT)
+    assert prompt.error.text() == "Wrong password. Try again."
+    _submit(qtbot, prompt, me.password)
+    qtbot.waitUntil(lambda: dialog.findChild(RecoveryKeyDialog) is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.state.identity_here, timeout=WAIT)
+    new_master = on_app(app_window, _own_master(app_window.session.account))
+    assert new_master not in (None, old_master)
+
+
+async def _own_master(account):
+    from cercle.protocol.trust.bootstrap import local_trust
+
+    identity = await asyncio.to_thread(local_trust(account).identity)
+    return identity.master_public_key if identity else None
