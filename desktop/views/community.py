@@ -47,6 +47,9 @@ class CommunityController(QObject):
         self.header = CommunityHeader(home)
         home.set_community_header(self.header)
         home.roomSelected.connect(self.room_opened)
+        chosen = getattr(home, "communitySelected", None)  # the rail
+        if chosen is not None:
+            chosen.connect(self.community_chosen)
         home.composer.blockedActionRequested.connect(self._blocked_action)
         session.bridge.roomsChanged.connect(self._rooms_changed)
         self.header.charterRequested.connect(self.open_charter)
@@ -165,11 +168,17 @@ class CommunityController(QObject):
         line = community.editorial  # allowed post types: no "document", no attaching files
         self._allow_documents(line is None or "document" in line.allowed_post_types)
         check = charter.can_post(community, self.user_id, room_id)
-        if room_id == community.space_id and check.block != PostBlock.CHARTER:
-            check = PostCheck(True)  # the space itself: only the charter applies
+        browsing = room_id == community.space_id  # the community chosen, none of its rooms joined
+        if browsing and check.block != PostBlock.CHARTER:
+            check = PostCheck(False, PostBlock.UNKNOWN_ROOM)
         self.check = check
         composer.set_placeholder(self.placeholder(community))
-        if check.allowed:
+        if browsing and check.block == PostBlock.UNKNOWN_ROOM:
+            composer.set_blocked(
+                self.tr("You have not joined any room of this community yet."),
+                self.tr("Browse its rooms…"),
+            )
+        elif check.allowed:
             composer.set_blocked(None)
         elif check.block == PostBlock.CHARTER:
             composer.set_blocked(self.block_reason(check), charter_action_text())
@@ -192,6 +201,16 @@ class CommunityController(QObject):
     def _blocked_action(self) -> None:
         if self.check is not None and self.check.block == PostBlock.CHARTER:
             self.open_charter()
+        elif self.check is not None and self.room_id == getattr(self.community, "space_id", 0):
+            self.actions.open_browse()
+
+    def community_chosen(self, space_id: str) -> None:
+        """The rail chose a community. With a joined room the home screen opens it (and
+        room_opened follows); with none, the header still shows, to browse and join its rooms."""
+        if not space_id or self.home.proxy.rowCount() > 0:
+            return
+        self.room_id = space_id
+        self.reload()
 
     # -- dialogs ----------------------------------------------------------------------------------
 

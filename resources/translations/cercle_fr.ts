@@ -215,17 +215,22 @@
         <translation>L’identité de {user} a changé (cette personne n’était pas vérifiée).</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>Unmute</source>
-        <translation>Réactiver les notifications</translation>
+        <location line="+29"/>
+        <source>All messages</source>
+        <translation>Tous les messages</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
+        <source>Mentions only</source>
+        <translation>Mentions uniquement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Mute</source>
         <translation>Couper les notifications</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Verify by emoji…</source>
         <translation>Vérifier par émojis…</translation>
     </message>
@@ -409,7 +414,17 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+332"/>
+        <location filename="../../desktop/views/community.py" line="+178"/>
+        <source>You have not joined any room of this community yet.</source>
+        <translation>Vous n’avez encore rejoint aucun salon de cette communauté.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse its rooms…</source>
+        <translation>Parcourir ses salons…</translation>
+    </message>
+    <message>
+        <location line="+172"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -1135,7 +1150,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+168"/>
+        <location filename="../../desktop/delegates/messages.py" line="+170"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
@@ -1230,7 +1245,7 @@
         <translation>Saisir votre clé de récupération</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+43"/>
         <source>Not sent: {reason}. Right-click to retry or discard.</source>
         <translation>Non envoyé&#xa0;: {reason}. Clic droit pour réessayer ou abandonner.</translation>
     </message>
@@ -1402,12 +1417,12 @@
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../desktop/notifications.py" line="+71"/>
+        <location filename="../../desktop/notifications.py" line="+72"/>
         <source>Notification settings not changed: {reason}</source>
         <translation>Réglages de notification inchangés&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+52"/>
         <source>{sender} mentioned you in {room}</source>
         <translation>{sender} vous a mentionné(e) dans {room}</translation>
     </message>
@@ -2257,7 +2272,7 @@
 <context>
     <name>ThreadPanel</name>
     <message>
-        <location filename="../../desktop/views/thread_panel.py" line="+60"/>
+        <location filename="../../desktop/views/thread_panel.py" line="+61"/>
         <source>Thread</source>
         <translation>Fil</translation>
     </message>

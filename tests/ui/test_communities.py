@@ -288,3 +288,44 @@ def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     qtbot.waitUntil(composer.is_blocked, timeout=WAIT)
     assert "new version (2)" in composer.blocked.reason.text()
+
+
+def test_a_member_of_the_space_alone_browses_and_joins_a_room(qtbot, app_window, register):
+    manager, member = register("company"), register("company")
+    company = manager.user_id.split(":", 1)[1]
+
+    async def setup():
+        client = await MatrixClient.login(manager.homeserver, manager.user_id, manager.password)
+        try:
+            created = await create_community(client, "Atelier", "practice", invite=[member.user_id])
+        finally:
+            await client.close()
+        await _enter(member, created.space_id, [], company)  # the space only, no room
+        client = await MatrixClient.login(member.homeserver, member.user_id, member.password)
+        try:
+            await charter.accept_charter(client, await load_community(client, created.space_id))
+        finally:
+            await client.close()
+        return created
+
+    created = asyncio.run(setup())
+    sign_in(qtbot, app_window, member)
+    home, controller = app_window.home, app_window.community
+    qtbot.waitUntil(lambda: home.rooms.summary(created.space_id) is not None, timeout=WAIT)
+    home.show_community(created.space_id)  # as choosing it on the rail does
+    qtbot.waitUntil(lambda: controller.header.isVisible(), timeout=WAIT)
+    assert controller.header.name.text() == "Atelier"
+    composer = home.composer
+    qtbot.waitUntil(composer.is_blocked, timeout=WAIT)
+    assert composer.blocked.reason.text() == "You have not joined any room of this community yet."
+    qtbot.mouseClick(composer.blocked.action, Qt.MouseButton.LeftButton)
+    browse = controller.dialog
+    assert isinstance(browse, BrowseDialog)
+    qtbot.waitUntil(lambda: bool(browse.entries), timeout=WAIT)
+    assert browse.entries[0].room.room_id == created.rooms["general"]  # suggested first
+    assert browse.entries[0].suggested
+    assert not any(e.joined for e in browse.entries)
+    browse.list.setCurrentIndex(browse.model.index(0))
+    qtbot.mouseClick(browse.enter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: browse.entries[0].joined, timeout=WAIT)  # restricted join worked
+    qtbot.waitUntil(lambda: home.rooms.summary(created.rooms["general"]) is not None, timeout=WAIT)
