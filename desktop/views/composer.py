@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRect, Qt, Signal
+from PySide6.QtCore import QBuffer, QDateTime, QEvent, QIODevice, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -452,4 +452,5 @@ class Composer(QWidget):
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; str works
-        self.dataChosen.emit(bytes(buffer.data().data()), "image.png", "image/png")
+        stamp = QDateTime.currentDateTime().toString("yyyy-MM-dd HH.mm.ss")
+        self.dataChosen.emit(bytes(buffer.data().data()), f"image {stamp}.png", "image/png")

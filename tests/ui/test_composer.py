@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
@@ -215,7 +217,8 @@ def test_pasted_files_and_images_are_not_text(qtbot, tmp_path):
     picture.fill(0)
     image.setImageData(picture)
     composer.editor.insertFromMimeData(image)
-    assert data == [(b"\x89PNG", "image.png", "image/png")]
+    assert [(blob, mime) for blob, _name, mime in data] == [(b"\x89PNG", "image/png")]
+    assert re.fullmatch(r"image \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.png", data[0][1])
     text = QMimeData()
     text.setHtml("<b>gras</b>")
     text.setText("gras")
