@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from cercle.desktop.dialogs.security import SecurityDialog
@@ -199,12 +199,22 @@ class Attention(QObject):
         return dialog
 
     def room_menu(self, room_id: str) -> QMenu:
-        """The room list's context menu for `room_id` (built here so tests can trigger it)."""
+        """The room list's context menu for `room_id`: its notifications, as Element offers
+        them (built here so tests can trigger it)."""
         menu = QMenu(self.window)
-        muted = room_id in self.notifier.muted
-        action = menu.addAction(self.tr("Unmute") if muted else self.tr("Mute"))
-        action.setObjectName("muteAction")
-        action.triggered.connect(lambda: self.notifier.set_muted(room_id, not muted))
+        current = self.notifier.mode(room_id)
+        group = QActionGroup(menu)
+        for mode, text, name in (
+            ("all", self.tr("All messages"), "allAction"),
+            ("mentions", self.tr("Mentions only"), "mentionsAction"),
+            ("mute", self.tr("Mute"), "muteAction"),
+        ):
+            action = menu.addAction(text)
+            action.setObjectName(name)
+            action.setCheckable(True)
+            action.setChecked(mode == current)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, m=mode: self.notifier.set_mode(room_id, m))
         return menu
 
     def member_menu(self, user_id: str) -> QMenu | None:

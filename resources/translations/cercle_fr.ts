@@ -414,7 +414,12 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+178"/>
+        <location filename="../../desktop/views/community.py" line="+80"/>
+        <source>Reading the community&apos;s rules…</source>
+        <translation>Lecture des règles de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+102"/>
         <source>You have not joined any room of this community yet.</source>
         <translation>Vous n’avez encore rejoint aucun salon de cette communauté.</translation>
     </message>
@@ -2272,7 +2277,7 @@
 <context>
     <name>ThreadPanel</name>
     <message>
-        <location filename="../../desktop/views/thread_panel.py" line="+61"/>
+        <location filename="../../desktop/views/thread_panel.py" line="+62"/>
         <source>Thread</source>
         <translation>Fil</translation>
     </message>

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from support import login, signed_in, until
@@ -365,12 +366,13 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     assert tray.tooltip() == f"Cercle: {tray.count} unread"
 
     menu = app_window.attention.room_menu(target)
-    (action,) = menu.actions()
-    assert action.text() == "Mute"
+    assert [a.text() for a in menu.actions()] == ["All messages", "Mentions only", "Mute"]
+    assert [a.isChecked() for a in menu.actions()] == [True, False, False]
     with qtbot.waitSignal(app_window.attention.notifier.mutedChanged, timeout=WAIT) as muted:
-        action.trigger()
+        menu.findChild(QAction, "muteAction").trigger()
     assert target in muted.args[0]  # read back from the server's push rules
-    assert app_window.attention.room_menu(target).actions()[0].text() == "Unmute"
+    again = app_window.attention.room_menu(target)
+    assert [a.isChecked() for a in again.actions()] == [False, False, True]
 
     shown.clear()
     says(target, f"{localpart} ? toujours là ?", mention=True)
@@ -394,6 +396,20 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     assert body == f"Un café à 10 h ?\n(account {me.user_id})"
     app_window.attention.tray.messageClicked.emit()  # a click on it opens the room
     qtbot.waitUntil(lambda: app_window.session.opened_room == dm, timeout=WAIT)
+
+    # "Mentions only" (Element's "Mentions and keywords"): the DM's plain messages stay
+    # quiet, a mention still notifies.
+    home.select_room(opened)
+    qtbot.waitUntil(lambda: app_window.session.opened_room == opened, timeout=WAIT)
+    with qtbot.waitSignal(app_window.attention.notifier.mutedChanged, timeout=WAIT):
+        app_window.attention.room_menu(dm).findChild(QAction, "mentionsAction").trigger()
+    assert app_window.attention.notifier.mode(dm) == "mentions"
+    shown.clear()
+    says(dm, "Sinon à 11 h")
+    says(dm, f"{localpart}, tu confirmes ?", mention=True)
+    qtbot.waitUntil(lambda: len(shown) >= 1, timeout=WAIT)
+    assert len(shown) == 1
+    assert shown[0][1].startswith(f"{localpart}, tu confirmes ?")
     peer_thread.submit(other.close()).result(30)
 
 
