@@ -76,6 +76,8 @@ class CommunityController(QObject):
             self._gate()  # same community: gate at once with what we know, refresh below
         else:
             self._show(None)
+            if room is not None and room.parents:  # maybe a community: no post before its rules
+                self.home.composer.set_blocked(self.tr("Reading the community's rules…"))
         self.reload()
 
     def reload(self) -> None:
@@ -105,6 +107,8 @@ class CommunityController(QObject):
         def failed(error: BaseException) -> None:
             self._loading = None
             log.warning("the community of %s could not be read: %s", room_id, error)
+            if self.room_id == room_id and self.community is None:
+                self._show(None)  # unknown rules: the composer is not held closed for ever
             if self._again:
                 self._again = False
                 self.reload()

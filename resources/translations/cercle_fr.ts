@@ -590,7 +590,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/views/composer.py" line="+184"/>
+        <location filename="../../desktop/views/composer.py" line="+185"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -627,12 +627,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+255"/>
+        <location line="+259"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-254"/>
+        <location line="-258"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -653,7 +653,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+202"/>
+        <location line="+206"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
@@ -1155,7 +1155,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+170"/>
+        <location filename="../../desktop/delegates/messages.py" line="+171"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
@@ -2277,7 +2277,7 @@
 <context>
     <name>ThreadPanel</name>
     <message>
-        <location filename="../../desktop/views/thread_panel.py" line="+62"/>
+        <location filename="../../desktop/views/thread_panel.py" line="+63"/>
         <source>Thread</source>
         <translation>Fil</translation>
     </message>
