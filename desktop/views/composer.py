@@ -113,6 +113,7 @@ class Composer(QWidget):
         self.mode = ""
         self.target = ""
         self._about = ("", "")
+        self._edit_original: str | None = None  # the edited message's text as it was
         self._before_edit: Fragments | None = None
         self._members: list[MentionCandidate] = []
         self._members_room: str | None = None
@@ -261,15 +262,18 @@ class Composer(QWidget):
         if not text:
             return
         mode, target = self.mode, self.target
+        after: Fragments = []
         if mode == "edit":
-            self.editSendRequested.emit(text, target)
+            if text != self._edit_original:  # unchanged: nothing to send
+                self.editSendRequested.emit(text, target)
+            after = self._before_edit or []  # what was being written before the edit
         elif mode == "reply":
             self.replySendRequested.emit(text, target)
         else:
             self.sendRequested.emit(text)
         self._before_edit = None
         self._set_mode("", "")
-        self.editor.clear()
+        self.editor.set_fragments(after)
         self._hide_popup()
 
     # --- rooms and drafts ------------------------------------------------------------------
@@ -322,6 +326,7 @@ class Composer(QWidget):
         if self.mode != "edit":
             self._before_edit = self.editor.fragments()
         self.editor.set_fragments(editable_fragments(body, html))
+        self._edit_original = self.editor.markdown().strip()
         self._set_mode("edit", event_id)
         self.focus()
 

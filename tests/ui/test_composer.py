@@ -193,11 +193,17 @@ def test_reply_and_edit_modes_send_with_their_target_and_escape_cancels(qtbot):
     composer.editLastRequested.connect(lambda: up.append(True))
     qtbot.keyClick(composer.editor, Qt.Key.Key_Up)
     assert up == [True]
+    qtbot.keyClicks(composer.editor, "en cours")
+    composer.start_edit("$mine", "ancien")
+    qtbot.keyClick(composer.editor, Qt.Key.Key_Return)
+    assert edits == []  # unchanged: no edit sent
+    assert composer.text() == "en cours"  # and the text from before the edit is back
     composer.start_edit("$mine", "ancien")
     composer.editor.selectAll()
     qtbot.keyClicks(composer.editor, "nouveau")
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return)
     assert edits == [("nouveau", "$mine")]
+    assert composer.text() == "en cours"
     assert plain == []
 
 
