@@ -44,6 +44,7 @@ class CommunityController(QObject):
         self.dialog: QWidget | None = None  # the governance dialog open last (tests reach it)
         self._loading: str | None = None  # the room whose community is being read
         self._again = False
+        self.documents_only = False  # the editorial line takes files only: the gate offers one
         self.header = CommunityHeader(home)
         home.set_community_header(self.header)
         home.roomSelected.connect(self.room_opened)
@@ -163,6 +164,7 @@ class CommunityController(QObject):
 
     def _gate(self) -> None:
         composer, community, room_id = self.home.composer, self.community, self.room_id
+        self.documents_only = False
         if community is None or room_id is None:
             self.check = None
             composer.set_blocked(None)
@@ -181,6 +183,15 @@ class CommunityController(QObject):
             composer.set_blocked(
                 self.tr("You have not joined any room of this community yet."),
                 self.tr("Browse its rooms…"),
+            )
+        elif check.allowed and not context.message_allowed(
+            line,
+            manager=roles.level_of(community.power_levels, self.user_id, community.creators) >= 100,
+        ):
+            self.documents_only = True
+            composer.set_blocked(
+                self.tr("This community's editorial line takes documents here, not messages."),
+                self.tr("Attach a file…"),
             )
         elif check.allowed:
             composer.set_blocked(None)
@@ -207,6 +218,8 @@ class CommunityController(QObject):
             self.open_charter()
         elif self.check is not None and self.room_id == getattr(self.community, "space_id", 0):
             self.actions.open_browse()
+        elif self.documents_only:
+            self.home.composer.choose_files()
 
     def community_chosen(self, space_id: str) -> None:
         """The rail chose a community. With a joined room the home screen opens it (and

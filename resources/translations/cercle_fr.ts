@@ -414,12 +414,12 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+80"/>
+        <location filename="../../desktop/views/community.py" line="+81"/>
         <source>Reading the community&apos;s rules…</source>
         <translation>Lecture des règles de la communauté…</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+103"/>
         <source>You have not joined any room of this community yet.</source>
         <translation>Vous n’avez encore rejoint aucun salon de cette communauté.</translation>
     </message>
@@ -429,7 +429,17 @@
         <translation>Parcourir ses salons…</translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+8"/>
+        <source>This community&apos;s editorial line takes documents here, not messages.</source>
+        <translation>La ligne éditoriale de cette communauté accepte ici des documents, pas des messages.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attach a file…</source>
+        <translation>Joindre un fichier…</translation>
+    </message>
+    <message>
+        <location line="+174"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>

@@ -124,3 +124,44 @@ def test_the_moderation_log_reads_as_sentences(qtbot):
     assert lines[1].endswith("@lea:y reported a message: “insulte”")
     assert lines[2].endswith("@mod:x acted on ")  # malformed entry: still a line, no crash
     assert dialog.status.text() == "3 entries, newest first."
+
+
+def test_a_documents_only_line_closes_the_composer_but_offers_a_file(qtbot, monkeypatch):
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QObject, Signal
+
+    from cercle.desktop.models.messages import MessageModel
+    from cercle.desktop.models.rooms import RoomListModel
+    from cercle.desktop.tools import sample
+    from cercle.desktop.views.community import CommunityController
+    from cercle.desktop.views.home import HomeView
+    from cercle.protocol.community.schema import EditorialLine
+
+    class Bridge(QObject):
+        roomsChanged = Signal(object)
+
+    rooms = RoomListModel()
+    home = HomeView(rooms, MessageModel())
+    qtbot.addWidget(home)
+    lea = "@lea.moreau:rouelibre.example"
+    session = SimpleNamespace(account=SimpleNamespace(user_id=lea), rooms=rooms, bridge=Bridge())
+    controller = CommunityController(session, home, home)  # type: ignore[arg-type]
+    community = community_screens.community()
+    controller.community = replace(
+        community,
+        editorial=EditorialLine("Sobre", ("document",), "fr"),
+        acceptances={**community.acceptances, lea: 2},
+    )
+    controller.room_id = sample.PARTNERS
+    controller._gate()
+    composer = home.composer
+    assert composer.is_blocked()
+    assert composer.blocked.reason.text() == (
+        "This community's editorial line takes documents here, not messages."
+    )
+    chosen = []
+    monkeypatch.setattr(composer, "choose_files", lambda: chosen.append(True))
+    composer.blocked.action.click()
+    assert chosen == [True]
