@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QToolTip
@@ -58,7 +59,8 @@ LINE = 18  # the thread summary, the sending state
 LAYOUTS_KEPT = 300  # row geometries (and documents) cached: the ~240 rows loaded, and some
 RECEIPT = 16  # a read avatar
 RECEIPTS_SHOWN = 3  # read avatars under a message, then "+N"
-RECEIPTS_W = RECEIPTS_SHOWN * (RECEIPT - 4) + 4 + 26  # the right-hand column they sit in
+RECEIPT_STEP = RECEIPT - 3  # read avatars overlap a little, each ringed in the background
+RECEIPTS_W = (RECEIPTS_SHOWN - 1) * RECEIPT_STEP + RECEIPT + 28  # the column they sit in
 # Undecryptable causes and the action that fixes them: verifying this device makes senders
 # share their keys with it; the recovery key opens the key backup that holds older ones.
 FIXES = {
@@ -135,6 +137,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.thumbnails = Thumbnails(self)
         self.saved: dict[str, str] = {}  # event id → where its file was saved, this session
         self._layouts: OrderedDict[tuple, Layout] = OrderedDict()
+        self.show_thread_summaries = True  # not inside the thread panel: it shows the thread
         self._avatars: dict[tuple, QPixmap] = {}
         self._name_colours: dict[tuple[str, int], QColor] = {}
 
@@ -257,7 +260,7 @@ class MessageDelegate(QStyledItemDelegate):
                 out.chips.append((QRect(x, y, chip_width, CHIP), chip))
                 x += chip_width + CHIP_GAP
             y += CHIP
-        if message.thread_count and not message.redacted:
+        if message.thread_count and not message.redacted and self.show_thread_summaries:
             out.thread = QRect(TEXT_LEFT, y + 2, width, LINE)
             y += LINE + 2
         if message.state != "sent":
@@ -619,21 +622,34 @@ class MessageDelegate(QStyledItemDelegate):
         """Who read up to here: small initials, overlapping, right-aligned, then "+N"."""
         shown = list(names)[:RECEIPTS_SHOWN]
         more = len(names) - len(shown)
-        x = rect.right() - RECEIPT
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        right = rect.right()
         if more > 0:
             painter.setFont(small_font(option.font))
             painter.setPen(dim_colour(option.palette))
             plus = f"+{more}"
             width = painter.fontMetrics().horizontalAdvance(plus) + 2
             painter.drawText(
-                QRect(rect.right() - width, rect.top(), width, RECEIPT),
+                QRect(right - width, rect.top(), width, RECEIPT),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                 plus,
             )
-            x -= width + 2
-        for name in shown:
-            self._paint_avatar(painter, QRect(x, rect.top(), RECEIPT, RECEIPT), name, name)
-            x -= RECEIPT - 4
+            right -= width + 3
+        letter = QFont(option.font)
+        letter.setBold(True)
+        letter.setPixelSize(9)
+        painter.setFont(letter)
+        ring = QPen(option.palette.color(Role.Base), 1.5)
+        # The first reader on the right and on top: drawn last.
+        for i in range(len(shown) - 1, -1, -1):
+            circle = QRect(right - RECEIPT - i * RECEIPT_STEP, rect.top(), RECEIPT, RECEIPT)
+            painter.setPen(ring)
+            painter.setBrush(colour_for(shown[i]))
+            painter.drawEllipse(circle)
+            painter.setPen(QColor("white"))
+            painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, (shown[i][:1] or "?").upper())
+        painter.restore()
 
     def _state_text(self, message: Message) -> str:
         if message.state == "failed":
