@@ -47,10 +47,22 @@ async def _setup(account: Account, password: str | None, reset: bool = False) ->
     return done.recovery_key, sent
 
 
-async def _restore(account: Account, recovery_key: str) -> int:
+async def _restore(account: Account, secret: str) -> int:
+    """With the recovery key; what is not shaped like one is tried as the passphrase (Element's
+    "security phrase") when recovery has one, else it is reported as a mistyped key."""
+    from cercle.protocol.trust.recovery import InvalidRecoveryKey
     from cercle.protocol.trust.restore import restore_recovery
+    from cercle.protocol.trust.secrets import SecretStorageError
 
-    return (await restore_recovery(account, recovery_key=recovery_key)).keys_imported
+    try:
+        return (await restore_recovery(account, recovery_key=secret)).keys_imported
+    except InvalidRecoveryKey as typo:
+        try:
+            return (await restore_recovery(account, passphrase=secret)).keys_imported
+        except SecretStorageError as e:
+            if type(e) is SecretStorageError:  # no passphrase in this recovery: a typo
+                raise typo from None
+            raise
 
 
 async def _set_only_verified(account: Account, value: bool) -> None:
@@ -360,9 +372,10 @@ class SecurityDialog(QDialog):
             self.tr("Restore recovery"),
             self.tr(
                 "Enter the recovery key you saved when you set up recovery (in Cercle or "
-                "Element): 48 letters and digits, spaces do not matter."
+                "Element): 48 letters and digits, spaces do not matter. A security phrase "
+                "works too, if you chose one."
             ),
-            self.tr("Recovery key"),
+            self.tr("Recovery key or security phrase"),
             secret=False,
             parent=self,
         )

@@ -1807,7 +1807,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+194"/>
+        <location filename="../../desktop/dialogs/security.py" line="+206"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -1954,24 +1954,24 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>Account password</source>
         <translation>Mot de passe du compte</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-63"/>
         <source>Restore recovery</source>
         <translation>Restaurer la récupération</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Enter the recovery key you saved when you set up recovery (in Cercle or Element): 48 letters and digits, spaces do not matter.</source>
-        <translation>Saisissez la clé de récupération enregistrée lors de la configuration (dans Cercle ou Element)&#xa0;: 48 lettres et chiffres, les espaces ne comptent pas.</translation>
+        <source>Enter the recovery key you saved when you set up recovery (in Cercle or Element): 48 letters and digits, spaces do not matter. A security phrase works too, if you chose one.</source>
+        <translation>Saisissez la clé de récupération enregistrée lors de la configuration (dans Cercle ou Element)&#xa0;: 48 lettres et chiffres, les espaces ne comptent pas. Une phrase de sécurité convient aussi, si vous en avez choisi une.</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Recovery key</source>
-        <translation>Clé de récupération</translation>
+        <location line="+4"/>
+        <source>Recovery key or security phrase</source>
+        <translation>Clé de récupération ou phrase de sécurité</translation>
     </message>
     <message>
         <location line="+32"/>

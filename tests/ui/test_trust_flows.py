@@ -567,3 +567,26 @@ async def _own_master(account):
 
     identity = await asyncio.to_thread(local_trust(account).identity)
     return identity.master_public_key if identity else None
+
+
+def test_restore_takes_the_security_phrase_too(qtbot, app_window, register, tmp_path):
+    me = register("company")
+    phrase = "vélo cargo du mardi matin"
+
+    async def first_device() -> None:
+        account = await signed_in(me, tmp_path / "first")
+        try:
+            await setup_recovery(account, me.password, passphrase=phrase)
+        finally:
+            await account.close()
+
+    on_app(app_window, first_device())
+    sign_in(qtbot, app_window, me)
+    dialog = _security(qtbot, app_window)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    prompt = _prompt(qtbot, dialog)
+    _submit(qtbot, prompt, "vélo cargo du lundi")
+    qtbot.waitUntil(lambda: prompt.error.isVisible(), timeout=WAIT)
+    assert "does not open" in prompt.error.text()
+    _submit(qtbot, prompt, phrase)
+    qtbot.waitUntil(lambda: dialog.state.identity_here, timeout=60_000)
