@@ -1063,7 +1063,7 @@
     <message>
         <location line="+15"/>
         <source>Found {server}</source>
-        <translation>{server} trouvé</translation>
+        <translation>Serveur trouvé&#xa0;: {server}</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2106,12 +2106,12 @@
     <message>
         <location line="+10"/>
         <source>Write your user name as @name:example.com, or enter your homeserver&apos;s address.</source>
-        <translation>Écrivez votre nom d’utilisateur sous la forme @nom:exemple.com, ou saisissez l’adresse de votre serveur d’accueil.</translation>
+        <translation>Écrivez votre identifiant sous la forme @nom:example.com, ou saisissez l’adresse de votre serveur d’accueil.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Could not find the homeserver of this user name. Enter its address (ask your IT team), or check your connection.</source>
-        <translation>Impossible de trouver le serveur d’accueil de ce nom d’utilisateur. Saisissez son adresse (demandez à votre service informatique), ou vérifiez votre connexion.</translation>
+        <translation>Impossible de trouver le serveur d’accueil de cet identifiant. Saisissez son adresse (demandez-la à votre service informatique), ou vérifiez votre connexion.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2121,7 +2121,7 @@
     <message>
         <location line="+4"/>
         <source>Single sign-on did not come back from the browser in time. Try again.</source>
-        <translation>L’authentification unique n’est pas revenue du navigateur à temps. Réessayez.</translation>
+        <translation>Le navigateur n’a pas terminé l’authentification unique à temps. Réessayez.</translation>
     </message>
     <message>
         <location line="+2"/>
