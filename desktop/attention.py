@@ -42,6 +42,7 @@ class Attention(QObject):
         self.unread = 0  # this account's share of the tray's count
         self.dialogs: list[VerificationDialog] = []
         self.security: SecurityDialog | None = None
+        self.identity_warnings: dict[str, QMessageBox] = {}  # user id → its open warning
 
         self.menu = QMenu(window)
         self.security_action = QAction(self.menu)
@@ -144,7 +145,10 @@ class Attention(QObject):
     # -- identity changes --------------------------------------------------------------------
 
     def warn_identity(self, user_id: str) -> QMessageBox:
-        """A verified user's identity changed: never silent; the user acknowledges or verifies."""
+        """A verified user's identity changed: never silent. "I understand" or "Verify again"
+        acknowledge it; "Later" leaves it pending (warned again at the next start)."""
+        if user_id in self.identity_warnings:
+            return self.identity_warnings[user_id]
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Identity changed"))
@@ -156,21 +160,24 @@ class Attention(QObject):
                 "Check with them in person or on a call before you share anything sensitive."
             ).format(user=user_id)
         )
+        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
         understood = box.addButton(self.tr("I understand"), QMessageBox.ButtonRole.AcceptRole)
         verify = box.addButton(self.tr("Verify again"), QMessageBox.ButtonRole.ActionRole)
         box.setDefaultButton(verify)
-        box.setEscapeButton(understood)
+        box.setEscapeButton(later)
 
         def answered(button) -> None:
             failed = lambda e: self.window.statusBar().showMessage(str(e), 10_000)  # noqa: E731
             if button is verify:
                 self.trust.acknowledge(user_id, on_failure=failed)
                 self.verify_user(user_id)
-            else:
+            elif button is understood:
                 self.trust.acknowledge(user_id, on_failure=failed)
 
         box.buttonClicked.connect(answered)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.identity_warnings[user_id] = box
+        box.destroyed.connect(lambda *_: self.identity_warnings.pop(user_id, None))
         box.open()
         return box
 

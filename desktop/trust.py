@@ -316,6 +316,21 @@ class TrustController(QObject):
             return
         self._listening = account
         self._next_request(account)
+        self.check_pending()
+
+    def check_pending(self) -> None:
+        """Warns again about verified users whose changed identity is not acknowledged yet
+        (dismissed with "Later", or the app closed meanwhile): never silent."""
+        account = self.account
+        if account is None:
+            return
+
+        def warn(pins) -> None:
+            for user_id, pin in sorted(pins.items()):
+                if not pin.acknowledged:
+                    self.identityWarning.emit(user_id)
+
+        self.bridge.run(account.identities.pinned(), on_success=warn)
 
     def _next_request(self, account: Account) -> None:
         self.bridge.run(

@@ -175,7 +175,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+137"/>
+        <location filename="../../desktop/attention.py" line="+138"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -185,7 +185,7 @@
         <translation>Son identifiant Matrix (par exemple @camille:velotech.example)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Identity changed</source>
         <translation>Identité modifiée</translation>
     </message>
@@ -201,6 +201,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Later</source>
+        <translation>Plus tard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>I understand</source>
         <translation>J’ai compris</translation>
     </message>
@@ -210,7 +215,7 @@
         <translation>Vérifier à nouveau</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>{user}’s identity changed (they were not verified).</source>
         <translation>L’identité de {user} a changé (cette personne n’était pas vérifiée).</translation>
     </message>
@@ -2069,6 +2074,7 @@
     </message>
     <message>
         <location line="+18"/>
+        <location filename="../../desktop/tools/login_screens.py" line="+51"/>
         <source>Your session expired: sign in again. Your messages stay on this computer.</source>
         <translation>Votre session a expiré&#xa0;: reconnectez-vous. Vos messages restent sur cet ordinateur.</translation>
     </message>
@@ -2110,6 +2116,7 @@
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../../desktop/tools/login_screens.py" line="-12"/>
         <source>Could not find the homeserver of this user name. Enter its address (ask your IT team), or check your connection.</source>
         <translation>Impossible de trouver le serveur d’accueil de cet identifiant. Saisissez son adresse (demandez-la à votre service informatique), ou vérifiez votre connexion.</translation>
     </message>

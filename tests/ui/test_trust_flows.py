@@ -439,6 +439,14 @@ def test_a_verified_users_new_identity_must_be_acknowledged(qtbot, app_window, r
         box = warning()
         assert box.text() == f"{them.user_id}’s identity has changed"
         assert not pins.get(them.user_id).acknowledged
+        # "Later" acknowledges nothing: the warning comes back (at the next start).
+        (later,) = [b for b in box.buttons() if b.text() == "Later"]
+        qtbot.mouseClick(later, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: warning() is None, timeout=5_000)
+        assert not pins.get(them.user_id).acknowledged
+        app_window.attention.trust.check_pending()  # what signing in does
+        qtbot.waitUntil(lambda: warning() is not None, timeout=WAIT)
+        box = warning()
         (understood,) = [b for b in box.buttons() if b.text() == "I understand"]
         qtbot.mouseClick(understood, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: pins.get(them.user_id).acknowledged, timeout=WAIT)
