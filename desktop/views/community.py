@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -235,11 +237,29 @@ class CommunityController(QObject):
         return community.name or community.space_id
 
     def _open(self, dialog: QWidget) -> None:
+        """Shows `dialog` (not blocking); the one shown before closes and goes away."""
         if self.dialog is not None:
             self.dialog.close()
+            self.dialog.deleteLater()
         self.dialog = dialog
         dialog.destroyed.connect(lambda *_: self._forget(dialog))
         dialog.open()  # type: ignore[attr-defined]
+
+    def run_for(
+        self,
+        dialog: QWidget,
+        work: Coroutine[Any, Any, Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Bridge.run for a dialog's operation: its answer is dropped if the dialog is gone."""
+
+        def alive(callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+            if callback is None:
+                return None
+            return lambda value: callback(value) if shiboken6.isValid(dialog) else None
+
+        self.session.bridge.run(work, alive(on_success), alive(on_failure))
 
     def _forget(self, dialog: QWidget) -> None:
         if self.dialog is dialog:
@@ -264,7 +284,8 @@ class CommunityController(QObject):
                 dialog.accepted_ok()
                 self.reload()
 
-            self.session.bridge.run(
+            self.run_for(
+                dialog,
                 charter.accept_charter(account.client, community),
                 on_success=done,
                 on_failure=lambda e: dialog.show_error(self.session.explain(e)),
@@ -277,7 +298,8 @@ class CommunityController(QObject):
                 dialog.published_ok()
                 self.reload()
 
-            self.session.bridge.run(
+            self.run_for(
+                dialog,
                 charter.publish_charter(account.client, community, text),
                 on_success=done,
                 on_failure=lambda e: dialog.show_error(self.session.explain(e)),
@@ -294,14 +316,16 @@ class CommunityController(QObject):
         version = community.charter.version if community.charter else 0
         dialog = RolesDialog(self._name(community), version, self.window)
         failed = lambda e: dialog.show_error(self.session.explain(e))  # noqa: E731
-        self.session.bridge.run(
+        self.run_for(
+            dialog,
             context.members(account.client, community),
             on_success=dialog.set_members,
             on_failure=failed,
         )
 
         def change(user_id: str, role: str) -> None:
-            self.session.bridge.run(
+            self.run_for(
+                dialog,
                 roles.apply_role(account.client, community.all_rooms, user_id, roles.Role(role)),
                 on_success=lambda r: dialog.applied(user_id, role, len(r.rooms), len(r.failed)),
                 on_failure=failed,
@@ -330,7 +354,8 @@ class CommunityController(QObject):
                     else:
                         dialog.show_error(self.session.explain(error))
 
-                self.session.bridge.run(
+                self.run_for(
+                    dialog,
                     acl.apply_allow_list(account.client, community, patterns),
                     on_success=lambda r: dialog.applied(len(r.rooms), len(r.failed)),
                     on_failure=refused,
@@ -353,7 +378,8 @@ class CommunityController(QObject):
         dialog = InviteDialog(community, self.window)
 
         def invite(user_id: str) -> None:
-            self.session.bridge.run(
+            self.run_for(
+                dialog,
                 context.invite(account.client, community, user_id),
                 on_success=lambda _: dialog.invited(user_id),
                 on_failure=lambda e: dialog.show_error(self.session.explain(e)),
