@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from cercle.desktop.dialogs.acl import AclDialog
@@ -59,8 +59,14 @@ class CommunityController(QObject):
         self.header.rolesRequested.connect(self.open_roles)
         self.header.aclRequested.connect(self.open_acl)
         self.header.inviteRequested.connect(self.open_invite)
+        home.installEventFilter(self)  # a language switch re-words the composer's gate
         # report/delete/remove/ban in the message menu, browsing, the moderation log
         self.actions = CommunityActions(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.home and event.type() == QEvent.Type.LanguageChange:
+            QTimer.singleShot(0, self._gate)  # after the composer's own retranslation
+        return super().eventFilter(watched, event)
 
     # -- the open room -------------------------------------------------------------------------
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
 
 from cercle.desktop.dialogs.acl import AclDialog
 from cercle.desktop.dialogs.roles import MemberListModel, MemberRole
@@ -126,7 +130,7 @@ def test_the_moderation_log_reads_as_sentences(qtbot):
     assert dialog.status.text() == "3 entries, newest first."
 
 
-def test_a_documents_only_line_closes_the_composer_but_offers_a_file(qtbot, monkeypatch):
+def test_a_documents_only_line_closes_the_composer_but_offers_a_file(qtbot, monkeypatch, tmp_path):
     from dataclasses import replace
     from types import SimpleNamespace
 
@@ -165,3 +169,19 @@ def test_a_documents_only_line_closes_the_composer_but_offers_a_file(qtbot, monk
     monkeypatch.setattr(composer, "choose_files", lambda: chosen.append(True))
     composer.blocked.action.click()
     assert chosen == [True]
+
+    # a language switch re-words the gate (the controller set those texts, not the composer)
+    import subprocess
+
+    from cercle.desktop.i18n import Translations
+
+    ts = Path(__file__).parents[2] / "resources" / "translations" / "cercle_fr.ts"
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    subprocess.run([lrelease, "-silent", ts, "-qm", tmp_path / "cercle_fr.qm"], check=True)
+    translations = Translations(QApplication.instance(), tmp_path)
+    try:
+        translations.apply("fr")
+        qtbot.waitUntil(lambda: composer.blocked.reason.text().startswith("La ligne éditoriale"))
+        assert composer.blocked.action.text() == "Joindre un fichier…"
+    finally:
+        translations.apply("en")
