@@ -79,7 +79,7 @@ def sample_photo(width: int = 480, height: int = 300) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub wants bytes; Qt a str
     return bytes(data.data())
 
 
