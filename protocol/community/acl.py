@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,18 +99,27 @@ async def apply_allow_list(
     *,
     deny: Sequence[str] = (),
     allow_ip_literals: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AclApplied:
-    """Applies the allow-list to the space, its rooms and the moderators' room at once."""
+    """Applies the allow-list to the space, its rooms and the moderators' room at once;
+    `progress(done, total)` is called as each room answers."""
     content = allow_list_content(
         _server_of(client.user_id) or "", allow, deny=deny, allow_ip_literals=allow_ip_literals
     )
     rooms = community.all_rooms
 
+    answered = 0
+
     async def one(room_id: str) -> str | None:
+        nonlocal answered
         try:
             await client.put_state(room_id, SERVER_ACL, content)
         except MatrixError as e:
             return str(e)
+        finally:
+            answered += 1
+            if progress is not None:
+                progress(answered, len(rooms))
         return None
 
     results = await asyncio.gather(*(one(r) for r in rooms))
