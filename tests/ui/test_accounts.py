@@ -166,6 +166,7 @@ def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, regi
     qtbot.keyClick(shell, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert shell.current is first
     assert shell.bar.list.currentIndex().row() == 0
+    assert shell.windowTitle() == f"Cercle — {camille.user_id}"
     shown: list[tuple[str, str]] = []
     shell.tray.messageShown.connect(lambda title, body: shown.append((title, body)))
     on(second, _say(partner_colleague, partner_room, "Élodie, tu as vu le devis ?", elodie))
@@ -268,3 +269,29 @@ async def _say(host, room_id: str, body: str, mentioned) -> None:
         )
     finally:
         await client.close()
+
+
+def test_signing_out_of_the_first_account_leaves_a_fresh_one_in_its_place(
+    qtbot, shell_factory, register, monkeypatch
+):
+    # The fresh profile asks for its new passphrase (no keyring here): answered at once.
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(PassphraseDialog, "value", lambda dialog: PASSPHRASE)
+    camille, elodie = register("company"), register("partner")
+    shell = shell_factory()
+    first = shell.accounts.panes[0]
+    first.session.start(PASSPHRASE)
+    sign_in(qtbot, first, camille)
+    second = shell.add_account(PASSPHRASE)
+    sign_in(qtbot, second, elodie)
+    shell.show_account(0)
+    with qtbot.waitSignal(shell.accounts.paneAdded, timeout=WAIT) as added:
+        shell.sign_out(first, confirm=False)
+    fresh = added.args[0]
+    assert fresh.key == FIRST
+    assert shell.accounts.panes == [fresh, second]  # still first in the column
+    # Wiped: the new profile in the same folder holds no session, so it asks for a sign-in.
+    qtbot.waitUntil(lambda: fresh.window.stack.currentWidget() is fresh.window.login, timeout=WAIT)
+    assert shell.accounts.model.index(0).data(AccountRole.UserId) == ""
+    assert shell.accounts.model.index(1).data(AccountRole.UserId) == elodie.user_id
+    assert second.session.account is not None  # the other account did not notice
