@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ class MatrixClient:
         # Who gets our room keys and when they rotate (nio's own sharing is bypassed).
         self.room_keys = RoomKeySharing(self) if crypto else None
         self.fallback_key = FallbackKey(self) if crypto else None
+        # One nio key query at a time: two at once (the sync's upkeep and a send) made its store
+        # save the same new device twice and fail (DeviceKeysDoesNotExist).
+        self._key_query = asyncio.Lock()
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -261,11 +265,16 @@ class MatrixClient:
             await self.call(n.keys_upload())
         if self.fallback_key is not None:
             await self.fallback_key.upkeep(reply)
-        if n.should_query_keys:
-            await self.call(n.keys_query())
+        await self.query_keys()
         if n.should_claim_keys:
             await self.call(n.keys_claim(n.get_users_for_key_claiming()))
         await n.send_to_device_messages()
+
+    async def query_keys(self) -> None:
+        """nio's /keys/query for the users whose devices it must learn, one query at a time."""
+        async with self._key_query:
+            if self.nio.should_query_keys:
+                await self.call(self.nio.keys_query())
 
     # -- plumbing ----------------------------------------------------------------------------
 
