@@ -161,9 +161,7 @@ class SessionController(QObject):
         if change.soft_logout:
             self.sessionExpired.emit(
                 account.user_id,
-                self.tr(
-                    "Your session expired: sign in again. Your messages stay on this computer."
-                ),
+                self.tr("Sign in again to continue. Your messages stay on this computer."),
             )
         else:
             self.operationFailed.emit(

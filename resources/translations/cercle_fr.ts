@@ -2331,7 +2331,7 @@
 <context>
     <name>TimelineActions</name>
     <message>
-        <location filename="../../desktop/views/timeline_actions.py" line="+120"/>
+        <location filename="../../desktop/views/timeline_actions.py" line="+121"/>
         <source>Image</source>
         <translation>Image</translation>
     </message>
@@ -2369,7 +2369,7 @@
         <translation>Aller au premier message non lu</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+173"/>
         <source>{name} is typing…</source>
         <translation>{name} est en train d’écrire…</translation>
     </message>

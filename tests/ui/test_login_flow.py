@@ -218,7 +218,7 @@ def test_an_expired_session_signs_in_again_on_the_same_device(qtbot, app_window,
     app_window.session.bridge.publish(SessionEnded("expired", soft_logout=True))
     qtbot.waitUntil(lambda: app_window.stack.currentWidget() is login, timeout=5_000)
     assert login.title.text() == "Your session expired"
-    assert login.subtitle.text().startswith("Your session expired: sign in again.")
+    assert login.subtitle.text().startswith("Sign in again to continue.")
     assert login.user.text() == account.user_id
     assert login.user.isReadOnly()
     assert login.homeserver.isHidden()
