@@ -145,3 +145,16 @@ def test_no_unread_bar_when_our_receipt_is_on_the_newest_message(qtbot, timeline
     view.room_opened(f"$e{EVENTS - 1}")
     qtbot.wait(50)
     assert not view.unread_bar.isVisible()
+
+
+def test_our_read_receipt_goes_once_at_the_bottom_and_again_if_it_failed(qtbot, timeline):
+    view, _model, _store = timeline
+    sent: list[tuple[str, str]] = []
+    view.readUpTo.connect(lambda room, event: sent.append((room, event)))
+    view.room_opened(None)
+    qtbot.waitUntil(lambda: sent == [(ROOM, f"$e{EVENTS - 1}")])
+    view.schedule_check()
+    qtbot.wait(20)
+    assert len(sent) == 1  # not again for the same message
+    view.receipt_not_sent(f"$e{EVENTS - 1}", retry_ms=0)
+    qtbot.waitUntil(lambda: len(sent) == 2)
