@@ -3,6 +3,8 @@ partner user side by side against the real servers (badges, switching, both sync
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
@@ -15,6 +17,8 @@ from cercle.desktop.models.accounts import AccountListModel, AccountRole, accoun
 from cercle.desktop.models.rooms import RoomRole
 from cercle.desktop.settings import UiSettings
 from cercle.desktop.views.account_pane import AccountsWindow
+from cercle.protocol.client import MatrixClient
+from cercle.protocol.errors import MatrixError
 from cercle.protocol.profiles import ProfileLocation
 from cercle.protocol.runtime import ProtocolThread
 
@@ -237,6 +241,7 @@ def test_signing_out_of_an_added_account_wipes_it_and_keeps_the_first(
     sign_in(qtbot, second, elodie)
     folder = second.location.path
     assert folder.exists()
+    device = second.session.account.client.session
     with qtbot.waitSignal(shell.accounts.paneRemoved):
         shell.sign_out(second, confirm=False)
     qtbot.waitUntil(lambda: not folder.exists(), timeout=WAIT)
@@ -244,7 +249,19 @@ def test_signing_out_of_an_added_account_wipes_it_and_keeps_the_first(
     assert shell.accounts.registry.folders() == [FIRST]
     assert shell.current is first
     assert not shell.bar.isVisible()
+    # The device left the server too: its token no longer works.
+    with pytest.raises(MatrixError) as refused:
+        asyncio.run(_whoami(device))
+    assert refused.value.errcode == "M_UNKNOWN_TOKEN"
     assert shell.accounts.model.rowCount() == 1
+
+
+async def _whoami(session) -> None:
+    client = MatrixClient.restore(session)
+    try:
+        await client.call(client.nio.whoami())
+    finally:
+        await client.close()
 
 
 def on(pane, coro, timeout: float = 60):
