@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cercle.protocol import media, messages, roomlist
 from cercle.protocol.changes import (
@@ -42,6 +42,10 @@ from cercle.protocol.trust.secret_sharing import SecretSharing
 from cercle.protocol.trust.verifier import Verifications
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
+
+if TYPE_CHECKING:
+    from cercle.protocol.session import ServerInfo
+    from cercle.protocol.sso import OpenBrowser
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +129,25 @@ class Account:
         from cercle.protocol.session import sign_in_again
 
         await sign_in_again(self.client, password)
+        await self.resumed()
+
+    async def sign_in_again_sso(
+        self, server: ServerInfo, *, idp_id: str | None, open_browser: OpenBrowser
+    ) -> None:
+        """After a soft logout, through single sign-on: a token for this same device. The
+        browser's client only lends its token (no crypto store: ours keeps the keys)."""
+        from cercle.protocol.sso import SsoWrongUser, login_sso
+
+        device_id = self.client.nio.device_id
+        fresh = await login_sso(
+            server, idp_id=idp_id, open_browser=open_browser, device_id=device_id
+        )
+        try:
+            if fresh.user_id != self.user_id or fresh.nio.device_id != device_id:
+                raise SsoWrongUser(f"signed in as {fresh.user_id}, not {self.user_id}")
+            self.client.nio.access_token = fresh.nio.access_token
+        finally:
+            await fresh.close()
         await self.resumed()
 
     async def resumed(self) -> None:

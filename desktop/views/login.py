@@ -340,10 +340,10 @@ class LoginView(QWidget):
         self.form.setRowVisible(self.found, self._show_found and not expired)
         self.form.setRowVisible(self.homeserver, server_row)
         self.change_server.setVisible(not server_row and not expired)
-        password = flows is None or flows.password or not flows.sso or expired
+        password = flows is None or flows.password or not flows.sso
         self.form.setRowVisible(self.password, password)
         self.submit.setVisible(password)
-        self._set_sso_buttons(() if expired or flows is None or not flows.sso else flows)
+        self._set_sso_buttons(() if flows is None or not flows.sso else flows)
         self.or_label.setVisible(password and bool(self.sso_buttons))
 
     def _set_sso_buttons(self, flows) -> None:
@@ -439,6 +439,8 @@ class LoginView(QWidget):
         """The session expired (soft logout): the same user signs in again on this device."""
         self._expired, self._expired_text = user_id, text
         self._timer.stop()
+        self._target = self._found = self._flows = None
+        self._show_found = False
         self.user.setText(user_id)
         self.user.setReadOnly(True)
         self.user.setFrame(False)  # fixed: it reads as text
@@ -448,6 +450,14 @@ class LoginView(QWidget):
         self._layout_fields()
         self.retranslate()
         self.password.setFocus()
+
+    def is_expired(self) -> bool:
+        return self._expired is not None
+
+    def look_up_server(self, base_url: str) -> None:
+        """Asks for the sign-in methods of a known server (the expired session's)."""
+        self._target, self._found, self._flows = base_url, None, None
+        self.lookupWanted.emit(base_url)
 
     def end_expired(self) -> None:
         """Signed in again (or another way): back to the ordinary screen."""

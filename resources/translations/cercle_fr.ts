@@ -2071,7 +2071,7 @@
         <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+34"/>
         <source>The server refused the single sign-on. Try again.</source>
         <translation>Le serveur a refusé l’authentification unique. Réessayez.</translation>
     </message>
@@ -2140,6 +2140,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>The browser signed in another user. Sign in again as {user}.</source>
+        <translation>Le navigateur a connecté un autre utilisateur. Reconnectez-vous en tant que {user}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Single sign-on did not finish in the browser. Try again.</source>
         <translation>L’authentification unique ne s’est pas terminée dans le navigateur. Réessayez.</translation>
     </message>
