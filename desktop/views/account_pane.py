@@ -130,6 +130,8 @@ class AccountsWindow(QWidget):
                     "Sign out of {user}? Its messages and keys are removed from this computer; "
                     "without a recovery key, encrypted history may not come back."
                 ).format(user=user),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,  # Enter must not wipe an account
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from support import login
 
 from cercle.desktop.accounts import FIRST, AccountRegistry, Accounts
@@ -242,6 +242,17 @@ def test_signing_out_of_an_added_account_wipes_it_and_keeps_the_first(
     folder = second.location.path
     assert folder.exists()
     device = second.session.account.client.session
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        assert second.user_id in box.text()
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, press_enter)
+    shell.sign_out(second)  # asks first; Enter answers No
+    assert second in shell.accounts.panes
+    assert folder.exists()
     with qtbot.waitSignal(shell.accounts.paneRemoved):
         shell.sign_out(second, confirm=False)
     qtbot.waitUntil(lambda: not folder.exists(), timeout=WAIT)
