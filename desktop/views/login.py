@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -155,8 +155,9 @@ class LoginView(QWidget):
         self.change_server.clicked.connect(self._show_homeserver)
         self.cancel_sso.clicked.connect(self._cancel_sso)
         self.submit.clicked.connect(self._submit)
-        for field in (self.homeserver, self.user, self.password):
+        for field in (self.homeserver, self.password):
             field.returnPressed.connect(self._submit)
+        self.user.returnPressed.connect(self._user_entered)
         self._layout_fields()
         self._style_link()
         self.retranslate()
@@ -214,6 +215,11 @@ class LoginView(QWidget):
             )
             button.setText(text)
             button.setAccessibleName(text)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.focusWidget() is None:  # first shown: typing goes to the user name
+            (self.password if self._expired else self.user).setFocus()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -365,6 +371,14 @@ class LoginView(QWidget):
         self._enable()
 
     # -- signing in --------------------------------------------------------------------------
+
+    def _user_entered(self) -> None:
+        """Enter in the user name: on to the password while it is empty, else sign in."""
+        if not self.password.isHidden() and not self.password.text():
+            self.look_up()
+            self.password.setFocus()
+        else:
+            self._submit()
 
     def _submit(self) -> None:
         if self._policy.login_blocked or self._busy or self.submit.isHidden():

@@ -126,3 +126,14 @@ def test_a_failed_lookup_asks_for_the_server_and_keeps_what_was_typed(qtbot):
     assert (view.user.text(), view.password.text()) == ("@camille:example.com", "secret")
     view.show_server("@camille:example.com", "https://m.example.com", FLOWS)  # too late
     assert not view.error.isVisible()  # a lookup's error goes with the next answer
+
+
+def test_typing_starts_in_the_user_name_and_enter_goes_on_to_the_password(qtbot):
+    view = make_view(qtbot)
+    asked = lookups(view)
+    assert view.focusWidget() is view.user
+    view.user.setText("@camille:example.com")
+    qtbot.keyClick(view.user, Qt.Key.Key_Return)
+    assert view.focusWidget() is view.password
+    assert asked == ["@camille:example.com"]  # looked up at once, not after the pause
+    assert not view.error.isVisible()
