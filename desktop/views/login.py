@@ -396,7 +396,9 @@ class LoginView(QWidget):
         if not user or not password or (not homeserver and not user.startswith("@")):
             self.show_error(self.tr("Enter the homeserver address, your user name and password."))
             return
-        if homeserver and not homeserver.startswith(("http://", "https://")):
+        if self._found and not self._locked() and self._target == self.lookup_target():
+            homeserver = self._found  # "example.com" typed: the homeserver its discovery named
+        elif homeserver and not homeserver.startswith(("http://", "https://")):
             homeserver = "https://" + homeserver
         self._start(lambda: self.signInRequested.emit(homeserver, user, password))
 

@@ -137,3 +137,16 @@ def test_typing_starts_in_the_user_name_and_enter_goes_on_to_the_password(qtbot)
     assert view.focusWidget() is view.password
     assert asked == ["@camille:example.com"]  # looked up at once, not after the pause
     assert not view.error.isVisible()
+
+
+def test_a_domain_typed_as_the_server_signs_in_at_the_homeserver_it_names(qtbot):
+    view = make_view(qtbot)
+    qtbot.keyClicks(view.homeserver, "velotech.example")
+    view.user.setText("camille")
+    view.look_up()
+    view.show_server("velotech.example", "https://matrix.velotech.example", FLOWS)
+    assert view.homeserver.text() == "velotech.example"  # typed by hand: left as typed
+    view.password.setText("secret")
+    with qtbot.waitSignal(view.signInRequested) as signal:
+        qtbot.keyClick(view.password, Qt.Key.Key_Return)
+    assert signal.args == ["https://matrix.velotech.example", "camille", "secret"]
