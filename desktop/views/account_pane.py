@@ -174,6 +174,7 @@ class AccountsWindow(QWidget):
         several = len(self.accounts.panes) > 1
         self.bar.setVisible(several)
         self.line.setVisible(several)
+        self.bar.add_button.setEnabled(self.accounts.can_add())
         self._title()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
