@@ -232,9 +232,9 @@ class LoginView(QWidget):
     def _style_link(self) -> None:
         """The flat "another homeserver" button reads as a link, in this palette's colour."""
         palette = self.change_server.palette()
-        palette.setColor(
-            QPalette.ColorRole.ButtonText, self.palette().color(QPalette.ColorRole.Link)
-        )
+        link = self.palette().color(QPalette.ColorRole.Link)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):  # not Disabled
+            palette.setColor(group, QPalette.ColorRole.ButtonText, link)
         self.change_server.setPalette(palette)
 
     # -- the policy --------------------------------------------------------------------------
