@@ -53,6 +53,7 @@ BACKFILL_ROUNDS = 5  # /messages requests at most per "show me this room"
 PAGE_ROUNDS = 12  # store reads and /messages requests at most per page of a paging view
 THUMBNAIL_BOX = (640, 480)  # what a server makes for an image without its own thumbnail
 FULL_IMAGE_AS_THUMBNAIL = 16 * 1024 * 1024  # an encrypted image without thumbnail, shown whole
+TIMELINE_BOX = (720, 540)  # the image shown whole, shrunk to twice the timeline's largest box
 
 
 class Account:
@@ -316,6 +317,10 @@ class Account:
             )
         if data is None and (attachment.size or 0) <= FULL_IMAGE_AS_THUMBNAIL:
             data = await media.download_content(self.client, content, cache=cache)
+            # Shrunk here (Pillow, off the UI thread): the UI decodes a small image only.
+            small = await asyncio.to_thread(media.make_thumbnail, data, TIMELINE_BOX)
+            if small is not None:
+                data = small.data
         return data
 
     async def download(self, attachment: Attachment) -> bytes:
