@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,11 +14,12 @@ import aiohttp
 import nio
 
 from cercle.protocol.e2ee import FallbackKey
-from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.errors import ClientClosed, LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.megolm_share import RoomKeySharing
 from cercle.storage.session import Session  # one definition of a saved login, shared
 
 __all__ = [
+    "ClientClosed",
     "CryptoStore",
     "LoginFailed",
     "MatrixClient",
@@ -68,6 +70,7 @@ class MatrixClient:
         # One nio key query at a time: two at once (the sync's upkeep and a send) made its store
         # save the same new device twice and fail (DeviceKeysDoesNotExist).
         self._key_query = asyncio.Lock()
+        self._closed = False
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -118,6 +121,7 @@ class MatrixClient:
         return self.nio.user_id
 
     async def close(self) -> None:
+        self._closed = True  # nio would open a new HTTP session for a later request
         await self.nio.close()
         store = getattr(self.nio, "store", None)
         if store is not None and hasattr(store, "close"):
@@ -282,6 +286,10 @@ class MatrixClient:
         """Awaits a nio call (or any coroutine returning a nio Response); an ErrorResponse or a
         connection failure becomes a MatrixError. Modules outside this one use it for nio calls
         this facade does not wrap."""
+        if self._closed:
+            if inspect.iscoroutine(request):
+                request.close()  # never started: no "was never awaited" warning
+            raise ClientClosed("this device's connection to the server is closed")
         try:
             reply = await request
         except (aiohttp.ClientConnectionError, TimeoutError, OSError) as e:
