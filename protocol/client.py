@@ -15,6 +15,7 @@ import nio
 
 from cercle.protocol.e2ee import FallbackKey
 from cercle.protocol.errors import ClientClosed, LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.event_types import MEGOLM, SPACE_CHILD, SPACE_PARENT
 from cercle.protocol.megolm_share import RoomKeySharing
 from cercle.storage.session import Session  # one definition of a saved login, shared
 
@@ -29,10 +30,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-SPACE_CHILD = "m.space.child"
-SPACE_PARENT = "m.space.parent"
-MEGOLM = "m.megolm.v1.aes-sha2"
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,16 @@ import asyncio
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.community.errors import CommunityError
 from cercle.protocol.community.state import Community
 from cercle.protocol.endpoints import InvalidServerAcl, ServerAclLockout, server_acl_content
 from cercle.protocol.endpoints import server_name_of as _server_of
-from cercle.protocol.rooms import path, request_json
+from cercle.protocol.errors import MatrixError
+
+if TYPE_CHECKING:  # nio stays unloaded until the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 SERVER_ACL = "m.room.server_acl"
 
@@ -134,6 +136,8 @@ async def apply_allow_list(
 
 async def current_allow_list(client: MatrixClient, space_id: str) -> tuple[str, ...]:
     """The space's allow-list as it stands (`("*",)`: no ACL, every server may take part)."""
+    from cercle.protocol.rooms import path, request_json
+
     try:
         content = await request_json(
             client, "GET", path("rooms", space_id, "state", SERVER_ACL, ""), what="reading the ACL"
