@@ -180,7 +180,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+151"/>
+        <location filename="../../desktop/attention.py" line="+153"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -275,7 +275,7 @@
         <translation>{count} salons ont refusé&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+41"/>
         <location filename="../../desktop/tools/account_screens.py" line="+1"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
@@ -1853,7 +1853,17 @@
 <context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+52"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+93"/>
+        <source>Muted</source>
+        <translation>Notifications coupées</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mentions only</source>
+        <translation>Mentions uniquement</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Invitations</source>
         <translation>Invitations</translation>
     </message>
@@ -1868,7 +1878,7 @@
         <translation>Salons</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
@@ -2826,6 +2836,14 @@
         <location line="+1"/>
         <source>The verification stopped: {reason}</source>
         <translation>La vérification s’est arrêtée&#xa0;: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <location filename="../../desktop/tools/screenshots.py" line="+168"/>
+        <source>Your name is now {name}.</source>
+        <translation>Votre nom est désormais {name}.</translation>
     </message>
 </context>
 </TS>
