@@ -64,6 +64,7 @@ def test_a_new_name_and_picture_are_what_others_see(qtbot, app_window, register,
     qtbot.waitUntil(lambda: dialog.profile is not None, timeout=WAIT)
     assert dialog.user_id.text() == me.user_id
     assert dialog.server.text() == me.user_id.split(":", 1)[1]
+    assert dialog.heading.text() in (me.user_id, me.user_id[1:].split(":")[0])  # server default
     assert not dialog.save_button.isEnabled()  # nothing changed yet
 
     dialog.copy_button.click()
@@ -76,6 +77,7 @@ def test_a_new_name_and_picture_are_what_others_see(qtbot, app_window, register,
     with qtbot.waitSignal(dialog.nameSaved, timeout=WAIT) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert saved.args == ["Léa Moreau"]
+    assert dialog.heading.text() == "Léa Moreau"
     assert dialog.note.text() == "Your name is now Léa Moreau."
     profile, _ = _seen_by(other, me.user_id)
     assert profile.display_name == "Léa Moreau"
