@@ -338,6 +338,7 @@ class Attention(QObject):
         modes = self.notifier.modes
         quiet = {room_id: "mentions" for room_id in modes.mentions_only}
         quiet.update({room_id: "mute" for room_id in modes.muted})
+        self.session.rooms.set_quiet(quiet)  # screen readers hear it too
         room_list = self.window.home.room_list
         delegate = room_list.itemDelegate()
         if isinstance(delegate, RoomDelegate):

@@ -275,7 +275,7 @@
         <translation>{count} salons ont refusé&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <location filename="../../desktop/tools/account_screens.py" line="+1"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
@@ -1218,7 +1218,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+171"/>
+        <location filename="../../desktop/delegates/messages.py" line="+173"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
@@ -1278,7 +1278,7 @@
         <translation>Hier</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+76"/>
         <source>In reply to a message that is not loaded</source>
         <translation>En réponse à un message non chargé</translation>
     </message>
@@ -1331,7 +1331,7 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../desktop/models/messages.py" line="+77"/>
+        <location filename="../../desktop/models/messages.py" line="+78"/>
         <source>message deleted</source>
         <translation>message supprimé</translation>
     </message>
@@ -1608,7 +1608,7 @@
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/profile.py" line="+110"/>
+        <location filename="../../desktop/dialogs/profile.py" line="+123"/>
         <source>Your profile</source>
         <translation>Votre profil</translation>
     </message>
@@ -1668,12 +1668,12 @@
         <translation>Lecture de votre profil…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Saving your name…</source>
         <translation>Enregistrement de votre nom…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Your name is now {name}.</source>
         <translation>Votre nom est désormais {name}.</translation>
     </message>
@@ -1919,7 +1919,7 @@
 <context>
     <name>RoomListModel</name>
     <message>
-        <location filename="../../desktop/models/rooms.py" line="+140"/>
+        <location filename="../../desktop/models/rooms.py" line="+151"/>
         <source>direct message</source>
         <translation>message direct</translation>
     </message>
@@ -1942,6 +1942,16 @@
         <location line="+2"/>
         <source>includes people from other organisations</source>
         <translation>comprend des personnes d’autres organisations</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>muted</source>
+        <translation>notifications coupées</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>mentions only</source>
+        <translation>mentions uniquement</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
@@ -73,5 +73,29 @@ def test_attention_passes_the_push_rule_modes_to_the_room_list(qtbot, app_window
         RoomModes(muted=frozenset({"!a:x"}), mentions_only=frozenset({"!b:x", "!a:x"}))
     )
     assert delegate.quiet == {"!a:x": "mute", "!b:x": "mentions"}  # mute wins
+    assert app_window.session.rooms.quiet == delegate.quiet
     app_window.attention.notifier._set_modes(RoomModes())
     assert delegate.quiet == {}
+
+
+def test_the_room_model_says_muted_to_screen_readers(qtbot, qtmodeltester):
+    model = RoomListModel()
+    model.apply(sample.rooms())
+    qtmodeltester.check(model)
+    rows = [r for r in range(model.rowCount()) if not model.row_summary(r).is_space]
+    muted, mentions = model.row_summary(rows[0]).room_id, model.row_summary(rows[1]).room_id
+
+    def text(row: int) -> str:
+        return model.index(row, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+
+    assert "muted" not in text(rows[0])
+    with qtbot.waitSignals([model.dataChanged, model.dataChanged], timeout=1_000):
+        model.set_quiet({muted: "mute", mentions: "mentions"})
+    assert ", muted" in text(rows[0])
+    assert ", mentions only" in text(rows[1])
+    assert "muted" not in text(rows[2])
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.set_quiet({muted: "mute", mentions: "mentions"})  # nothing changed: no signal
+    model.set_quiet({})
+    assert "muted" not in text(rows[0])
+    qtmodeltester.check(model)
