@@ -140,6 +140,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.show_thread_summaries = True  # not inside the thread panel: it shows the thread
         self._avatars: dict[tuple, QPixmap] = {}
         self._name_colours: dict[tuple[str, int], QColor] = {}
+        self._times: dict[int, str] = {}  # timestamp → its time in the locale: every header
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -147,6 +148,7 @@ class MessageDelegate(QStyledItemDelegate):
         """The language changed (texts and their widths): rows are laid out again."""
         self._layouts.clear()
         self.documents.clear()
+        self._times.clear()
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         width = option.rect.width()
@@ -535,8 +537,16 @@ class MessageDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(TEXT_LEFT + name_width + 8, top, 200, HEADER),
             Qt.AlignmentFlag.AlignVCenter,
-            time_of(message.timestamp_ms),  # the day is on the separator above
+            self._time_of(message.timestamp_ms),  # the day is on the separator above
         )
+
+    def _time_of(self, timestamp_ms: int) -> str:
+        text = self._times.get(timestamp_ms)
+        if text is None:
+            if len(self._times) >= LAYOUTS_KEPT:
+                self._times.clear()
+            text = self._times[timestamp_ms] = time_of(timestamp_ms)
+        return text
 
     def _paint_quote(self, painter: QPainter, option, rect: QRect, message: Message) -> None:
         palette: QPalette = option.palette
