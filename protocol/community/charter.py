@@ -20,6 +20,11 @@ class CharterRefused(CommunityError):
     """The server refused to record the charter or an acceptance (the message says why)."""
 
 
+def _refused(error: MatrixError) -> bool:
+    """The server said no to us (rights, membership), not that it could not answer."""
+    return error.errcode == "M_FORBIDDEN" or error.status == 403
+
+
 class PostBlock(StrEnum):
     CHARTER = "charter"  # accept the current charter first
     READ_ONLY = "read_only"  # the room's power levels (e.g. announcements: managers only)
@@ -89,6 +94,8 @@ async def publish_charter(client: MatrixClient, community: Community, text: str)
     try:
         await client.put_state(community.space_id, schema.CHARTER, content)
     except MatrixError as e:
+        if not _refused(e):
+            raise  # unreachable, rate-limited…: said as such, not as a question of rights
         raise CharterRefused(
             f"Could not publish the charter: only community managers can ({e})",
             errcode=e.errcode,
@@ -110,6 +117,8 @@ async def accept_charter(client: MatrixClient, community: Community) -> int:
             client.user_id,
         )
     except MatrixError as e:
+        if not _refused(e):
+            raise
         raise CharterRefused(
             f"Could not record your acceptance of the charter: join the community first ({e})",
             errcode=e.errcode,
