@@ -1218,7 +1218,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+173"/>
+        <location filename="../../desktop/delegates/messages.py" line="+174"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
@@ -1278,7 +1278,7 @@
         <translation>Hier</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+79"/>
         <source>In reply to a message that is not loaded</source>
         <translation>En réponse à un message non chargé</translation>
     </message>
@@ -2276,12 +2276,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+17"/>
+        <location line="+50"/>
         <source>the homeserver</source>
         <translation>le serveur d’accueil</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-44"/>
         <source>The server refused: {reason}</source>
         <translation>Le serveur a refusé&#xa0;: {reason}</translation>
     </message>
@@ -2291,7 +2291,32 @@
         <translation>Une erreur s’est produite. Les détails figurent dans le journal.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
+        <source>This account was closed before the operation finished.</source>
+        <translation>Ce compte a été fermé avant la fin de l’opération.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The charter was not recorded: only the community&apos;s managers publish a new version, and only its members can accept it.</source>
+        <translation>La charte n’a pas été enregistrée&#xa0;: seuls les responsables de la communauté en publient une nouvelle version, et seuls ses membres peuvent l’accepter.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No role was changed: only a community manager can change roles.</source>
+        <translation>Aucun rôle n’a été modifié&#xa0;: seul un responsable de la communauté peut changer les rôles.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing was done: only the community&apos;s moderators can, and not against someone of equal or higher rank.</source>
+        <translation>Rien n’a été fait&#xa0;: seuls les modérateurs de la communauté le peuvent, et pas envers quelqu’un de rang égal ou supérieur.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This space is not a Cercle community.</source>
+        <translation>Cet espace n’est pas une communauté Cercle.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Write your user name as @name:example.com, or enter your homeserver&apos;s address.</source>
         <translation>Écrivez votre identifiant sous la forme @nom:example.com, ou saisissez l’adresse de votre serveur d’accueil.</translation>
     </message>
