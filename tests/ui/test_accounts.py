@@ -341,3 +341,22 @@ def test_an_added_account_whose_passphrase_is_refused_is_forgotten(
     assert shell.isVisible()
     assert shell.current is accounts.panes[0]
     assert not shell.bar.isVisible()
+
+
+def test_a_wipe_that_fails_is_said_in_words(qtbot, shell_factory, monkeypatch, caplog):
+    """The status bar gets a sentence, not the exception's text (a path, an errno)."""
+    import cercle.desktop.accounts as accounts_module
+
+    async def refused(*_args) -> None:
+        raise PermissionError(13, "Permission denied", "/home/lea/.local/share/cercle/2")
+
+    monkeypatch.setattr(accounts_module, "_sign_out", refused)
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    shell = shell_factory()
+    said: list[str] = []
+    shell.accounts.failed.connect(said.append)
+    with qtbot.waitSignal(shell.accounts.paneRemoved, timeout=WAIT):
+        shell.add_account()  # refused passphrase: the new profile is wiped, and that fails
+    qtbot.waitUntil(lambda: bool(said), timeout=WAIT)
+    assert said == ["Something went wrong; the details are in the log."]
+    assert "Permission denied" in caplog.text  # the details
