@@ -107,3 +107,13 @@ def test_a_new_name_and_picture_are_what_others_see(qtbot, app_window, register,
     again, _ = _seen_by(other, me.user_id)
     assert again.avatar_url == profile.avatar_url
     dialog.close()
+
+    # Opened again: the picture comes back from the server (a thumbnail, through the cache).
+    qtbot.waitUntil(lambda: attention.profile is None, timeout=WAIT)
+    reopened = attention.open_profile()
+    assert reopened is not None
+    qtbot.waitUntil(lambda: reopened.profile is not None, timeout=WAIT)
+    assert reopened.profile.avatar_url == profile.avatar_url
+    assert reopened.profile.avatar
+    assert reopened.name.text() == "Léa Moreau"
+    reopened.close()
