@@ -94,6 +94,7 @@ class Layout:
     file_links: list[tuple[QRect, str, str]] = field(default_factory=list)  # rect, kind, label
     fix: QRect | None = None
     receipts: QRect | None = None
+    name_width: int = -1  # the sender's name in the header's bold font, measured at first paint
 
 
 @dataclass(frozen=True)
@@ -400,7 +401,7 @@ class MessageDelegate(QStyledItemDelegate):
         if layout.day is not None:
             self._paint_day(painter, option, layout.day, message)
         if layout.header_top is not None:
-            self._paint_header(painter, option, layout.header_top, message)
+            self._paint_header(painter, option, layout, message)
         if layout.quote is not None and message.reply_to is not None:
             self._paint_quote(painter, option, layout.quote, message)
         if layout.image is not None and message.attachment is not None:
@@ -517,8 +518,9 @@ class MessageDelegate(QStyledItemDelegate):
             colour = self._name_colours[cache_key] = readable(colour_for(key), base)
         return colour
 
-    def _paint_header(self, painter: QPainter, option, top: int, message: Message) -> None:
+    def _paint_header(self, painter: QPainter, option, layout: Layout, message: Message) -> None:
         palette: QPalette = option.palette
+        top = layout.header_top or 0
         self._paint_avatar(
             painter, QRect(PAD, top, AVATAR, AVATAR), message.sender_name, message.sender
         )
@@ -526,7 +528,9 @@ class MessageDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(self._name_colour(message.sender, palette))
-        name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
+        if layout.name_width < 0:  # the layout is cached per font and message: so is this
+            layout.name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
+        name_width = layout.name_width
         painter.drawText(
             QRect(TEXT_LEFT, top, name_width, HEADER),
             Qt.AlignmentFlag.AlignVCenter,
