@@ -86,8 +86,10 @@ def paint_quiet(painter: QPainter, mode: str, right: int, top: int, colour: QCol
 
 
 class RoomDelegate(QStyledItemDelegate):
-    # room id → "mute" or "mentions" (push rules; attention.py keeps it): drawn as a bell
-    quiet: dict[str, str] = {}  # noqa: RUF012 (replaced whole, never mutated)
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        # room id → "mute" or "mentions" (push rules; attention.py keeps it): drawn as a bell
+        self.quiet: dict[str, str] = {}
 
     def quiet_text(self, mode: str) -> str:
         return self.tr("Muted") if mode == "mute" else self.tr("Mentions only")
