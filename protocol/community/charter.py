@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from cercle.protocol.community import schema
-from cercle.protocol.community.errors import CommunityError
+from cercle.protocol.community.errors import CommunityError, is_refusal
 from cercle.protocol.community.roles import can_send
 from cercle.protocol.community.state import Community
 from cercle.protocol.errors import MatrixError
@@ -18,11 +18,6 @@ if TYPE_CHECKING:  # nio loads only once the network is used (the window imports
 
 class CharterRefused(CommunityError):
     """The server refused to record the charter or an acceptance (the message says why)."""
-
-
-def _refused(error: MatrixError) -> bool:
-    """The server said no to us (rights, membership), not that it could not answer."""
-    return error.errcode == "M_FORBIDDEN" or error.status == 403
 
 
 class PostBlock(StrEnum):
@@ -94,7 +89,7 @@ async def publish_charter(client: MatrixClient, community: Community, text: str)
     try:
         await client.put_state(community.space_id, schema.CHARTER, content)
     except MatrixError as e:
-        if not _refused(e):
+        if not is_refusal(e):
             raise  # unreachable, rate-limited…: said as such, not as a question of rights
         raise CharterRefused(
             f"Could not publish the charter: only community managers can ({e})",
@@ -117,7 +112,7 @@ async def accept_charter(client: MatrixClient, community: Community) -> int:
             client.user_id,
         )
     except MatrixError as e:
-        if not _refused(e):
+        if not is_refusal(e):
             raise
         raise CharterRefused(
             f"Could not record your acceptance of the charter: join the community first ({e})",
