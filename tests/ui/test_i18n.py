@@ -174,9 +174,9 @@ def test_why_a_message_cannot_be_read_is_said_in_the_interface_language(translat
 
 
 def test_demo_progress_is_translated_on_the_ui_thread(qtbot, ui_loop, monkeypatch):
-    del ui_loop  # the launcher posts to it
     """open_demo reports from a worker thread; the translation and the label happen on the UI
     thread (Qt is never touched from the worker)."""
+    del ui_loop  # set as the event loop: the launcher posts to it
     import asyncio
     import threading
 
