@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from cercle.protocol.endpoints import CLIENT_V3, Request, _path
 from cercle.protocol.errors import MatrixError
-from cercle.protocol.trust import api
 from cercle.protocol.trust.crosssigning import TrustLevel
 
 # nio (through rooms and bootstrap) loads only when a device action runs: the security dialog
@@ -85,27 +84,13 @@ async def rename(account: Account, device_id: str, display_name: str) -> None:
 async def sign_out(account: Account, device_id: str, password: str | None) -> None:
     """Signs `device_id` out (never this one: that is the sign-out of the app). The server asks
     for the account password through user-interactive auth."""
-    from cercle.protocol.rooms import send_request
-    from cercle.protocol.trust.bootstrap import PasswordNeeded, PasswordRejected, UnsupportedAuth
+    from cercle.protocol.trust.bootstrap import send_with_password
 
     if device_id == account.client.nio.device_id:
         raise ValueError("this device signs out from the account menu")
-    client = account.client
-    try:
-        await send_request(client, delete_device(device_id), what="sign out device")
-        return
-    except MatrixError as e:
-        challenge = api.parse_uia(e.status or 0, e.body)
-        if challenge is None:
-            raise
-    if not challenge.password_suffices:
-        raise UnsupportedAuth(challenge.flows)
-    if not password:
-        raise PasswordNeeded()
-    auth = api.password_auth(client.user_id, password, challenge.session)
-    try:
-        await send_request(client, delete_device(device_id, auth), what="sign out device")
-    except MatrixError as e:
-        if api.parse_uia(e.status or 0, e.body) is not None or e.errcode == "M_FORBIDDEN":
-            raise PasswordRejected() from None
-        raise
+    await send_with_password(
+        account.client,
+        lambda auth: delete_device(device_id, auth),
+        password,
+        "sign out device",
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -118,8 +118,19 @@ class RecoveryKeyDialog(QDialog):
         self.retranslate()
 
     def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.key.toPlainText())
+        data = QMimeData()
+        data.setText(self.key.toPlainText())
+        # Clipboard managers that honour it (KDE's Klipper, GNOME's extensions) keep no history.
+        data.setData("x-kde-passwordManagerHint", QByteArray(b"secret"))
+        QGuiApplication.clipboard().setMimeData(data)
         self.copy_button.setText(self.tr("Copied"))
+
+    def done(self, result: int) -> None:
+        # The key leaves the clipboard with the dialog, unless something else was copied since.
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.text() == self.key.toPlainText():
+            clipboard.clear()
+        super().done(result)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Your recovery key"))
