@@ -54,6 +54,7 @@ PAGE_ROUNDS = 12  # store reads and /messages requests at most per page of a pag
 THUMBNAIL_BOX = (640, 480)  # what a server makes for an image without its own thumbnail
 FULL_IMAGE_AS_THUMBNAIL = 16 * 1024 * 1024  # an encrypted image without thumbnail, shown whole
 TIMELINE_BOX = (720, 540)  # the image shown whole, shrunk to twice the timeline's largest box
+VIEWER_BOX = (2560, 1600)  # an image opened on its own: no screen shows more of it
 
 
 class Account:
@@ -326,6 +327,13 @@ class Account:
     async def download(self, attachment: Attachment) -> bytes:
         """A message's file, decrypted (through the encrypted media cache)."""
         return await media.download_content(self.client, attachment.content, cache=self.store.media)
+
+    async def image_for_viewing(self, attachment: Attachment) -> bytes:
+        """An image to open on its own: decrypted, and shrunk here (Pillow, off the UI thread)
+        when it is larger than a screen, so the UI never decodes a 50-megapixel photo."""
+        data = await self.download(attachment)
+        small = await asyncio.to_thread(media.make_thumbnail, data, VIEWER_BOX)
+        return small.data if small is not None else data
 
     async def send_text(
         self, room_id: str, body: str, *, reply_to: str | None = None, edit_of: str | None = None

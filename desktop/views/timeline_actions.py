@@ -127,7 +127,7 @@ class TimelineActions(QObject):
                 return
             ImageViewer(image, title, self.window).show()
 
-        self._run(account.download(message.attachment), show)
+        self._run(account.image_for_viewing(message.attachment), show)
 
     def save_file(self, view: TimelineView, message: Message) -> None:
         """Asks where to save the file, then downloads it there (never to a temporary copy)."""

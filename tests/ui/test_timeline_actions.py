@@ -41,6 +41,9 @@ class FakeAccount:
         self.downloads.append(attachment.filename)
         return sample_photo() if attachment.kind == "image" else b"%PDF-1.7 plan"
 
+    async def image_for_viewing(self, attachment) -> bytes:
+        return await self.download(attachment)
+
 
 class FakeSession(QObject):
     roomOpened = Signal(str, object)
