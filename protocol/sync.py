@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 from collections.abc import Callable, Iterable, Sequence
 
 import nio
 
-from cercle.protocol import roomlist
+from cercle.protocol import crypto_feed, roomlist
 from cercle.protocol.changes import (
     Change,
     Message,
@@ -21,6 +22,7 @@ from cercle.protocol.changes import (
     TimelineReplaced,
 )
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
+from cercle.protocol.decode import decode, finish
 from cercle.protocol.e2ee import try_decrypt
 from cercle.protocol.ingest import own_join_times, to_batch
 from cercle.protocol.session import classify_matrix_error
@@ -39,6 +41,9 @@ BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
 KEY_EVENTS = (nio.RoomKeyEvent, nio.ForwardedRoomKeyEvent)
 UPDATING = ("m.replace", "m.annotation", "m.thread")  # relations that change their target's row
+# Cercle decodes /sync itself (protocol/decode.py) and hands nio only its crypto part;
+# CERCLE_SYNC_DECODER=nio goes back to nio's from_dict for everything (protocol/ingest.py).
+OWN_DECODER = os.environ.get("CERCLE_SYNC_DECODER", "own") != "nio"
 
 
 class SyncEngine:
@@ -86,8 +91,14 @@ class SyncEngine:
         delay = BACKOFF_FIRST_S
         first = True
         while True:
+            timeout = 0 if first else LONG_POLL_MS
             try:
-                reply = await self.client.sync_once(0 if first else LONG_POLL_MS, SYNC_FILTER)
+                if OWN_DECODER:
+                    reply: nio.SyncResponse | dict = await self.client.sync_raw(
+                        timeout, SYNC_FILTER
+                    )
+                else:
+                    reply = await self.client.sync_once(timeout, SYNC_FILTER)
             except MatrixError as e:
                 ended = classify_matrix_error(e)  # SoftLoggedOut, LoggedOut, or None
                 if ended is not None:
@@ -112,19 +123,61 @@ class SyncEngine:
                 self.on_synced()
             first = False
             try:
-                await self.ingest(reply)
+                if isinstance(reply, dict):
+                    await self.ingest_body(reply)
+                else:
+                    await self.ingest(reply)
             except Exception as e:  # disk full, or a bug: keep syncing, the batch comes again
-                log.exception("could not store sync response %s", reply.next_batch)
+                log.exception("could not store a sync response")
                 self.publish(SyncStateChanged("retrying", str(e), delay))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX_S)
                 continue
+            if isinstance(reply, dict):
+                try:  # what nio's sync_forever does after each sync (sync_once does it itself)
+                    await self.client.upkeep_keys()
+                except MatrixError as e:  # the batch is stored: the next round tries again
+                    log.warning("key upkeep failed: %s", e)
             delay = BACKOFF_FIRST_S
 
+    async def sync_round(self, timeout_ms: int = 0) -> None:
+        """One sync, stored and published, keys kept up (cercle-cli; `run` does it in a loop)."""
+        if OWN_DECODER:
+            await self.ingest_body(await self.client.sync_raw(timeout_ms, SYNC_FILTER))
+            await self.client.upkeep_keys()
+        else:
+            await self.ingest(await self.client.sync_once(timeout_ms, SYNC_FILTER))
+
+    async def ingest_body(self, body: dict) -> None:
+        """Stores one raw /sync response (with its token) and publishes what it changed: decoded
+        by Cercle, nio given its crypto part first (it decrypts what it can)."""
+        decoded = decode(body, self.client.user_id)
+        try:
+            reply = await crypto_feed.feed(self.client.nio, decoded)
+        except Exception:  # nio moved its token first: rewind it, the response comes again
+            self.client.nio.next_batch = await asyncio.to_thread(self.store.session.sync_token)
+            raise
+        self.joined_at.update(decoded.joined_at)
+        batch = finish(decoded, crypto_feed.decrypted(reply), self.joined_at)
+        await self._store_and_publish(
+            reply, batch, [*decoded.joined, *decoded.invited], decoded.left, decoded.joined
+        )
+
     async def ingest(self, reply: nio.SyncResponse) -> None:
-        """Stores one response (with its token) and publishes what it changed."""
+        """Stores one response parsed by nio (with its token) and publishes what it changed."""
         self.joined_at.update(own_join_times(reply, self.client.user_id))
         batch = to_batch(reply, self.client.user_id, self.joined_at)
+        changed = [*reply.rooms.join, *reply.rooms.invite]
+        await self._store_and_publish(reply, batch, changed, list(reply.rooms.leave), changed)
+
+    async def _store_and_publish(
+        self,
+        reply: nio.SyncResponse,
+        batch: SyncBatch,
+        changed: list[str],
+        removed: list[str],
+        joined: list[str],
+    ) -> None:
         # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
         # same response is fetched again by the next sync.
         # What redactions in this batch strip: read before, since their relations go with it.
@@ -137,6 +190,9 @@ class SyncEngine:
         for observe in self.observers:
             observe(reply, batch)
         own = self.client.user_id
+        # The room list first: on a first login it is what the user waits for.
+        if changed or removed:
+            await self._publish_rooms(changed, removed=tuple(removed))
         for room_id, positions in result.appended.items():
             if positions:
                 events = await asyncio.to_thread(
@@ -146,12 +202,9 @@ class SyncEngine:
                 if messages:
                     self.publish(TimelineAppended(room_id, tuple(messages)))
                 await self._publish_targets(events, redacted)
-        changed = set(reply.rooms.join) | set(reply.rooms.invite)
-        if changed or reply.rooms.leave:
-            await self._publish_rooms(changed, removed=tuple(reply.rooms.leave))
         if any(isinstance(e, KEY_EVENTS) for e in reply.to_device_events):
             await self.repair_undecrypted()
-        for room_id in reply.rooms.join:
+        for room_id in joined:
             room = self.client.nio.rooms.get(room_id)
             if room is not None and not room.members_synced:
                 self._load_members_later(room_id)
