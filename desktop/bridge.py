@@ -14,11 +14,14 @@ from cercle.protocol.changes import (
     Change,
     IdentityChanged,
     OutboxChanged,
+    ReceiptsChanged,
     RoomsChanged,
     SessionEnded,
     SyncStateChanged,
     TimelineAppended,
     TimelineReplaced,
+    TypingChanged,
+    UploadProgress,
 )
 from cercle.protocol.runtime import ProtocolThread
 
@@ -38,18 +41,24 @@ class Bridge(QObject):
     timelineAppended = Signal(object)  # TimelineAppended
     timelineReplaced = Signal(object)  # TimelineReplaced
     outboxChanged = Signal(object)  # OutboxChanged
+    uploadProgress = Signal(object)  # UploadProgress
     syncStateChanged = Signal(object)  # SyncStateChanged
     sessionEnded = Signal(object)  # SessionEnded
     identityChanged = Signal(object)  # IdentityChanged
+    receiptsChanged = Signal(object)  # ReceiptsChanged
+    typingChanged = Signal(object)  # TypingChanged
 
     _SIGNALS: dict[type, str] = {  # noqa: RUF012 - a class-level routing table
         RoomsChanged: "roomsChanged",
         TimelineAppended: "timelineAppended",
         TimelineReplaced: "timelineReplaced",
         OutboxChanged: "outboxChanged",
+        UploadProgress: "uploadProgress",
         SyncStateChanged: "syncStateChanged",
         SessionEnded: "sessionEnded",
         IdentityChanged: "identityChanged",
+        ReceiptsChanged: "receiptsChanged",
+        TypingChanged: "typingChanged",
     }
 
     def __init__(

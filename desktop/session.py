@@ -12,7 +12,14 @@ from cercle.desktop.bridge import Bridge
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel
 from cercle.protocol import messages, startup
-from cercle.protocol.changes import Message, RoomsChanged, RoomSummary, TimelineAppended
+from cercle.protocol.changes import (
+    Message,
+    MessagePage,
+    ReadReceipt,
+    RoomsChanged,
+    RoomSummary,
+    TimelineAppended,
+)
 from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
 from cercle.protocol.profiles import (
     CannotUnlock,
@@ -39,6 +46,7 @@ class SessionController(QObject):
     needsSignIn = Signal()  # the profile is open and holds no session
     passphraseNeeded = Signal(bool, str)  # creating a new one?, what went wrong last time
     profileFailed = Signal(str)  # the profile cannot be opened: words, then the app stops
+    roomOpened = Signal(str, object)  # room id, the event our read receipt was at (or None)
 
     def __init__(
         self,
@@ -60,6 +68,11 @@ class SessionController(QObject):
         bridge.timelineAppended.connect(self._timeline_appended)
         bridge.timelineReplaced.connect(lambda change: self.messages.replace(change.message))
         bridge.outboxChanged.connect(lambda change: self._echo(change.echo))
+        bridge.receiptsChanged.connect(
+            lambda change: self.messages.set_receipts(change.room_id, change.receipts)
+        )
+        self.messages.olderWanted.connect(self._load_older)
+        self.messages.newerWanted.connect(self._load_newer)
 
     # -- the profile -------------------------------------------------------------------------
 
@@ -106,6 +119,7 @@ class SessionController(QObject):
     def _signed_in(self, account: Account, published: tuple[RoomSummary, ...] = ()) -> None:
         """`published`: cached rooms already shown (a resumed account): not read again."""
         self.account = account
+        self.messages.own_user_id = account.user_id
         self.bridge.run(
             account.start(published or None),
             on_failure=lambda e: self.operationFailed.emit(self.explain(e)),
@@ -118,15 +132,46 @@ class SessionController(QObject):
         self.opened_room = room_id
         self.messages.clear()
         self.bridge.run(
-            self.account.recent_messages(room_id),
-            on_success=lambda rows: self._show_room(room_id, rows),
+            _open_room(self.account, room_id),
+            on_success=lambda opened: self._show_room(room_id, *opened),
             on_failure=lambda e: self.operationFailed.emit(self.explain(e)),
         )
 
-    def _show_room(self, room_id: str, rows) -> None:
+    def _show_room(
+        self,
+        room_id: str,
+        page: MessagePage,
+        echoes: list[Message],
+        receipts: tuple[ReadReceipt, ...],
+    ) -> None:
         # Only if the user has not moved on to another room meanwhile.
         if self.messages.room_id is None and self.opened_room == room_id:
-            self.messages.show_room(room_id, [m for m in rows if not _invisible_echo(m)])
+            self.messages.show_page(page, [m for m in echoes if not _invisible_echo(m)])
+            self.messages.set_receipts(room_id, receipts)
+            self.roomOpened.emit(room_id, self.messages.own_receipt())
+
+    def _load_older(self, room_id: str, before: int | None) -> None:
+        """The timeline scrolled near its top: the page above, from the store or the server."""
+        if self.account is None:
+            return
+        self.bridge.run(
+            self.account.messages_before(room_id, before),
+            on_success=self.messages.prepend,
+            on_failure=lambda e: self._page_failed(room_id, e),
+        )
+
+    def _load_newer(self, room_id: str, after: int) -> None:
+        if self.account is not None:
+            self.bridge.run(
+                self.account.messages_after(room_id, after),
+                on_success=self.messages.append_page,
+                on_failure=lambda e: self._page_failed(room_id, e),
+            )
+
+    def _page_failed(self, room_id: str, error: BaseException) -> None:
+        if room_id == self.messages.room_id:
+            self.messages.loading_older = self.messages.loading_newer = False
+        self.operationFailed.emit(self.explain(error))
 
     def _echo(self, echo: Message) -> None:
         if not _invisible_echo(echo):
@@ -203,6 +248,15 @@ class SessionController(QObject):
 def _invisible_echo(message: Message) -> bool:
     """Outgoing reactions and redactions have no row of their own (no body)."""
     return message.state != "sent" and not message.body
+
+
+async def _open_room(
+    account: Account, room_id: str
+) -> tuple[MessagePage, list[Message], tuple[ReadReceipt, ...]]:
+    """A room's newest page, its unsent messages' echoes, and who read what."""
+    page = await account.messages_before(room_id)
+    echoes = await account.unsent_echoes(room_id)
+    return page, echoes, await account.read_receipts(room_id)
 
 
 async def toggle_reaction(account: Account, room_id: str, event_id: str, key: str) -> str:

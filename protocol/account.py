@@ -8,23 +8,47 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cercle.protocol import messages, roomlist
-from cercle.protocol.changes import Change, Message, RoomSummary
+from cercle.protocol import media, messages, roomlist
+from cercle.protocol.changes import (
+    Attachment,
+    Change,
+    Message,
+    MessagePage,
+    ReadReceipt,
+    RoomSummary,
+)
 from cercle.protocol.client import MatrixClient, MatrixError
+from cercle.protocol.composing import (
+    MentionCandidate,
+    check_upload,
+    composed_content,
+    related_event,
+    room_candidates,
+)
+from cercle.protocol.ephemeral import Ephemeral, read_receipts
 from cercle.protocol.ingest import to_new_event
+from cercle.protocol.megolm_share import SharingSettings
+from cercle.protocol.megolm_withheld import WithheldTracker
 from cercle.protocol.outbox import Outbox, echo_of
 from cercle.protocol.profiles import Profile, crypto_for
 from cercle.protocol.sync import SyncEngine
+from cercle.protocol.trust.key_forwarding import KeyForwarding
 from cercle.protocol.trust.keybackup import KeyBackup
 from cercle.protocol.trust.local import LocalTrust
+from cercle.protocol.trust.olm_gate import OlmGate
+from cercle.protocol.trust.own_devices import OwnDevices
 from cercle.protocol.trust.pins import IdentityMonitor, Pin
-from cercle.protocol.trust.verification import Verifications
+from cercle.protocol.trust.secret_sharing import SecretSharing
+from cercle.protocol.trust.verifier import Verifications
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
 
 log = logging.getLogger(__name__)
 
 BACKFILL_ROUNDS = 5  # /messages requests at most per "show me this room"
+PAGE_ROUNDS = 12  # store reads and /messages requests at most per page of a paging view
+THUMBNAIL_BOX = (640, 480)  # what a server makes for an image without its own thumbnail
+FULL_IMAGE_AS_THUMBNAIL = 16 * 1024 * 1024  # an encrypted image without thumbnail, shown whole
 
 
 class Account:
@@ -40,12 +64,31 @@ class Account:
         self.engine = SyncEngine(client, profile.store, publish, on_synced=self.outbox.wake)
         # Room keys go to the key backup once recovery is set up (protocol/trust/bootstrap.py).
         self.key_backup = KeyBackup(client, LocalTrust(profile.store, profile.keys.pickle_key))
-        # Emoji verification: requests arrive in syncs (protocol/trust/verification.py).
+        # Emoji verification: requests arrive in syncs (protocol/trust/verifier.py).
         self.verifications = Verifications(self)
         self.engine.observers.append(self.verifications.observe)
+        # Secrets and forwarded room keys: only inside Olm, only from our own verified devices.
+        olm = client.nio.olm
+        self.olm_gate = OlmGate(olm) if olm is not None else None
+        self.own_devices = OwnDevices(self)
+        self.secret_sharing = SecretSharing(self, self.own_devices, self.olm_gate)
+        self.key_forwarding = KeyForwarding(self, self.own_devices, self.olm_gate)
+        self.engine.observers.append(self.secret_sharing.observe)
+        self.verifications.mac_checked.append(self.own_devices.remember)
+        self.verifications.own_device_verified.append(self.secret_sharing.after_verified)
+        self.engine.observers.append(self.key_forwarding.observe)
+        self.verifications.own_device_verified.append(self.key_forwarding.after_verified)
         # Other users' identities: pinned, and checked again when their keys change.
         self.identities = IdentityMonitor(self, publish)
         self.engine.observers.append(self.identities.observe)
+        # Typing notices and read receipts reach the open timeline by name.
+        self.ephemeral = Ephemeral(profile.store, client.user_id, publish)
+        self.engine.observers.append(self.ephemeral.observe)
+        # m.room_key.withheld notices become the cause of the messages they name.
+        self.withheld = WithheldTracker(
+            profile.store, profile.keys.pickle_key, client.user_id, publish
+        )
+        self.engine.adjusters.append(self.withheld.adjust)
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -80,6 +123,10 @@ class Account:
         the outbox in the background."""
         if self._tasks:
             return
+        if self.client.room_keys is not None:
+            self.client.room_keys.only_cross_signed = await asyncio.to_thread(
+                self._sharing_settings().only_cross_signed
+            )
         await self.engine.restore(published)
         for name, work in (
             ("sync", self.engine.run()),
@@ -112,18 +159,161 @@ class Account:
         unsent = await asyncio.to_thread(store.outbox.unsent, room_id)
         return found[-want:] + [echo_of(entry, self.user_id) for entry in unsent]
 
-    async def send_text(self, room_id: str, body: str) -> str:
-        """Queues a message written in markdown (on disk when this returns); returns its txn id."""
-        return await self.send(room_id, "m.room.message", messages.text_content(body))
+    async def messages_before(
+        self, room_id: str, before: int | None = None, want: int = 40
+    ) -> MessagePage:
+        """About `want` main-timeline messages stored below position `before` (the newest when
+        None), oldest first; when the store runs out, older ones are fetched through /messages
+        into its gap. `end`: the room's beginning is reached. Thread replies come too (a thread
+        panel shows them) but do not count."""
+        store = self.store
+        found: list[Message] = []
+        cursor, end = before, False
+        for _ in range(PAGE_ROUNDS):
+            page = await asyncio.to_thread(store.timeline.page, room_id, before=cursor, limit=want)
+            gap = max(page.gaps, key=lambda g: g.pos, default=None)
+            events = [e for e in page.events if gap is None or e.pos >= gap.pos]
+            found = await asyncio.to_thread(roomlist.messages, store, events) + found
+            if events:
+                cursor = events[0].pos
+            if sum(m.thread_root is None for m in found) >= want:
+                break
+            if gap is None:
+                if len(page.events) < want:
+                    end = True
+                    break
+                continue
+            if not await self._backfill(room_id, gap.pos, gap.token, want):
+                break
+        return MessagePage(room_id, tuple(found), cursor, end)
+
+    async def messages_after(self, room_id: str, after: int, want: int = 40) -> MessagePage:
+        """Messages stored above position `after`, oldest first (a view paging back down);
+        at the live end (`end`), the unsent ones' echoes follow."""
+        events = await asyncio.to_thread(self.store.timeline.page_after, room_id, after, want)
+        found = await asyncio.to_thread(roomlist.messages, self.store, events)
+        end = len(events) < want
+        if end:
+            unsent = await asyncio.to_thread(self.store.outbox.unsent, room_id)
+            found += [echo_of(entry, self.user_id) for entry in unsent]
+        return MessagePage(room_id, tuple(found), events[-1].pos if events else after, end)
+
+    async def unsent_echoes(self, room_id: str) -> list[Message]:
+        """The local echoes of what waits in the outbox for this room."""
+        unsent = await asyncio.to_thread(self.store.outbox.unsent, room_id)
+        return [echo_of(entry, self.user_id) for entry in unsent]
+
+    async def _backfill(self, room_id: str, gap_pos: int, token: str, want: int) -> bool:
+        """Fills the gap below `gap_pos` from /messages; False when offline or refused."""
+        try:
+            events, end = await self.client.history(room_id, token, want)
+        except MatrixError as e:  # offline or refused: the cache is what there is
+            log.info("history of %s not fetched: %s", room_id, e)
+            return False
+        joined = self.engine.joined_at.get(room_id)
+        fresh = [new for ev in events if (new := to_new_event(ev, self.user_id, joined))]
+        fresh = await asyncio.to_thread(_without_known_top, self.store, fresh)
+        await asyncio.to_thread(self.store.timeline.backfill, room_id, gap_pos, fresh, end)
+        return True
+
+    async def thread_messages(self, room_id: str, root_id: str) -> list[Message]:
+        """A thread: its root, then its replies, oldest first."""
+
+        def read() -> list[Message]:
+            root = self.store.timeline.get(root_id)
+            replies = self.store.timeline.thread(root_id, limit=1000)
+            events = ([root] if root is not None else []) + replies
+            return roomlist.messages(self.store, events, self.user_id)
+
+        return await asyncio.to_thread(read)
+
+    async def send_in_thread(self, room_id: str, root_id: str, body: str) -> str:
+        """Queues a message in the thread of `root_id` (m.thread, with the spec's fallback)."""
+        replies = await asyncio.to_thread(self.store.timeline.thread, root_id, 1000)
+        latest = replies[-1].event_id if replies else root_id
+        content = messages.thread_content(
+            messages.text_content(body), root_event_id=root_id, latest_event_id=latest
+        )
+        return await self.send(room_id, "m.room.message", content)
+
+    async def read_receipts(self, room_id: str) -> tuple[ReadReceipt, ...]:
+        return await asyncio.to_thread(read_receipts, self.store, room_id)
+
+    async def send_read_receipt(self, room_id: str, event_id: str) -> None:
+        """Our m.read receipt and read marker: we have seen the room up to `event_id`."""
+        await self.client.call(
+            self.client.nio.room_read_markers(room_id, event_id, read_event=event_id)
+        )
+
+    async def set_typing(self, room_id: str, typing: bool) -> None:
+        await self.client.call(self.client.nio.room_typing(room_id, typing, timeout=30_000))
+
+    async def thumbnail(self, attachment: Attachment) -> bytes | None:
+        """An image's thumbnail (decrypted, through the encrypted media cache): the one its
+        event names, else the server's for plain media, else the image itself."""
+        content, cache = attachment.content, self.store.media
+        data = await media.download_thumbnail(self.client, content, cache=cache)
+        if data is None and attachment.kind != "image":
+            return None
+        if data is None and isinstance(content.get("url"), str):
+            width, height = THUMBNAIL_BOX
+            data = await media.server_thumbnail(
+                self.client, content["url"], width, height, cache=cache
+            )
+        if data is None and (attachment.size or 0) <= FULL_IMAGE_AS_THUMBNAIL:
+            data = await media.download_content(self.client, content, cache=cache)
+        return data
+
+    async def download(self, attachment: Attachment) -> bytes:
+        """A message's file, decrypted (through the encrypted media cache)."""
+        return await media.download_content(self.client, attachment.content, cache=self.store.media)
+
+    async def send_text(
+        self, room_id: str, body: str, *, reply_to: str | None = None, edit_of: str | None = None
+    ) -> str:
+        """Queues a message written in markdown (on disk when this returns); returns its txn id.
+        `reply_to`: a rich reply to that event; `edit_of`: the new version of our event."""
+        reply = await asyncio.to_thread(related_event, self.store, reply_to) if reply_to else None
+        edit = await asyncio.to_thread(related_event, self.store, edit_of) if edit_of else None
+        content = composed_content(body, own_user_id=self.user_id, reply_to=reply, edit_of=edit)
+        return await self.send(room_id, "m.room.message", content)
+
+    async def mention_candidates(self, room_id: str) -> list[MentionCandidate]:
+        """The room's members the composer offers after `@` (from the store)."""
+        return await asyncio.to_thread(room_candidates, self.store, room_id, self.user_id)
 
     async def send(self, room_id: str, event_type: str, content: Mapping[str, Any]) -> str:
         """Queues any room event (reply, edit, reaction; m.room.redaction with `redacts`)."""
         return await self.outbox.enqueue(room_id, event_type, content)
 
     async def send_file(self, room_id: str, path: Path, mimetype: str | None = None) -> str:
-        """Queues a file (kept encrypted on disk until uploaded); returns its txn id."""
+        """Queues a file (kept encrypted on disk until uploaded); returns its txn id. Raises
+        media.TooLarge, with nothing queued, when the server's limit is known and exceeded."""
+        await check_upload(self.client, (await asyncio.to_thread(path.stat)).st_size)
         data = await asyncio.to_thread(path.read_bytes)
         return await self.outbox.enqueue_file(room_id, data, path.name, mimetype)
+
+    async def send_data(
+        self, room_id: str, data: bytes, filename: str, mimetype: str | None = None
+    ) -> str:
+        """Queues pasted bytes as a file, like send_file."""
+        await check_upload(self.client, len(data))
+        return await self.outbox.enqueue_file(room_id, data, filename, mimetype)
+
+    def _sharing_settings(self) -> SharingSettings:
+        return SharingSettings(self.store, self.profile.keys.pickle_key)
+
+    async def share_keys_only_with_cross_signed(self, value: bool | None = None) -> bool:
+        """Element's "exclude insecure devices": room keys go only to devices their owner
+        cross-signed (the others get m.room_key.withheld). Off by default; `value` sets it
+        (kept in the profile), None reads it. Returns the setting in force."""
+        settings = self._sharing_settings()
+        if value is None:
+            return await asyncio.to_thread(settings.only_cross_signed)
+        await asyncio.to_thread(settings.set_only_cross_signed, value)
+        if self.client.room_keys is not None:
+            self.client.room_keys.only_cross_signed = value
+        return value
 
     async def acknowledge_identity(self, user_id: str) -> Pin | None:
         """Accepts a verified user's changed identity: its new key is pinned, unverified.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class UndecryptableCause(StrEnum):
@@ -12,6 +13,10 @@ class UndecryptableCause(StrEnum):
     NOT_YET_RECEIVED = "not_yet_received"  # the key may still come (or from key backup)
     SENT_BEFORE_JOINED = "sent_before_joined"  # history from before you were in the room
     WITHHELD = "withheld"  # the sender's device refused to share it with this device
+    # m.room_key.withheld with a known code (protocol/megolm.py):
+    WITHHELD_UNVERIFIED = "withheld_unverified"  # this device is not cross-signed (verify it)
+    WITHHELD_BLACKLISTED = "withheld_blacklisted"  # the sender blocked this device
+    WITHHELD_NO_OLM = "withheld_no_olm"  # no secure channel to this device could be set up
     UNKNOWN_DEVICE = "unknown_device"  # the sending device is unknown or unverified
     BAD_ENCRYPTION = "bad_encryption"  # malformed or using an unknown algorithm
 
@@ -36,6 +41,21 @@ class ReactionChip:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """The file an m.image/m.file/m.video/m.audio message carries, as the timeline shows it;
+    `content` is the event's content, what protocol/media.py downloads (and decrypts) from."""
+
+    kind: str  # "image" | "video" | "audio" | "file"
+    filename: str
+    size: int | None = None
+    mimetype: str | None = None
+    width: int | None = None  # info.w / info.h: the placeholder's size before the thumbnail
+    height: int | None = None
+    has_thumbnail: bool = False
+    content: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Message:
     """One timeline message as the UI shows it."""
 
@@ -57,6 +77,10 @@ class Message:
     reactions: tuple[ReactionChip, ...] = ()
     redacted: bool = False  # deleted: shown as such, body and html empty
     thread_count: int = 0  # replies in the thread this message starts
+    thread_last_sender: str = ""  # the name of who wrote the thread's latest reply
+    thread_root: str | None = None  # set on a thread reply: the root's event id
+    attachment: Attachment | None = None
+    pos: int | None = None  # its position in the stored timeline (None: a local echo)
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,10 @@ class RoomSummary:
     external_servers: tuple[str, ...] = ()  # members' servers other than ours, sorted
     last_message: Message | None = None
     invited: bool = False
+    is_direct: bool = False  # a DM (m.direct, or the invite said so)
+    unread_count: int = 0  # notifying messages not read yet (the server's count)
+    highlight_count: int = 0  # of which mentions / keywords
+    children: tuple[str, ...] = ()  # a space's listed rooms and subspaces (m.space.child)
 
     @property
     def last_activity_ms(self) -> int:
@@ -104,10 +132,57 @@ class TimelineReplaced:
 
 
 @dataclass(frozen=True)
+class MessagePage:
+    """Messages read for a view that pages: `cursor` is the stored position to page on from
+    (the oldest event read going back, the newest going forward); `end`: nothing further."""
+
+    room_id: str
+    messages: tuple[Message, ...]
+    cursor: int | None
+    end: bool
+
+
+@dataclass(frozen=True)
+class ReadReceipt:
+    """Someone has read a room up to `event_id` (m.read)."""
+
+    user_id: str
+    name: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class ReceiptsChanged:
+    """Read receipts that moved in a room (the other members'; ours too)."""
+
+    room_id: str
+    receipts: tuple[ReadReceipt, ...]
+
+
+@dataclass(frozen=True)
+class TypingChanged:
+    """Who is typing in a room now (others only, by name)."""
+
+    room_id: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OutboxChanged:
     """An outgoing event changed state; `echo` is its local echo row as the timeline shows it."""
 
     echo: Message
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """A queued file is being uploaded: `sent` of `total` bytes have left (total when done)."""
+
+    room_id: str
+    txn_id: str
+    filename: str
+    sent: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -141,7 +216,10 @@ Change = (
     | TimelineAppended
     | TimelineReplaced
     | OutboxChanged
+    | UploadProgress
     | SyncStateChanged
     | SessionEnded
     | IdentityChanged
+    | ReceiptsChanged
+    | TypingChanged
 )

@@ -11,7 +11,9 @@ from typing import Any
 import aiohttp
 import nio
 
+from cercle.protocol.e2ee import FallbackKey
 from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.megolm_share import RoomKeySharing
 from cercle.storage.session import Session  # one definition of a saved login, shared
 
 __all__ = [
@@ -72,6 +74,9 @@ class MatrixClient:
         if crypto:
             crypto.path.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.nio = nio.AsyncClient(homeserver, store_path=store_path, config=config)
+        # Who gets our room keys and when they rotate (nio's own sharing is bypassed).
+        self.room_keys = RoomKeySharing(self) if crypto else None
+        self.fallback_key = FallbackKey(self) if crypto else None
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -209,15 +214,18 @@ class MatrixClient:
             return reply.event_id
         if self._crypto and self.nio.rooms.get(room_id) is None:
             await self._learn_room(room_id)
+        if self.room_keys is not None:
+            await self.room_keys.prepare(room_id)  # shares the key with the devices it picks
         reply = await self.call(
             self.nio.room_send(
                 room_id,
                 event_type,
                 dict(content),
                 tx_id=txn_id,
-                # Device verification comes with the trust work (cross-signing); until then share
-                # with every device of the room's members, as Element's legacy mode does.
-                ignore_unverified_devices=True,
+                # room_keys.prepare shared the session already: nio only encrypts. Should nio
+                # share anyway, it must not give the key to every device when we exclude some.
+                ignore_unverified_devices=self.room_keys is None
+                or not self.room_keys.only_cross_signed,
             )
         )
         return reply.event_id
@@ -252,15 +260,18 @@ class MatrixClient:
         self, timeout_ms: int = 0, sync_filter: dict[str, Any] | None = None
     ) -> nio.SyncResponse:
         reply = await self.call(self.nio.sync(timeout=timeout_ms, sync_filter=sync_filter))
+        if self.room_keys is not None:
+            self.room_keys.observe(reply)
         if self._crypto:
-            await self.upkeep_keys()
+            await self.upkeep_keys(reply)
         return reply
 
     async def sync_raw(
         self, timeout_ms: int = 0, sync_filter: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """One /sync from nio's token, as parsed JSON (nio's 429 and timeout handling kept); the
-        caller decodes it, hands nio its crypto part (crypto_feed) and then calls upkeep_keys."""
+        caller decodes it, hands nio its crypto part (crypto_feed), then room_keys.observe and
+        upkeep_keys with what nio was handed (see SyncEngine.ingest_body)."""
         n = self.nio
         method, path = nio.Api.sync(
             n.access_token, since=n.next_batch, timeout=timeout_ms or None, filter=sync_filter
@@ -269,11 +280,14 @@ class MatrixClient:
         reply = await self.call(n._send(RawSyncResponse, method, path, timeout=wait))
         return reply.body
 
-    async def upkeep_keys(self) -> None:
-        """What nio's sync_forever does after each sync and a plain sync() does not."""
+    async def upkeep_keys(self, reply: nio.SyncResponse | None = None) -> None:
+        """What nio's sync_forever does after each sync and a plain sync() does not, and a
+        fallback key nio does not keep (`reply`: the sync it follows, if any)."""
         n = self.nio
         if n.should_upload_keys:
             await self.call(n.keys_upload())
+        if self.fallback_key is not None:
+            await self.fallback_key.upkeep(reply)
         if n.should_query_keys:
             await self.call(n.keys_query())
         if n.should_claim_keys:

@@ -40,13 +40,15 @@ class Refused(ValueError):
 
 @dataclass
 class CryptoRoom:
-    """A joined room as nio's crypto sees it: its member/encryption state, then its timeline's
-    member/encryption/encrypted events, in order (raw events that passed `_envelope`)."""
+    """A joined room as nio sees it: its member/encryption state, then its timeline's
+    member/encryption/encrypted events, in order (raw events that passed `_envelope`), and its
+    ephemeral events (nio's rooms and ephemeral.py's observer read typing and receipts)."""
 
     state: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     unread: dict[str, Any] = field(default_factory=dict)
+    ephemeral: list[dict[str, Any]] = field(default_factory=list)  # typing, receipts
 
 
 @dataclass
@@ -297,6 +299,7 @@ class _Decoder:
         unread = _dict(info.get("unread_notifications"))
         crypto.summary = _dict(info.get("summary"))
         crypto.unread = unread
+        crypto.ephemeral = [e for e in _events(info.get("ephemeral")) if type(e) is dict]
         return RoomBatch(
             room_id=room_id,
             join_state="join",

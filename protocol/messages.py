@@ -8,14 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cercle.protocol.endpoints import (
-    InvalidIdentifier,
-    InvalidMatrixLink,
-    LinkKind,
-    matrix_to_url,
-    parse_matrix_to,
-    parse_mxc,
-)
+from cercle.protocol.endpoints import InvalidIdentifier, InvalidMatrixLink, parse_mxc
+from cercle.protocol.links import LinkKind, matrix_to_url, parse_matrix_to
 from cercle.protocol.richtext import html_to_plain, markdown_to_html, sanitize_html
 
 HTML_FORMAT = "org.matrix.custom.html"

@@ -10,8 +10,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from cercle.protocol import media
-from cercle.protocol.changes import Change, Message, OutboxChanged
+from cercle.protocol.changes import Change, Message, OutboxChanged, UploadProgress
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
+from cercle.protocol.roomlist import thread_root_of
 from cercle.storage.outbox import OutboxEntry, OutboxState, new_txn_id
 from cercle.storage.store import Store
 
@@ -53,6 +54,8 @@ class Outbox:
         self.store = store
         self.publish = publish
         self._wake = asyncio.Event()
+        self._uploads: dict[str, asyncio.Future[Mapping[str, Any]]] = {}  # txn id → its upload
+        self._cancelled: set[str] = set()  # uploads stopped by cancel()
 
     async def enqueue(self, room_id: str, event_type: str, content: Mapping[str, Any]) -> str:
         """Queues an event; when this returns it is on disk. Returns its transaction id."""
@@ -86,7 +89,19 @@ class Outbox:
         self._wake.set()
 
     async def cancel(self, txn_id: str) -> bool:
-        return await asyncio.to_thread(self.store.outbox.cancel, txn_id)
+        """Drops an unsent event; a file being uploaded stops at once and its copy is deleted.
+        False when it was already sent."""
+        entry = await asyncio.to_thread(self.store.outbox.get, txn_id)
+        if not await asyncio.to_thread(self.store.outbox.cancel, txn_id):
+            return False
+        upload = self._uploads.get(txn_id)
+        if upload is not None:
+            self._cancelled.add(txn_id)
+            upload.cancel()
+        pending = entry.content.get(PENDING_UPLOAD) if entry is not None else None
+        if isinstance(pending, dict):
+            await asyncio.to_thread(self.store.media.delete, pending["media"])
+        return True
 
     def wake(self) -> None:
         """The network seems back (a sync succeeded): try now instead of after the backoff."""
@@ -126,11 +141,23 @@ class Outbox:
         await asyncio.to_thread(self.store.outbox.mark_sending, entry.txn_id)
         await self._announce_txn(entry.txn_id)
         try:
-            content = await self._with_upload(entry)
+            upload = asyncio.ensure_future(self._with_upload(entry))
+            self._uploads[entry.txn_id] = upload
+            try:
+                content = await upload
+            finally:
+                self._uploads.pop(entry.txn_id, None)
+            if entry.txn_id in self._cancelled:
+                self._cancelled.discard(entry.txn_id)
+                return True  # cancelled between the upload and the send
             event_id = await self.client.send_event(
                 entry.room_id, entry.event_type, content, txn_id=entry.txn_id
             )
         except asyncio.CancelledError:
+            if entry.txn_id in self._cancelled:  # the user cancelled this upload, not a stop
+                self._cancelled.discard(entry.txn_id)
+                log.info("outbox: upload of %s cancelled", entry.txn_id)
+                return True
             raise
         except MatrixError as e:
             if is_transient(e):
@@ -165,14 +192,27 @@ class Outbox:
                 "the file to send is no longer on this computer", errcode="M_NOT_FOUND"
             )
         encrypted = await media.room_is_encrypted(self.client, entry.room_id)
+        filename = str(pending.get("filename") or "file")
+        shown = -1  # the last percentage published: one change per percent, not per chunk
+
+        def progress(sent: int, total: int) -> None:
+            nonlocal shown
+            percent = sent * 100 // total if total else 100
+            if percent != shown:
+                shown = percent
+                self.publish(UploadProgress(entry.room_id, entry.txn_id, filename, sent, total))
+
+        progress(0, len(data))
         content, _ = await media.prepare_file(
             self.client,
             data,
             encrypted=encrypted,
             cache=self.store.media,
-            filename=pending.get("filename"),
+            filename=filename,
             mimetype=pending.get("mimetype"),
+            on_progress=progress,
         )
+        progress(len(data), len(data))
         return content
 
     async def _announce_txn(self, txn_id: str) -> None:
@@ -197,4 +237,5 @@ def echo_of(entry: OutboxEntry, own_user_id: str) -> Message:
         txn_id=entry.txn_id,
         state=entry.state.value if isinstance(entry.state, OutboxState) else str(entry.state),
         failure=entry.failure_reason or "",
+        thread_root=thread_root_of(entry.content),  # shown in its thread, not the timeline
     )

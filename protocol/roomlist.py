@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from cercle.protocol.changes import (
+    Attachment,
     Message,
     ReactionChip,
     ReplyPreview,
@@ -17,6 +19,7 @@ from cercle.storage.store import Store
 from cercle.storage.timeline import TimelineEvent
 
 SHOWN_TYPES = ("m.room.message", "m.room.encrypted")
+DIRECT = "m.direct"
 UNDECRYPTABLE_TEXT = {
     UndecryptableCause.NOT_YET_RECEIVED: (
         "Encrypted message: the key has not reached this device yet"
@@ -38,6 +41,7 @@ def summaries(
     """Rows for the given rooms (all joined and invited rooms when None), newest first; one
     read of the store whatever the number of rooms."""
     own = server_of(own_user_id)
+    direct = direct_rooms(store.receipts.account_data(DIRECT))
     rows = []
     for item in store.overview.rooms(room_ids):
         room, members = item.room, item.members
@@ -55,9 +59,24 @@ def summaries(
                 external_servers=tuple(sorted({server_of(m.user_id) for m in members} - {own, ""})),
                 last_message=last,
                 invited=room.join_state == "invite",
+                is_direct=room.is_direct or room.room_id in direct,
+                unread_count=room.unread_count,
+                highlight_count=room.highlight_count,
+                children=item.children,
             )
         )
     return rows
+
+
+def direct_rooms(content: Mapping[str, Any] | None) -> frozenset[str]:
+    """Room ids that `m.direct` account data lists (user id → room ids); junk ignored."""
+    return frozenset(
+        room_id
+        for ids in (content or {}).values()
+        if isinstance(ids, list)
+        for room_id in ids
+        if isinstance(room_id, str)
+    )
 
 
 def display_name(room: Room, members, own_user_id: str) -> str:
@@ -101,10 +120,12 @@ def to_message(
             encrypted=event.encrypted,
             txn_id=event.txn_id,
             redacted=True,
+            pos=event.pos,
         )
     undecryptable = event.decryption_error is not None
     html: str | None = None
     edited = False
+    thread_root: str | None = None
     if undecryptable:
         try:
             body = UNDECRYPTABLE_TEXT[UndecryptableCause(event.decryption_error or "")]
@@ -117,6 +138,8 @@ def to_message(
         relation = relation_of(event.content)
         if relation is not None and relation.rel_type == "m.replace":
             return None  # an edit shows as its original, edited
+        if relation is not None and relation.rel_type == "m.thread":
+            thread_root = relation.event_id  # the thread panel shows it, not the main timeline
         content: dict = event.content
         if details:
             edit = store.timeline.latest_edit(event.event_id)
@@ -127,10 +150,15 @@ def to_message(
         html = display_html(content) if details else None
     reply_to = reactions = None
     thread_count = 0
+    thread_last = ""
     if details and not undecryptable:
-        reply_to = _reply_preview(store, event, names)
+        if not _falls_back(event.content):
+            reply_to = _reply_preview(store, event, names)
         reactions = _reactions(store, event.event_id, own_user_id)
-        thread_count = len(store.timeline.thread(event.event_id))
+        thread = store.timeline.thread(event.event_id)
+        thread_count = len(thread)
+        if thread:
+            thread_last = _name(store, event.room_id, thread[-1].sender, names)
     return Message(
         event_id=event.event_id,
         room_id=event.room_id,
@@ -147,6 +175,57 @@ def to_message(
         reply_to=reply_to,
         reactions=reactions or (),
         thread_count=thread_count,
+        thread_last_sender=thread_last,
+        thread_root=thread_root,
+        attachment=None if undecryptable else attachment_of(event.content),
+        pos=event.pos,
+    )
+
+
+MEDIA_KINDS = {"m.image": "image", "m.video": "video", "m.audio": "audio", "m.file": "file"}
+
+
+def attachment_of(content: Mapping[str, Any]) -> Attachment | None:
+    """The file a media message carries (read defensively), or None for other messages."""
+    kind = MEDIA_KINDS.get(content.get("msgtype"))  # type: ignore[arg-type]
+    if kind is None or not (isinstance(content.get("url"), str) or "file" in content):
+        return None
+    raw_info = content.get("info")
+    info = raw_info if isinstance(raw_info, Mapping) else {}
+
+    def number(key: str) -> int | None:
+        value = info.get(key)
+        return int(value) if isinstance(value, int | float) and value > 0 else None
+
+    name = content.get("filename") or content.get("body")
+    mimetype = info.get("mimetype")
+    return Attachment(
+        kind=kind,
+        filename=name if isinstance(name, str) else "",
+        size=number("size"),
+        mimetype=mimetype if isinstance(mimetype, str) else None,
+        width=number("w"),
+        height=number("h"),
+        has_thumbnail="thumbnail_file" in info or "thumbnail_url" in info,
+        content=dict(content),
+    )
+
+
+def thread_root_of(content: Any) -> str | None:
+    """The thread an event's content is in (m.thread relation), if any."""
+    relation = relation_of(content) if isinstance(content, Mapping) else None
+    if relation is not None and relation.rel_type == "m.thread":
+        return relation.event_id
+    return None
+
+
+def _falls_back(content: Mapping[str, Any]) -> bool:
+    """A thread reply's m.in_reply_to that is only the fallback for unthreaded clients."""
+    relates = content.get("m.relates_to")
+    return (
+        isinstance(relates, Mapping)
+        and relates.get("rel_type") == "m.thread"
+        and relates.get("is_falling_back") is True
     )
 
 

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 import nio
 
-from cercle.protocol import endpoints
+from cercle.protocol import endpoints, links
 from cercle.protocol.client import MEGOLM, SPACE_CHILD, MatrixClient, MatrixError
 from cercle.protocol.endpoints import InvalidMatrixLink, Request
 
@@ -219,7 +219,7 @@ def parse_room_link(text: str) -> RoomLink:
     """A room id, alias, `https://matrix.to/#/…` link or `matrix:` URI → where to join
     (endpoints' grammar). A link to a person or junk raises InvalidRoomLink in words."""
     try:
-        link = endpoints.parse_matrix_link(text)
+        link = links.parse_matrix_link(text)
     except InvalidMatrixLink as e:
         raise InvalidRoomLink(str(e)) from None
     if not link.is_room:

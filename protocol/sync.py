@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import nio
 
@@ -67,6 +67,8 @@ class SyncEngine:
         self._member_slots = asyncio.Semaphore(MEMBER_LOADS_AT_ONCE)
         # Told of each stored response (e.g. trust/verification.py picks its events from it).
         self.observers: list[Callable[[nio.SyncResponse, SyncBatch], None]] = []
+        # Rewrite a batch before it is stored (e.g. megolm_withheld.py: undecryptable causes).
+        self.adjusters: list[Callable[[nio.SyncResponse, SyncBatch], Awaitable[SyncBatch]]] = []
 
     async def restore(self, published: Sequence[RoomSummary] | None = None) -> None:
         """Before the first sync: publishes the cached rooms and resumes from the stored token,
@@ -122,9 +124,10 @@ class SyncEngine:
                 self.publish(SyncStateChanged("syncing"))
                 self.on_synced()
             first = False
+            fed: nio.SyncResponse | None = None
             try:
                 if isinstance(reply, dict):
-                    await self.ingest_body(reply)
+                    fed = await self.ingest_body(reply)
                 else:
                     await self.ingest(reply)
             except Exception as e:  # disk full, or a bug: keep syncing, the batch comes again
@@ -133,9 +136,9 @@ class SyncEngine:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX_S)
                 continue
-            if isinstance(reply, dict):
+            if fed is not None:
                 try:  # what nio's sync_forever does after each sync (sync_once does it itself)
-                    await self.client.upkeep_keys()
+                    await self.client.upkeep_keys(fed)
                 except MatrixError as e:  # the batch is stored: the next round tries again
                     log.warning("key upkeep failed: %s", e)
             delay = BACKOFF_FIRST_S
@@ -143,17 +146,21 @@ class SyncEngine:
     async def sync_round(self, timeout_ms: int = 0) -> None:
         """One sync, stored and published, keys kept up (cercle-cli; `run` does it in a loop)."""
         if OWN_DECODER:
-            await self.ingest_body(await self.client.sync_raw(timeout_ms, SYNC_FILTER))
-            await self.client.upkeep_keys()
+            fed = await self.ingest_body(await self.client.sync_raw(timeout_ms, SYNC_FILTER))
+            await self.client.upkeep_keys(fed)
         else:
             await self.ingest(await self.client.sync_once(timeout_ms, SYNC_FILTER))
 
-    async def ingest_body(self, body: dict) -> None:
+    async def ingest_body(self, body: dict) -> nio.SyncResponse:
         """Stores one raw /sync response (with its token) and publishes what it changed: decoded
-        by Cercle, nio given its crypto part first (it decrypts what it can)."""
+        by Cercle, nio given its crypto part first (it decrypts what it can). Returns what nio
+        was given, for MatrixClient.upkeep_keys."""
         decoded = decode(body, self.client.user_id)
         try:
             reply = await crypto_feed.feed(self.client.nio, decoded)
+            room_keys = getattr(self.client, "room_keys", None)
+            if room_keys is not None:  # what MatrixClient.sync_once does after nio's sync
+                room_keys.observe(reply)
         except Exception:  # nio moved its token first: rewind it, the response comes again
             self.client.nio.next_batch = await asyncio.to_thread(self.store.session.sync_token)
             raise
@@ -162,6 +169,7 @@ class SyncEngine:
         await self._store_and_publish(
             reply, batch, [*decoded.joined, *decoded.invited], decoded.left, decoded.joined
         )
+        return reply
 
     async def ingest(self, reply: nio.SyncResponse) -> None:
         """Stores one response parsed by nio (with its token) and publishes what it changed."""
@@ -178,6 +186,8 @@ class SyncEngine:
         removed: list[str],
         joined: list[str],
     ) -> None:
+        for adjust in self.adjusters:
+            batch = await adjust(reply, batch)
         # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
         # same response is fetched again by the next sync.
         # What redactions in this batch strip: read before, since their relations go with it.

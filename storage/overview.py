@@ -34,6 +34,7 @@ class RoomOverview:
     members: list[Member]  # joined members, by display name
     linked_spaces: frozenset[str]  # joined spaces that list it, or that it names as parent
     last_event: TimelineEvent | None
+    children: tuple[str, ...] = ()  # a space's m.space.child rooms (with a via), sorted
 
 
 class OverviewRepo:
@@ -86,6 +87,14 @@ class OverviewRepo:
                     links.setdefault(key, set()).add(holder)
                 else:
                     links.setdefault(holder, set()).add(key)
+            children: dict[str, list[str]] = {}
+            for holder, key in conn.execute(
+                "SELECT room_id, state_key FROM room_state WHERE type = 'm.space.child' "
+                f"AND room_id IN {scope} "
+                "AND coalesce(json_array_length(content, '$.via'), 0) > 0 ORDER BY state_key",
+                args,
+            ):
+                children.setdefault(holder, []).append(key)
             last = {
                 event.room_id: event
                 for event in map(
@@ -103,6 +112,7 @@ class OverviewRepo:
                 members.get(r.room_id, []),
                 frozenset(links.get(r.room_id, set()) & spaces),
                 last.get(r.room_id),
+                tuple(children.get(r.room_id, ())),
             )
             for r in rooms
         ]

@@ -32,3 +32,24 @@ async def cercle_asks_and_both_confirm(cercle, js_peer, room_id: str) -> tuple[A
         js_peer.acall("waitForVerification", verificationId=js_id, timeoutMs=WAIT_MS),
     )
     return flow, verified
+
+
+async def own_devices_verify(requester, answerer, within: float = 30) -> tuple[Any, Any]:
+    """Two Cercle devices of one user: `requester` asks `answerer` to-device, both confirm the
+    same emoji; returns (requester's Verified, answerer's Verified)."""
+    flow = await requester.verifications.request(
+        requester.user_id, device_id=answerer.client.nio.device_id
+    )
+    incoming = await asyncio.wait_for(answerer.verifications.incoming.get(), within)
+    assert incoming.flow_id == flow.flow_id
+    assert not incoming.in_room
+    await incoming.accept()
+    await asyncio.wait_for(flow.ready, within)
+    await flow.start_sas()
+    mine, theirs = await asyncio.wait_for(
+        asyncio.gather(flow.short_auth, incoming.short_auth), within
+    )
+    assert mine == theirs
+    assert len(mine.emoji) == 7
+    await asyncio.gather(flow.confirm(True), incoming.confirm(True))
+    return await asyncio.wait_for(asyncio.gather(flow.finished, incoming.finished), within)

@@ -78,6 +78,17 @@ def undecryptable_text(cause: str | None) -> str:
         "withheld": QCoreApplication.translate(
             "Undecryptable", "Encrypted message: the sender did not share its key with you"
         ),
+        "withheld_unverified": QCoreApplication.translate(
+            "Undecryptable",
+            "Encrypted message: the sender shares keys only with verified devices",
+        ),
+        "withheld_blacklisted": QCoreApplication.translate(
+            "Undecryptable", "Encrypted message: the sender has blocked this device"
+        ),
+        "withheld_no_olm": QCoreApplication.translate(
+            "Undecryptable",
+            "Encrypted message: the sender’s device could not open a secure channel to this one",
+        ),
         "unknown_device": QCoreApplication.translate(
             "Undecryptable", "Encrypted message from a device that is not verified"
         ),

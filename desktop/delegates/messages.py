@@ -22,6 +22,15 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, 
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from cercle.desktop.delegates import richtext
+from cercle.desktop.delegates.attachments import (
+    FILE_CARD,
+    Thumbnails,
+    caption_of,
+    image_size,
+    paint_file_card,
+    paint_image,
+    shows_image,
+)
 from cercle.desktop.delegates.common import colour_for, paint_avatar, undecryptable_text
 from cercle.desktop.models.messages import MessageRole, day_of
 from cercle.desktop.theme import error_colour, readable
@@ -36,6 +45,19 @@ QUOTE = 24
 CHIP = 24
 CHIP_GAP = 6
 LINE = 18  # the thread summary, the sending state
+RECEIPT = 16  # a read avatar
+RECEIPTS_SHOWN = 3  # read avatars under a message, then "+N"
+RECEIPTS_W = RECEIPTS_SHOWN * (RECEIPT - 4) + 4 + 26  # the right-hand column they sit in
+# Undecryptable causes and the action that fixes them: verifying this device makes senders
+# share their keys with it; the recovery key opens the key backup that holds older ones.
+FIXES = {
+    "not_yet_received": "recover",
+    "sent_before_joined": "recover",
+    "withheld": "verify",
+    "withheld_unverified": "verify",
+    "withheld_blacklisted": "verify",
+    "unknown_device": "verify",
+}
 
 Index = QModelIndex | QPersistentModelIndex
 Role = QPalette.ColorRole
@@ -54,11 +76,17 @@ class Layout:
     chips: list[tuple[QRect, ReactionChip]] = field(default_factory=list)
     thread: QRect | None = None
     state: QRect | None = None
+    image: QRect | None = None
+    file: QRect | None = None
+    file_links: list[tuple[QRect, str, str]] = field(default_factory=list)  # rect, kind, label
+    fix: QRect | None = None
+    receipts: QRect | None = None
 
 
 @dataclass(frozen=True)
 class Hit:
-    """What a point of a row holds: "link" (value: href), "chip" (key), "quote" (event id)."""
+    """What a point of a row holds: "link" (value: href), "chip" (key), "quote" (event id),
+    "thread" (root id), "image" (event id), "save"/"open" (event id), "fix" (the action)."""
 
     kind: str
     value: str
@@ -84,10 +112,17 @@ class MessageDelegate(QStyledItemDelegate):
     reactionToggled = Signal(str, str)  # event id, reaction key
     replyClicked = Signal(str)  # the replied-to event id
     linkActivated = Signal(str)  # an http(s) or mailto link in a body
+    threadClicked = Signal(str)  # the thread root's event id
+    imageClicked = Signal(object)  # the Message whose image to show full size
+    saveClicked = Signal(object)  # the Message whose file to save
+    openClicked = Signal(str)  # the path a file of this session was saved to
+    fixClicked = Signal(str)  # "verify" (this device) or "recover" (enter the recovery key)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.documents = richtext.DocumentCache()
+        self.thumbnails = Thumbnails(self)
+        self.saved: dict[str, str] = {}  # event id → where its file was saved, this session
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -95,7 +130,7 @@ class MessageDelegate(QStyledItemDelegate):
         width = option.rect.width()
         if width <= 0 and option.widget is not None:
             width = option.widget.width()
-        return max(100, width - TEXT_LEFT - PAD)
+        return max(100, width - TEXT_LEFT - PAD - RECEIPTS_W)
 
     def _body_html(self, message: Message, palette: QPalette) -> str:
         dim = dim_colour(palette).name()
@@ -104,7 +139,12 @@ class MessageDelegate(QStyledItemDelegate):
         if message.undecryptable:
             text = undecryptable_text(message.cause)
             return f'<i style="color:{dim}">{htmllib.escape(text)}</i>'
-        body = message.html if message.html is not None else richtext.plain_to_html(message.body)
+        if message.attachment is not None:
+            body = richtext.plain_to_html(caption_of(message))
+        else:
+            body = (
+                message.html if message.html is not None else richtext.plain_to_html(message.body)
+            )
         if message.edited:
             marker = htmllib.escape(self.tr("(edited)"))
             body += f' <span style="color:{dim}; font-size:small">{marker}</span>'
@@ -137,10 +177,25 @@ class MessageDelegate(QStyledItemDelegate):
         if message.reply_to is not None and not message.redacted:
             out.quote = QRect(TEXT_LEFT, y, width, QUOTE)
             y += QUOTE + 4
-        doc = self._document(option, message)
-        height = int(doc.size().height() + 0.999)
-        out.document, out.body = doc, QRect(TEXT_LEFT, y, width, height)
-        y += height
+        attachment = message.attachment if not message.redacted else None
+        if attachment is not None and shows_image(attachment):
+            size = image_size(attachment, width)
+            out.image = QRect(TEXT_LEFT, y, size.width(), size.height())
+            y += size.height() + 4
+        elif attachment is not None:
+            out.file = QRect(TEXT_LEFT, y, min(width, 420), FILE_CARD)
+            out.file_links = self._file_links(option, out.file, message)
+            y += FILE_CARD + 4
+        if attachment is None or caption_of(message):
+            doc = self._document(option, message)
+            height = int(doc.size().height() + 0.999)
+            out.document, out.body = doc, QRect(TEXT_LEFT, y, width, height)
+            y += height
+        else:
+            out.body = QRect(TEXT_LEFT, y, width, 0)
+        if message.undecryptable and FIXES.get(message.cause or "") is not None:
+            out.fix = QRect(TEXT_LEFT, y + 2, width, LINE)
+            y += LINE + 2
         if message.reactions and not message.redacted:
             y += 4
             metrics = QFontMetrics(option.font)
@@ -161,8 +216,26 @@ class MessageDelegate(QStyledItemDelegate):
         y += 4
         if not grouped:
             y = max(y, top + 8 + AVATAR + 4)
+        if index.data(MessageRole.ReadBy):
+            y = max(y, top + RECEIPT + 6)
+            right = max(option.rect.width(), TEXT_LEFT + width + PAD + RECEIPTS_W) - PAD
+            out.receipts = QRect(right - RECEIPTS_W + 4, y - RECEIPT - 3, RECEIPTS_W - 4, RECEIPT)
         out.height = y
         return out
+
+    def _file_links(
+        self, option: QStyleOptionViewItem, card: QRect, message: Message
+    ) -> list[tuple[QRect, str, str]]:
+        metrics = QFontMetrics(option.font)
+        links = [("save", self.tr("Download"))]
+        if message.event_id in self.saved:
+            links.append(("open", self.tr("Open")))
+        out, right = [], card.right() - 8
+        for kind, label in reversed(links):
+            width = metrics.horizontalAdvance(label) + 12
+            out.append((QRect(right - width, card.top(), width, card.height()), kind, label))
+            right -= width + 4
+        return list(reversed(out))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         layout = self.layout(option, index)
@@ -180,9 +253,18 @@ class MessageDelegate(QStyledItemDelegate):
         for rect, chip in layout.chips:
             if rect.contains(point):
                 return Hit("chip", chip.key)
+        for rect, kind, _label in layout.file_links:
+            if rect.contains(point):
+                return Hit(kind, message.event_id)
+        if layout.image is not None and layout.image.contains(point):
+            return Hit("image", message.event_id)
+        if layout.thread is not None and self._thread_rect(option, layout, message).contains(point):
+            return Hit("thread", message.event_id)
+        if layout.fix is not None and self._fix_rect(option, layout, message).contains(point):
+            return Hit("fix", FIXES[message.cause or ""])
         if layout.quote is not None and layout.quote.contains(point) and message.reply_to:
             return Hit("quote", message.reply_to.event_id)
-        if layout.body.contains(point):
+        if layout.document is not None and layout.body.contains(point):
             href = richtext.anchor_at(
                 layout.document,  # type: ignore[arg-type]
                 point.x() - layout.body.left(),
@@ -207,6 +289,16 @@ class MessageDelegate(QStyledItemDelegate):
             self.reactionToggled.emit(message.event_id, hit.value)
         elif hit.kind == "quote":
             self.replyClicked.emit(hit.value)
+        elif hit.kind == "thread":
+            self.threadClicked.emit(hit.value)
+        elif hit.kind == "image":
+            self.imageClicked.emit(message)
+        elif hit.kind == "save":
+            self.saveClicked.emit(message)
+        elif hit.kind == "open":
+            self.openClicked.emit(self.saved.get(message.event_id, ""))
+        elif hit.kind == "fix":
+            self.fixClicked.emit(hit.value)
         else:
             self.linkActivated.emit(hit.value)
         return True
@@ -225,6 +317,16 @@ class MessageDelegate(QStyledItemDelegate):
             ).format(key=chip.key)
         elif hit.kind == "quote":
             text = self.tr("Show the original message")
+        elif hit.kind == "thread":
+            text = self.tr("Open the thread")
+        elif hit.kind == "image":
+            text = self.tr("Show full size")
+        elif hit.kind == "save":
+            text = self.tr("Save this file where you choose")
+        elif hit.kind == "open":
+            text = self.saved.get(message.event_id, "")
+        elif hit.kind == "fix":
+            text = self._fix_text(hit.value)
         else:
             text = hit.value
         QToolTip.showText(event.globalPos(), text, view)
@@ -246,22 +348,52 @@ class MessageDelegate(QStyledItemDelegate):
             self._paint_header(painter, option, layout.header_top, message)
         if layout.quote is not None and message.reply_to is not None:
             self._paint_quote(painter, option, layout.quote, message)
-        richtext.draw(
-            painter,
-            layout.document,  # type: ignore[arg-type]
-            layout.body.left(),
-            layout.body.top(),
-            palette,
-        )
+        if layout.image is not None and message.attachment is not None:
+            paint_image(
+                painter,
+                layout.image,
+                self.thumbnails.get(message),
+                message.event_id in self.thumbnails.failed,
+                palette,
+                self.tr("Loading…"),
+            )
+        if layout.file is not None and message.attachment is not None:
+            size = message.attachment.size
+            paint_file_card(
+                painter,
+                option,
+                layout.file,
+                message.attachment,
+                QLocale().formattedDataSize(size) if size else "",
+                layout.file_links,
+            )
+        if layout.document is not None:
+            richtext.draw(
+                painter,
+                layout.document,  # type: ignore[arg-type]
+                layout.body.left(),
+                layout.body.top(),
+                palette,
+            )
+        if layout.fix is not None:
+            painter.setFont(small_font(option.font))
+            painter.setPen(palette.color(Role.Link))
+            painter.drawText(
+                self._fix_rect(option, layout, message),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self._fix_text(FIXES[message.cause or ""]),
+            )
+        if layout.receipts is not None:
+            self._paint_receipts(painter, layout.receipts, index.data(MessageRole.ReadBy), option)
         for rect, chip in layout.chips:
             self._paint_chip(painter, option, rect, chip)
         if layout.thread is not None:
             painter.setFont(small_font(option.font))
             painter.setPen(palette.color(Role.Link))
             painter.drawText(
-                layout.thread,
+                self._thread_rect(option, layout, message),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self._thread_text(message.thread_count),
+                self._thread_text(message),
             )
         if layout.state is not None:
             painter.setFont(small_font(option.font, italic=True))
@@ -376,10 +508,54 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(Role.Text))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{chip.key} {chip.count}")
 
-    def _thread_text(self, count: int) -> str:
+    def _thread_text(self, message: Message) -> str:
+        count = message.thread_count
         if count == 1:
-            return self.tr("1 reply in the thread")
-        return self.tr("{count} replies in the thread").format(count=QLocale().toString(count))
+            text = self.tr("1 reply")
+        else:
+            text = self.tr("{count} replies").format(count=QLocale().toString(count))
+        if message.thread_last_sender:
+            text = self.tr("{replies} · last from {name}").format(
+                replies=text, name=message.thread_last_sender
+            )
+        return text
+
+    def _thread_rect(self, option, layout: Layout, message: Message) -> QRect:
+        """Only the words are clickable, not the whole line."""
+        assert layout.thread is not None
+        width = QFontMetrics(small_font(option.font)).horizontalAdvance(self._thread_text(message))
+        return QRect(layout.thread.left(), layout.thread.top(), width + 4, layout.thread.height())
+
+    def _fix_text(self, action: str) -> str:
+        if action == "verify":
+            return self.tr("Verify this device")
+        return self.tr("Enter your recovery key")
+
+    def _fix_rect(self, option, layout: Layout, message: Message) -> QRect:
+        assert layout.fix is not None
+        text = self._fix_text(FIXES[message.cause or ""])
+        width = QFontMetrics(small_font(option.font)).horizontalAdvance(text)
+        return QRect(layout.fix.left(), layout.fix.top(), width + 4, layout.fix.height())
+
+    def _paint_receipts(self, painter: QPainter, rect: QRect, names, option) -> None:
+        """Who read up to here: small initials, overlapping, right-aligned, then "+N"."""
+        shown = list(names)[:RECEIPTS_SHOWN]
+        more = len(names) - len(shown)
+        x = rect.right() - RECEIPT
+        if more > 0:
+            painter.setFont(small_font(option.font))
+            painter.setPen(dim_colour(option.palette))
+            plus = f"+{more}"
+            width = painter.fontMetrics().horizontalAdvance(plus) + 2
+            painter.drawText(
+                QRect(rect.right() - width, rect.top(), width, RECEIPT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                plus,
+            )
+            x -= width + 2
+        for name in shown:
+            paint_avatar(painter, QRect(x, rect.top(), RECEIPT, RECEIPT), name, name)
+            x -= RECEIPT - 4
 
     def _state_text(self, message: Message) -> str:
         if message.state == "failed":

@@ -12,7 +12,7 @@ from cercle.desktop.delegates.common import (
     short_time,
     undecryptable_text,
 )
-from cercle.desktop.models.rooms import RoomRole
+from cercle.desktop.models.rooms import RoomRole, Section
 
 ROW_HEIGHT = 60
 AVATAR = 36
@@ -20,13 +20,39 @@ PAD = 10
 # Badge fills under white text (≥ 5:1), on light and dark rows alike.
 EXTERNAL = QColor("#c2410c")
 INVITED = QColor("#1864ab")
+MENTIONED = QColor("#c92a2a")
+UNREAD = QColor("#5c636e")
+HEADER = 26  # a section's title above its first row
+
+
+def section_header(index) -> Section | None:
+    """The section whose title shows above this row: on its first row, when the list shows
+    more than one section (one alone needs no title)."""
+    model, row = index.model(), index.row()
+    if model is None:
+        return None
+    section = index.data(RoomRole.Section)
+    first = model.index(0, 0).data(RoomRole.Section)
+    last = model.index(model.rowCount() - 1, 0).data(RoomRole.Section)
+    if section is None or first == last:
+        return None
+    if row > 0 and model.index(row - 1, 0).data(RoomRole.Section) == section:
+        return None
+    return Section(section)
 
 
 class RoomDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         # No width of its own: the row takes the viewport's, never wider (no sideways scrolling
         # after the list narrows); the text elides to fit.
-        return QSize(0, ROW_HEIGHT)
+        return QSize(0, ROW_HEIGHT + (HEADER if section_header(index) is not None else 0))
+
+    def section_title(self, section: Section) -> str:
+        return {
+            Section.INVITATIONS: self.tr("Invitations"),
+            Section.DIRECT: self.tr("Direct messages"),
+            Section.ROOMS: self.tr("Rooms"),
+        }[section]
 
     def paint(
         self,
@@ -40,6 +66,23 @@ class RoomDelegate(QStyledItemDelegate):
         painter.save()
         self.initStyleOption(option, index)
         option.text = ""
+        header = section_header(index)
+        if header is not None:
+            band = QRect(option.rect)
+            band.setHeight(HEADER)
+            title = QFont(option.font)
+            title.setBold(True)
+            title.setPointSizeF(option.font.pointSizeF() * 0.85)
+            painter.setFont(title)
+            colour = QColor(option.palette.color(QPalette.ColorRole.Text))
+            colour.setAlphaF(0.7)
+            painter.setPen(colour)
+            painter.drawText(
+                band.adjusted(PAD, 4, -PAD, 0),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.section_title(header).upper(),
+            )
+            option.rect = option.rect.adjusted(0, HEADER, 0, 0)
         style = option.widget.style() if option.widget else None
         if style:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
@@ -78,8 +121,11 @@ class RoomDelegate(QStyledItemDelegate):
                 paint_badge(painter, badge_right, r.top() + 11, self.tr("External"), EXTERNAL) - 4
             )
 
+        unread = room.unread_count > 0 or room.highlight_count > 0
         bold = QFont(option.font)
         bold.setBold(True)
+        if unread:
+            bold.setWeight(QFont.Weight.ExtraBold)
         painter.setFont(bold)
         painter.setPen(text_colour)
         name_rect = QRect(left, r.top() + 10, badge_right - left - 4, 18)
@@ -93,7 +139,18 @@ class RoomDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(dim)
         line = self._second_line(room, index.data(RoomRole.Communities) or [])
-        line_rect = QRect(left, r.top() + 32, right - left, 18)
+        line_right = right
+        if room.highlight_count:
+            line_right = paint_badge(
+                painter, line_right, r.top() + 33, f"@ {room.highlight_count}", MENTIONED
+            )
+        elif room.unread_count:
+            line_right = paint_badge(
+                painter, line_right, r.top() + 33, str(room.unread_count), UNREAD
+            )
+        if unread:
+            painter.setPen(text_colour)
+        line_rect = QRect(left, r.top() + 32, line_right - left - 6, 18)
         painter.drawText(
             line_rect,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

@@ -1,4 +1,4 @@
-"""The message list of the open room: rows appended in batches at the live end."""
+"""The message list of the open room (or thread): a window of rows paged from storage."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
-from cercle.protocol.changes import Message
+from cercle.protocol.changes import Message, MessagePage, ReadReceipt
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -23,6 +24,7 @@ class MessageRole(IntEnum):
     Message = Qt.ItemDataRole.UserRole + 1
     GroupedWithPrevious = Qt.ItemDataRole.UserRole + 2  # same sender and day, within 5 minutes
     StartsDay = Qt.ItemDataRole.UserRole + 3  # the first message of its (local) day: a separator
+    ReadBy = Qt.ItemDataRole.UserRole + 4  # names of the others who have read up to this row
 
 
 GROUP_WINDOW_MS = 5 * 60 * 1000
@@ -34,13 +36,30 @@ def day_of(timestamp_ms: int) -> QDate:
 
 
 class MessageModel(QAbstractListModel):
-    """One room's messages, oldest first; `show_room` switches rooms, `append` adds a batch."""
+    """A room's messages, oldest first: a window that pages older rows in at the top
+    (`fetch_older` asks, `prepend` answers), newer ones back in at the bottom after the view
+    scrolled away from the live end, and evicts rows far from what the view shows.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    With `thread_root`, the model shows that thread (root and replies); without, the main
+    timeline, where thread replies are not shown."""
+
+    olderWanted = Signal(str, object)  # room id, the position to page below (None: newest)
+    newerWanted = Signal(str, int)  # room id, the position to page above
+
+    def __init__(self, parent: QObject | None = None, *, thread_root: str | None = None) -> None:
         super().__init__(parent)
         self.room_id: str | None = None
+        self.thread_root = thread_root
+        self.own_user_id = ""  # our receipt is not shown among the read avatars
         self._rows: list[Message] = []
         self._ids: set[str] = set()
+        self.older_cursor: int | None = None  # page older rows below this stored position
+        self.at_start = True  # the room's first message is loaded: nothing older to page in
+        self.has_newer = False  # rows were evicted at the bottom: the live end is not loaded
+        self.loading_older = self.loading_newer = False
+        self._receipts: dict[str, ReadReceipt] = {}  # user id → their read receipt
+
+    # -- Qt's model interface ------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -62,6 +81,8 @@ class MessageModel(QAbstractListModel):
             return self._grouped(index.row())
         if role == MessageRole.StartsDay:
             return self._starts_day(index.row())
+        if role == MessageRole.ReadBy:
+            return self.read_by(message.event_id)
         return None
 
     def _grouped(self, row: int) -> bool:
@@ -78,25 +99,132 @@ class MessageModel(QAbstractListModel):
             return True
         return day_of(self._rows[row - 1].timestamp_ms) != day_of(self._rows[row].timestamp_ms)
 
+    # -- lookups -------------------------------------------------------------------------------
+
     def row_of_event(self, event_id: str) -> int | None:
         """The row showing `event_id`, if it is loaded."""
         if event_id not in self._ids:
             return None
         return next((r for r, m in enumerate(self._rows) if m.event_id == event_id), None)
 
-    def show_room(self, room_id: str, messages: list[Message]) -> None:
-        """Switches to another room: its rows replace the previous room's."""
+    def message(self, row: int) -> Message:
+        return self._rows[row]
+
+    def _belongs(self, message: Message) -> bool:
+        if self.thread_root is None:
+            return message.thread_root is None
+        return message.event_id == self.thread_root or message.thread_root == self.thread_root
+
+    # -- switching rooms -----------------------------------------------------------------------
+
+    def show_room(
+        self,
+        room_id: str,
+        messages: list[Message] | tuple[Message, ...],
+        *,
+        cursor: int | None = None,
+        at_start: bool = True,
+    ) -> None:
+        """Switches to another room: its rows replace the previous room's. `cursor`/`at_start`:
+        where older rows page in from (see MessagePage); by default nothing older is asked."""
         self.clear()
         self.room_id = room_id
+        self.at_start = at_start
+        self.older_cursor = cursor
         self.append(room_id, messages)
+
+    def show_page(
+        self, page: MessagePage, echoes: list[Message] | tuple[Message, ...] = ()
+    ) -> None:
+        """Switches to a room with its newest page (and the unsent messages' echoes)."""
+        self.show_room(
+            page.room_id, [*page.messages, *echoes], cursor=page.cursor, at_start=page.end
+        )
 
     def clear(self) -> None:
         """No room: while the next room's messages load, nothing stale is shown."""
         self.room_id = None
+        self.older_cursor, self.at_start, self.has_newer = None, True, False
+        self.loading_older = self.loading_newer = False
+        self._receipts = {}
         if self._rows:
             self.beginRemoveRows(QModelIndex(), 0, len(self._rows) - 1)
             self._rows, self._ids = [], set()
             self.endRemoveRows()
+
+    # -- paging --------------------------------------------------------------------------------
+
+    def fetch_older(self) -> bool:
+        """Asks for the page above the first row (olderWanted); False if none or in flight."""
+        if self.room_id is None or self.at_start or self.loading_older:
+            return False
+        self.loading_older = True
+        self.olderWanted.emit(self.room_id, self.older_cursor)
+        return True
+
+    def fetch_newer(self) -> bool:
+        """Asks for the page below the last row once the bottom was evicted (newerWanted)."""
+        if self.room_id is None or not self.has_newer or self.loading_newer:
+            return False
+        newest = self._newest_pos()
+        if newest is None:
+            return False
+        self.loading_newer = True
+        self.newerWanted.emit(self.room_id, newest)
+        return True
+
+    def prepend(self, page: MessagePage) -> None:
+        """An older page arrived: its rows go above the first, in one batch."""
+        if page.room_id != self.room_id:
+            return
+        self.loading_older = False
+        self.at_start = page.end
+        if page.cursor is not None:
+            self.older_cursor = page.cursor
+        fresh = [m for m in page.messages if self._belongs(m) and m.event_id not in self._ids]
+        if not fresh:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+        self._rows[:0] = fresh
+        self._ids.update(m.event_id for m in fresh)
+        self.endInsertRows()
+
+    def append_page(self, page: MessagePage) -> None:
+        """A newer page arrived (paging back down towards the live end)."""
+        if page.room_id != self.room_id:
+            return
+        self.loading_newer = False
+        self.has_newer = not page.end
+        self._append(page.messages)
+
+    def evict_top(self, count: int) -> None:
+        """Drops the first `count` rows (far above the viewport); they page in again later."""
+        count = min(count, len(self._rows))
+        if count <= 0:
+            return
+        self.beginRemoveRows(QModelIndex(), 0, count - 1)
+        gone, self._rows = self._rows[:count], self._rows[count:]
+        self._ids.difference_update(m.event_id for m in gone)
+        self.endRemoveRows()
+        self.at_start = False
+        self.older_cursor = next((m.pos for m in self._rows if m.pos is not None), None)
+
+    def evict_bottom(self, count: int) -> None:
+        """Drops the last `count` rows (far below the viewport); the live end pages in again."""
+        count = min(count, len(self._rows))
+        if count <= 0:
+            return
+        first = len(self._rows) - count
+        self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
+        gone, self._rows = self._rows[first:], self._rows[:first]
+        self._ids.difference_update(m.event_id for m in gone)
+        self.endRemoveRows()
+        self.has_newer = True
+
+    def _newest_pos(self) -> int | None:
+        return next((m.pos for m in reversed(self._rows) if m.pos is not None), None)
+
+    # -- live changes --------------------------------------------------------------------------
 
     def replace(self, message: Message) -> None:
         """A shown message changed (decrypted late, edited): its row updates in place."""
@@ -142,11 +270,17 @@ class MessageModel(QAbstractListModel):
         self.dataChanged.emit(index, index)
 
     def append(self, room_id: str, messages: list[Message] | tuple[Message, ...]) -> None:
-        """Adds the messages of `room_id` not already shown, in one batch at the end."""
-        if room_id != self.room_id:
+        """Adds the live messages of `room_id` not already shown, in one batch at the end (not
+        while the live end is evicted: paging down brings them)."""
+        if room_id != self.room_id or self.has_newer:
             return
+        self._append(messages)
+
+    def _append(self, messages: list[Message] | tuple[Message, ...]) -> None:
         fresh = []
         for message in messages:
+            if not self._belongs(message):
+                continue
             row = self._row_of(message) if message.txn_id else None
             if row is not None:  # our own message came back from the server: the echo settles
                 self._set_row(row, message)
@@ -159,3 +293,35 @@ class MessageModel(QAbstractListModel):
         self._rows.extend(fresh)
         self._ids.update(m.event_id for m in fresh)
         self.endInsertRows()
+
+    # -- read receipts -------------------------------------------------------------------------
+
+    def set_receipts(self, room_id: str, receipts: tuple[ReadReceipt, ...] | list[ReadReceipt]):
+        """Receipts moved: the rows they left and reached repaint (read avatars)."""
+        if room_id != self.room_id:
+            return
+        touched: set[str] = set()
+        for receipt in receipts:
+            old = self._receipts.get(receipt.user_id)
+            if old is not None:
+                touched.add(old.event_id)
+            self._receipts[receipt.user_id] = receipt
+            touched.add(receipt.event_id)
+        for event_id in touched:
+            row = self.row_of_event(event_id)
+            if row is not None:
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [MessageRole.ReadBy])
+
+    def read_by(self, event_id: str) -> tuple[str, ...]:
+        """The others who have read up to exactly this event, by name."""
+        return tuple(
+            r.name
+            for r in self._receipts.values()
+            if r.event_id == event_id and r.user_id != self.own_user_id
+        )
+
+    def own_receipt(self) -> str | None:
+        """The event our own read receipt is at, if known."""
+        own = self._receipts.get(self.own_user_id)
+        return own.event_id if own is not None else None

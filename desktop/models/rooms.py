@@ -12,9 +12,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 
 from cercle.protocol.changes import RoomsChanged, RoomSummary
+from cercle.protocol.spaces import SpaceTree
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -23,6 +25,21 @@ class RoomRole(IntEnum):
     Summary = Qt.ItemDataRole.UserRole + 1  # the RoomSummary
     Communities = Qt.ItemDataRole.UserRole + 2  # names of the spaces holding the room
     LastActivity = Qt.ItemDataRole.UserRole + 3
+    Section = Qt.ItemDataRole.UserRole + 4  # a Section: invitations, direct messages, rooms
+
+
+class Section(IntEnum):
+    """The room list's groups, in the order they show."""
+
+    INVITATIONS = 0
+    DIRECT = 1
+    ROOMS = 2
+
+
+def section_of(room: RoomSummary) -> Section:
+    if room.invited:
+        return Section.INVITATIONS
+    return Section.DIRECT if room.is_direct else Section.ROOMS
 
 
 class RoomListModel(QAbstractListModel):
@@ -52,6 +69,8 @@ class RoomListModel(QAbstractListModel):
             return self.community_names(room)
         if role == RoomRole.LastActivity:
             return room.last_activity_ms
+        if role == RoomRole.Section:
+            return section_of(room)
         return None
 
     def roleNames(self) -> dict[int, QByteArray]:
@@ -59,11 +78,15 @@ class RoomListModel(QAbstractListModel):
             RoomRole.Summary: QByteArray(b"summary"),
             RoomRole.Communities: QByteArray(b"communities"),
             RoomRole.LastActivity: QByteArray(b"lastActivity"),
+            RoomRole.Section: QByteArray(b"section"),
         }
 
     def summary(self, room_id: str) -> RoomSummary | None:
         row = self._row_of.get(room_id)
         return None if row is None else self._rows[row]
+
+    def summaries(self) -> list[RoomSummary]:
+        return list(self._rows)
 
     def community_names(self, room: RoomSummary) -> list[str]:
         return [s.name for p in room.parents if (s := self.summary(p)) is not None]
@@ -96,6 +119,14 @@ class RoomListModel(QAbstractListModel):
 
     def _accessible_text(self, room: RoomSummary) -> str:
         parts = [room.name]
+        if room.is_direct:
+            parts.append(self.tr("direct message"))
+        if room.invited:
+            parts.append(self.tr("invitation"))
+        if room.highlight_count:
+            parts.append(self.tr("{n} mentions").format(n=room.highlight_count))
+        if room.unread_count:
+            parts.append(self.tr("{n} unread").format(n=room.unread_count))
         if room.external_servers:
             parts.append(self.tr("includes people from other organisations"))
         if room.last_message:
@@ -108,18 +139,60 @@ class RoomListModel(QAbstractListModel):
 
 
 class RoomListProxy(QSortFilterProxyModel):
-    """Rooms only (no spaces), invitations first, then most recent activity first."""
+    """Rooms only (no spaces), by section (invitations, direct messages, rooms), then most recent
+    activity first; `set_community` keeps only the rooms a community holds, however deep."""
+
+    communityChanged = Signal(str)  # the space id, "" for every room
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.community = ""
+        self._held: set[str] = set()
         self.setDynamicSortFilter(True)
         self.setSortRole(RoomRole.LastActivity)
         self.sort(0, Qt.SortOrder.DescendingOrder)
 
+    def setSourceModel(self, model) -> None:  # type: ignore[override]
+        super().setSourceModel(model)
+        # A space that lists a new room (or a room naming its space) changes other rows' fate.
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            signal.connect(self._links_changed)
+
+    def set_community(self, space_id: str) -> None:
+        """Shows only `space_id`'s rooms (its children, its subspaces' …); "" shows them all."""
+        if space_id == self.community:
+            return
+        self.beginFilterChange()
+        self.community = space_id
+        self._held = self._holdings()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.communityChanged.emit(space_id)
+
+    def _holdings(self) -> set[str]:
+        model = self.sourceModel()
+        if not self.community or not isinstance(model, RoomListModel):
+            return set()
+        return SpaceTree.build(model.summaries()).contents(self.community)
+
+    def _links_changed(self, *_args) -> None:
+        if self.community:
+            held = self._holdings()
+            if held != self._held:
+                self.beginFilterChange()
+                self._held = held
+                self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         room = self.sourceModel().index(source_row, 0, source_parent).data(RoomRole.Summary)
-        return room is not None and not room.is_space
+        if room is None or room.is_space:
+            return False
+        return not self.community or room.room_id in self._held
 
     def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(RoomRole.Summary), right.data(RoomRole.Summary)
-        return (a.invited, a.last_activity_ms, a.name) < (b.invited, b.last_activity_ms, b.name)
+        # Sorted descending: the lower section first, then the newest.
+        return (-section_of(a), a.last_activity_ms, a.name) < (
+            -section_of(b),
+            b.last_activity_ms,
+            b.name,
+        )

@@ -248,3 +248,41 @@ def rooms() -> RoomsChanged:
         ),
     )
     return RoomsChanged(summaries)
+
+
+# -- trust screens: the emoji of a verification, the security settings ----------------------
+
+SAS_EMOJI = (
+    ("🐶", "Dog"),
+    ("🔑", "Key"),
+    ("🚀", "Rocket"),
+    ("🎸", "Guitar"),
+    ("🌵", "Cactus"),
+    ("☂️", "Umbrella"),
+    ("👍", "Thumbs Up"),
+)
+VERIFYING = "@lea.moreau:rouelibre.example"
+
+
+def security_state():
+    """Recovery set up here, a backup with keys, three devices of mixed trust, a keyring."""
+    from cercle.desktop.trust import SecurityState
+    from cercle.protocol.devices import OwnDevice
+    from cercle.protocol.trust.crosssigning import TrustLevel
+
+    devices = (
+        OwnDevice("KQXWZBTNPE", "Cercle (portable)", TrustLevel.VERIFIED, True, at(0, 9, 12)),
+        OwnDevice("HJDUEIRNVA", "Element (téléphone)", TrustLevel.VERIFIED, False, at(1, 18, 3)),
+        OwnDevice("PLMOKNIJBU", "Cercle (poste fixe)", TrustLevel.UNSIGNED, False, at(12, 8, 40)),
+    )
+    return SecurityState(
+        user_id=ME,
+        published_identity=True,
+        identity_here=True,
+        backup_version="3",
+        keys_backed_up=148,
+        backup_problem=None,
+        devices=devices,
+        store_mode="keyring",
+        only_verified=False,
+    )

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
+from cercle.desktop.dialogs.security import SecurityDialog
+from cercle.desktop.dialogs.verification import VerificationDialog
 from cercle.desktop.i18n import Translations
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel, RoomRole
@@ -41,7 +43,7 @@ def home_view() -> HomeView:
         if index.data(RoomRole.Summary).room_id == sample.PARTNERS:
             view.room_list.setCurrentIndex(index)
     messages.show_room(sample.PARTNERS, sample.partner_day())
-    view.composer.setText("")
+    view.composer.set_text("")
     return view
 
 
@@ -57,6 +59,21 @@ def passphrase_dialog() -> PassphraseDialog:
     dialog.passphrase.setText("court")
     dialog.confirm.setText("court")
     dialog._accept()  # shows the reason, as a click on OK would
+    return dialog
+
+
+def verification_dialog() -> VerificationDialog:
+    """The 7 emoji of a verification with a partner, waiting for the user's answer."""
+    dialog = VerificationDialog(None, sample.PEOPLE[sample.VERIFYING])
+    dialog.show_emoji(sample.SAS_EMOJI)
+    return dialog
+
+
+def security_dialog() -> SecurityDialog:
+    """Recovery and backup set up, three devices (one not verified, selected), a keyring."""
+    dialog = SecurityDialog(None, None)
+    dialog.show_state(sample.security_state())
+    dialog.device_list.setCurrentIndex(dialog.devices.index(2))
     return dialog
 
 
@@ -88,6 +105,8 @@ def render(out: Path, app: QApplication) -> list[Path]:
                 (login, "login", 900, 640),
                 (home, "home", 1100, 700),
                 (passphrase_dialog(), "passphrase", 480, None),
+                (verification_dialog(), "verification", 560, None),
+                (security_dialog(), "security", 660, None),
             ]
             for widget, screen, width, height in shots:
                 path = out / f"{screen}-{name}.png"
@@ -100,7 +119,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
                     if not home.grab().save(str(path)):
                         raise OSError(f"could not write {path}")
                     written.append(path)
-                if isinstance(widget, PassphraseDialog):
+                if isinstance(widget, QDialog):
                     widget.deleteLater()
     login.deleteLater()
     home.deleteLater()

@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cercle.desktop.attention import Attention
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.switcher import RoomSwitcher
+from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
+from cercle.desktop.views.timeline_actions import TimelineActions
 from cercle.protocol.changes import SyncStateChanged
 
 
@@ -76,14 +79,21 @@ class MainWindow(QMainWindow):
         self.home.retryRequested.connect(session.retry)
         self.home.discardRequested.connect(session.discard)
         self.home.reactionToggled.connect(session.toggle_reaction)
+        # Media, receipts, typing, threads, and the undecryptable messages' actions.
+        self.timeline_actions = TimelineActions(session, self.home, self)
+        # The side panel (members, threads, files, pins), read off the UI thread.
+        self.room_details = RoomDetailsController(session, self.home.side_panel)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
         switch.activated.connect(self.open_switcher)
+        # Verifications, identity warnings, notifications, the tray and the Security menu.
+        self.attention = Attention(self)
+        self.menuBar().addMenu(self.attention.menu)
 
     def open_switcher(self) -> RoomSwitcher | None:
         """Ctrl+K: pick a room by name; returns the dialog (shown, not modal-blocking)."""
         if self.stack.currentWidget() is not self.home:
             return None
-        switcher = RoomSwitcher(self.home.proxy, self)
+        switcher = RoomSwitcher(self.home.all_rooms, self)  # whatever the community shown
         switcher.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         switcher.roomChosen.connect(self.home.select_room)
         switcher.open()
@@ -120,7 +130,7 @@ class MainWindow(QMainWindow):
         def restore(_error: BaseException) -> None:
             # Not even queued (the disk refused it): give the text back, never lose it.
             if not self.home.composer.text():
-                self.home.composer.setText(text)
+                self.home.composer.set_text(text)
 
         self.session.send_text(room_id, text, on_failure=restore)
 

@@ -13,6 +13,7 @@ from cercle.protocol.community.errors import CommunityError
 from cercle.protocol.community.state import Community
 from cercle.protocol.endpoints import InvalidServerAcl, ServerAclLockout, server_acl_content
 from cercle.protocol.endpoints import server_name_of as _server_of
+from cercle.protocol.rooms import path, request_json
 
 SERVER_ACL = "m.room.server_acl"
 
@@ -36,8 +37,20 @@ class AclApplied:
     failed: tuple[tuple[str, str], ...]  # (room id, why)
 
 
+def own_pattern(own_server: str) -> str:
+    """Pure: the allow-list entry that keeps our own server in (`host*` when its name has a port,
+    as Synapse matches its own name with the port)."""
+    if ":" in own_server and not own_server.startswith("["):
+        return own_server.split(":")[0] + "*"
+    return own_server
+
+
 def allow_list_content(
-    own_server: str, allow: Sequence[str], *, deny: Sequence[str] = ()
+    own_server: str,
+    allow: Sequence[str],
+    *,
+    deny: Sequence[str] = (),
+    allow_ip_literals: bool = False,
 ) -> dict[str, Any]:
     """Pure: the ACL content for an allow-list (patterns, `*` and `?` globs, no ports).
 
@@ -45,7 +58,9 @@ def allow_list_content(
     explanation (AclRefused), as is one that denies it.
     """
     try:
-        content = server_acl_content(own_server=own_server, allow=allow, deny=deny)
+        content = server_acl_content(
+            own_server=own_server, allow=allow, deny=deny, allow_ip_literals=allow_ip_literals
+        )
     except ServerAclLockout as e:
         raise AclRefused(
             f"{e.explanation} Add {own_server.split(':')[0]} to the allow-list (or remove the"
@@ -78,10 +93,17 @@ def _matches_full_name(patterns: Sequence[str], server_name: str) -> bool:
 
 
 async def apply_allow_list(
-    client: MatrixClient, community: Community, allow: Sequence[str], *, deny: Sequence[str] = ()
+    client: MatrixClient,
+    community: Community,
+    allow: Sequence[str],
+    *,
+    deny: Sequence[str] = (),
+    allow_ip_literals: bool = False,
 ) -> AclApplied:
     """Applies the allow-list to the space, its rooms and the moderators' room at once."""
-    content = allow_list_content(_server_of(client.user_id) or "", allow, deny=deny)
+    content = allow_list_content(
+        _server_of(client.user_id) or "", allow, deny=deny, allow_ip_literals=allow_ip_literals
+    )
     rooms = community.all_rooms
 
     async def one(room_id: str) -> str | None:
@@ -99,3 +121,19 @@ async def apply_allow_list(
         )
     done = tuple(r for r, why in zip(rooms, results, strict=True) if not why)
     return AclApplied(content, done, failed)
+
+
+async def current_allow_list(client: MatrixClient, space_id: str) -> tuple[str, ...]:
+    """The space's allow-list as it stands (`("*",)`: no ACL, every server may take part)."""
+    try:
+        content = await request_json(
+            client, "GET", path("rooms", space_id, "state", SERVER_ACL, ""), what="reading the ACL"
+        )
+    except MatrixError as e:
+        if e.status == 404:
+            return ("*",)
+        raise
+    allow = content.get("allow")
+    if not isinstance(allow, list):
+        return ()
+    return tuple(p for p in allow if isinstance(p, str))

@@ -2,6 +2,432 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>AclDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/acl.py" line="+99"/>
+        <source>Partner servers of {community}</source>
+        <translation>Serveurs partenaires de {community}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only the servers on this list may take part in the community&apos;s rooms. Patterns may use * and ?, for example *.partner.example.</source>
+        <translation>Seuls les serveurs de cette liste peuvent participer aux salons de la communauté. Les motifs acceptent * et&#xa0;?, par exemple *.partenaire.example.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>🔒 {pattern} is your company&apos;s server: it always stays on the list.</source>
+        <translation>🔒 {pattern} est le serveur de votre entreprise&#xa0;: il reste toujours dans la liste.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Allowed servers</source>
+        <translation>Serveurs autorisés</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>partner.example</source>
+        <translation>partenaire.example</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server to allow</source>
+        <translation>Serveur à autoriser</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add</source>
+        <translation>Ajouter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Apply to every room</source>
+        <translation>Appliquer à tous les salons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{server} is your company&apos;s server: without it, your own people could no longer send or receive anything in the community&apos;s rooms. It stays on the list.</source>
+        <translation>{server} est le serveur de votre entreprise&#xa0;: sans lui, vos propres collègues ne pourraient plus rien envoyer ni recevoir dans les salons de la communauté. Il reste dans la liste.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“{pattern}” cannot be used: {reason}</source>
+        <translation>«&#xa0;{pattern}&#xa0;» ne peut pas être utilisé&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Applying the list to every room of the community…</source>
+        <translation>Application de la liste à tous les salons de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Applied to {rooms} rooms.</source>
+        <translation>Appliquée à {rooms} salons.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not applied to {failed} rooms.</source>
+        <translation>Non appliquée à {failed} salons.</translation>
+    </message>
+</context>
+<context>
+    <name>Attention</name>
+    <message>
+        <location filename="../../desktop/attention.py" line="+113"/>
+        <source>Verify someone</source>
+        <translation>Vérifier quelqu’un</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Their Matrix id (for example @camille:velotech.example):</source>
+        <translation>Son identifiant Matrix (par exemple @camille:velotech.example)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Identity changed</source>
+        <translation>Identité modifiée</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{user}’s identity has changed</source>
+        <translation>L’identité de {user} a changé</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You had verified {user}. They may have reset their account or signed in again without their recovery key — or someone may be trying to read your messages. Check with them in person or on a call before you share anything sensitive.</source>
+        <translation>Vous aviez vérifié {user}. Cette personne a peut-être réinitialisé son compte ou s’est reconnectée sans sa clé de récupération — ou quelqu’un essaie peut-être de lire vos messages. Vérifiez avec elle en personne ou par téléphone avant de partager quoi que ce soit de sensible.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>I understand</source>
+        <translation>J’ai compris</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verify again</source>
+        <translation>Vérifier à nouveau</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{user}’s identity changed (they were not verified).</source>
+        <translation>L’identité de {user} a changé (cette personne n’était pas vérifiée).</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Unmute</source>
+        <translation>Réactiver les notifications</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mute</source>
+        <translation>Couper les notifications</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>&amp;Security</source>
+        <translation>&amp;Sécurité</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Security settings…</source>
+        <translation>Paramètres de sécurité…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verify someone…</source>
+        <translation>Vérifier quelqu’un…</translation>
+    </message>
+</context>
+<context>
+    <name>CharterDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/charter.py" line="+70"/>
+        <source>Charter of {community}</source>
+        <translation>Charte de {community}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Charter text</source>
+        <translation>Texte de la charte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Version {version}. You have accepted it.</source>
+        <translation>Version {version}. Vous l’avez acceptée.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The charter changed: this is version {version} (you accepted version {old}). Read it and accept it to post again.</source>
+        <translation>La charte a changé&#xa0;: voici la version {version} (vous aviez accepté la version {old}). Lisez-la et acceptez-la pour publier à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Version {version}. Read the charter and accept it to start posting in this community.</source>
+        <translation>Version {version}. Lisez la charte et acceptez-la pour commencer à publier dans cette communauté.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>I accept</source>
+        <translation>J’accepte</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>I accept version {version} of the charter</source>
+        <translation>J’accepte la version {version} de la charte</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityController</name>
+    <message>
+        <location filename="../../desktop/views/community.py" line="+163"/>
+        <source>Read the charter…</source>
+        <translation>Lire la charte…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Write a message ({tone}, in {language})…</source>
+        <translation>Écrire un message ({tone}, en {language})…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Write a message (in {language})…</source>
+        <translation>Écrire un message (en {language})…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The charter has a new version ({version}): read and accept it to post again.</source>
+        <translation>La charte a une nouvelle version ({version})&#xa0;: lisez-la et acceptez-la pour publier à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read and accept the community&apos;s charter to start posting.</source>
+        <translation>Lisez et acceptez la charte de la communauté pour commencer à publier.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only the community&apos;s managers post in this room.</source>
+        <translation>Seuls les responsables de la communauté publient dans ce salon.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Join this room of the community to post in it.</source>
+        <translation>Rejoignez ce salon de la communauté pour y publier.</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityHeader</name>
+    <message>
+        <location filename="../../desktop/views/community_header.py" line="+105"/>
+        <source>Community</source>
+        <translation>Communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Charter</source>
+        <translation>Charte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read the community&apos;s charter</source>
+        <translation>Lire la charte de la communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rooms…</source>
+        <translation>Salons…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse the community&apos;s rooms</source>
+        <translation>Parcourir les salons de la communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manage</source>
+        <translation>Gérer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manage the community</source>
+        <translation>Gérer la communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Roles and charter acceptance…</source>
+        <translation>Rôles et acceptation de la charte…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partner servers…</source>
+        <translation>Serveurs partenaires…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invite someone…</source>
+        <translation>Inviter quelqu’un…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Moderation log…</source>
+        <translation>Journal de modération…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Partner community</source>
+        <translation>Communauté partenaires</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Public community</source>
+        <translation>Communauté publique</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Internal community</source>
+        <translation>Communauté interne</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>messages</source>
+        <translation>messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>questions</source>
+        <translation>questions</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ideas</source>
+        <translation>idées</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>announcements</source>
+        <translation>annonces</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>documents</source>
+        <translation>documents</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Tone: {tone}</source>
+        <translation>Ton&#xa0;: {tone}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Posts: {types}</source>
+        <translation>Publications&#xa0;: {types}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language: {language}</source>
+        <translation>Langue&#xa0;: {language}</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Guides: {titles}</source>
+        <translation>Guides&#xa0;: {titles}</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../desktop/views/composer.py" line="+164"/>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write a message…</source>
+        <translation>Écrivez un message…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send message</source>
+        <translation>Envoyer le message</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save the edited message</source>
+        <translation>Enregistrer le message modifié</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Insert an emoji</source>
+        <translation>Insérer un émoji</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+231"/>
+        <source>Attach files</source>
+        <translation>Joindre des fichiers</translation>
+    </message>
+    <message>
+        <location line="-230"/>
+        <source>Attach files (or paste, or drop them here)</source>
+        <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel editing</source>
+        <translation>Annuler la modification</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel the reply</source>
+        <translation>Annuler la réponse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel (Esc)</source>
+        <translation>Annuler (Échap)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+180"/>
+        <source>Suggestions</source>
+        <translation>Suggestions</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Replying to {name}: {text}</source>
+        <translation>En réponse à {name} : {text}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Editing your message</source>
+        <translation>Modification de votre message</translation>
+    </message>
+</context>
+<context>
     <name>DemoLauncher</name>
     <message>
         <location filename="../../desktop/demo.py" line="+21"/>
@@ -35,67 +461,198 @@
     </message>
 </context>
 <context>
+    <name>DeviceListModel</name>
+    <message>
+        <location filename="../../desktop/models/devices.py" line="+33"/>
+        <source>verified</source>
+        <translation>vérifié</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>cross-signed</source>
+        <translation>signé par votre identité</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not verified</source>
+        <translation>non vérifié</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>this device</source>
+        <translation>cet appareil</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>last seen {date}</source>
+        <translation>vu pour la dernière fois {date}</translation>
+    </message>
+</context>
+<context>
+    <name>EmojiPicker</name>
+    <message>
+        <location filename="../../desktop/dialogs/emoji_picker.py" line="+106"/>
+        <location line="+4"/>
+        <source>Emoji</source>
+        <translation>Émoji</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Emoji picker</source>
+        <translation>Sélecteur d’émojis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search emoji…</source>
+        <translation>Rechercher un émoji…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search emoji</source>
+        <translation>Rechercher un émoji</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recently used</source>
+        <translation>Utilisés récemment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Smileys and emotions</source>
+        <translation>Smileys et émotions</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>People and body</source>
+        <translation>Personnes et corps</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Animals and nature</source>
+        <translation>Animaux et nature</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Food and drink</source>
+        <translation>Nourriture et boissons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activities</source>
+        <translation>Activités</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Travel and places</source>
+        <translation>Voyages et lieux</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objects</source>
+        <translation>Objets</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Symbols</source>
+        <translation>Symboles</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flags</source>
+        <translation>Drapeaux</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>No emoji found</source>
+        <translation>Aucun émoji trouvé</translation>
+    </message>
+</context>
+<context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+113"/>
+        <location filename="../../desktop/views/home.py" line="+140"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Messages</source>
-        <translation>Messages</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Message</source>
-        <translation>Message</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Write a message…</source>
-        <translation>Écrivez un message…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Send</source>
-        <translation>Envoyer</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Send message</source>
-        <translation>Envoyer le message</translation>
+        <source>Details</source>
+        <translation>Détails</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+50"/>
+        <source>Members, threads, files and pinned messages (Ctrl+I)</source>
+        <translation>Membres, fils, fichiers et messages épinglés (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Room details</source>
+        <translation>Détails du salon</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+58"/>
         <source>Signed in as {user}</source>
         <translation>Compte connecté&#xa0;: {user}</translation>
     </message>
     <message>
-        <location line="-48"/>
-        <source>Choose a room</source>
-        <translation>Choisissez un salon</translation>
+        <location line="-26"/>
+        <source>All rooms</source>
+        <translation>Tous les salons</translation>
     </message>
+</context>
+<context>
+    <name>InviteDialog</name>
     <message>
-        <location line="+84"/>
-        <source>External participants from: {servers}</source>
-        <translation>Participants externes venant de&#xa0;: {servers}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>End-to-end encrypted</source>
-        <translation>Chiffré de bout en bout</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Retry</source>
-        <translation>Réessayer</translation>
+        <location filename="../../desktop/dialogs/invite.py" line="+75"/>
+        <source>Invite to {community}</source>
+        <translation>Inviter dans {community}</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Discard</source>
-        <translation>Abandonner</translation>
+        <source>&amp;Matrix ID:</source>
+        <translation>Identifiant &amp;Matrix&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Invite anyway</source>
+        <translation>Inviter quand même</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+39"/>
+        <source>Invite</source>
+        <translation>Inviter</translation>
+    </message>
+    <message>
+        <location line="-35"/>
+        <source>⚠ {user} is not from your company ({server}). {community} is an internal community: they would read its rooms and their history. Invite them only if that is intended.</source>
+        <translation>⚠ {user} ne fait pas partie de votre entreprise ({server}). {community} est une communauté interne&#xa0;: cette personne lirait ses salons et leur historique. Ne l’invitez que si c’est voulu.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>A Matrix ID looks like @name:server.example.</source>
+        <translation>Un identifiant Matrix ressemble à @nom:serveur.example.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Inviting {user}…</source>
+        <translation>Invitation de {user}…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{user} is invited (external).</source>
+        <translation>{user} est invité(e) (externe).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{user} is invited.</source>
+        <translation>{user} est invité(e).</translation>
     </message>
 </context>
 <context>
@@ -173,12 +730,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+63"/>
+        <location filename="../../desktop/views/main_window.py" line="+67"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -194,14 +751,72 @@
     </message>
 </context>
 <context>
+    <name>MemberListModel</name>
+    <message>
+        <location filename="../../desktop/dialogs/roles.py" line="+64"/>
+        <source>accepted the charter</source>
+        <translation>a accepté la charte</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>accepted version {old} only</source>
+        <translation>n’a accepté que la version {old}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>has not accepted the charter</source>
+        <translation>n’a pas accepté la charte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>external</source>
+        <translation>externe</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Community manager</source>
+        <translation>Responsable de communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Moderator</source>
+        <translation>Modérateur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Member</source>
+        <translation>Membre</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partner guest</source>
+        <translation>Invité partenaire</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/models/panels.py" line="+42"/>
+        <source>external: from another organisation</source>
+        <translation>externe&#xa0;: d’une autre organisation</translation>
+    </message>
+</context>
+<context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+109"/>
+        <location filename="../../desktop/delegates/messages.py" line="+149"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+81"/>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <location line="+84"/>
         <source>Remove your {key} reaction</source>
         <translation>Retirer votre réaction {key}</translation>
     </message>
@@ -216,7 +831,27 @@
         <translation>Afficher le message d’origine</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+2"/>
+        <source>Open the thread</source>
+        <translation>Ouvrir le fil</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show full size</source>
+        <translation>Afficher en taille réelle</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save this file where you choose</source>
+        <translation>Enregistrer ce fichier à l’endroit de votre choix</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <location line="+76"/>
         <source>Today</source>
         <translation>Aujourd’hui</translation>
     </message>
@@ -236,17 +871,32 @@
         <translation>Message supprimé</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>1 reply in the thread</source>
-        <translation>1 réponse dans le fil</translation>
+        <location line="+25"/>
+        <source>1 reply</source>
+        <translation>1 réponse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{count} replies</source>
+        <translation>{count} réponses</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{replies} · last from {name}</source>
+        <translation>{replies} · dernière réponse de {name}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Verify this device</source>
+        <translation>Vérifier cet appareil</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>{count} replies in the thread</source>
-        <translation>{count} réponses dans le fil</translation>
+        <source>Enter your recovery key</source>
+        <translation>Saisir votre clé de récupération</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+30"/>
         <source>Not sent: {reason}. Right-click to retry or discard.</source>
         <translation>Non envoyé&#xa0;: {reason}. Clic droit pour réessayer ou abandonner.</translation>
     </message>
@@ -264,7 +914,7 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../desktop/models/messages.py" line="+55"/>
+        <location filename="../../desktop/models/messages.py" line="+74"/>
         <source>message deleted</source>
         <translation>message supprimé</translation>
     </message>
@@ -277,6 +927,31 @@
         <location line="+1"/>
         <source>{name}: {text}</source>
         <translation>{name}&#xa0;: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../desktop/notifications.py" line="+71"/>
+        <source>Notification settings not changed: {reason}</source>
+        <translation>Réglages de notification inchangés&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>{sender} mentioned you in {room}</source>
+        <translation>{sender} vous a mentionné(e) dans {room}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{sender} wrote to you</source>
+        <translation>{sender} vous a écrit</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{text}
+(account {account})</source>
+        <translation>{text}
+(compte {account})</translation>
     </message>
 </context>
 <context>
@@ -329,6 +1004,20 @@
     </message>
 </context>
 <context>
+    <name>PinnedListModel</name>
+    <message>
+        <location filename="../../desktop/models/panels.py" line="+43"/>
+        <location line="+3"/>
+        <source>A message not loaded yet</source>
+        <translation>Un message pas encore chargé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}: {text}</source>
+        <translation>{name}&#xa0;: {text}</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesMenu</name>
     <message>
         <location filename="../../desktop/preferences.py" line="+62"/>
@@ -363,9 +1052,156 @@
     </message>
 </context>
 <context>
+    <name>Rail</name>
+    <message>
+        <location filename="../../desktop/views/rail.py" line="+45"/>
+        <source>Communities</source>
+        <translation>Communautés</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Home and your communities: choose one to see only its rooms</source>
+        <translation>Accueil et vos communautés&#xa0;: choisissez-en une pour ne voir que ses salons</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/recovery.py" line="+122"/>
+        <source>Copied</source>
+        <translation>Copiée</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your recovery key</source>
+        <translation>Votre clé de récupération</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save your recovery key</source>
+        <translation>Enregistrez votre clé de récupération</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>With it you can read your encrypted messages on a new device, or after losing this one. Keep it in a password manager or print it. Cercle shows it only this once.</source>
+        <translation>Elle vous permet de lire vos messages chiffrés sur un nouvel appareil, ou après avoir perdu celui-ci. Gardez-la dans un gestionnaire de mots de passe ou imprimez-la. Cercle ne l’affiche qu’une seule fois.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Recovery key</source>
+        <translation>Clé de récupération</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>I saved it</source>
+        <translation>Je l’ai enregistrée</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../desktop/models/panels.py" line="-72"/>
+        <source>Community manager</source>
+        <translation>Responsable de communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Moderator</source>
+        <translation>Modérateur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Member</source>
+        <translation>Membre</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Partner guest</source>
+        <translation>Invité partenaire</translation>
+    </message>
+</context>
+<context>
+    <name>RolesDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/roles.py" line="+81"/>
+        <source>Loading the members…</source>
+        <translation>Chargement des membres…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Roles in {community}</source>
+        <translation>Rôles dans {community}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rôle&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Apply to every room</source>
+        <translation>Appliquer à tous les salons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>This community has no charter.</source>
+        <translation>Cette communauté n’a pas de charte.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{accepted} of {total} members accepted version {version} of the charter.</source>
+        <translation>{accepted} membres sur {total} ont accepté la version {version} de la charte.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Applying the role to every room of the community…</source>
+        <translation>Application du rôle à tous les salons de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Applied in {rooms} rooms.</source>
+        <translation>Appliqué dans {rooms} salons.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not applied in {failed} rooms.</source>
+        <translation>Non appliqué dans {failed} salons.</translation>
+    </message>
+</context>
+<context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+74"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+52"/>
+        <source>Invitations</source>
+        <translation>Invitations</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Direct messages</source>
+        <translation>Messages directs</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rooms</source>
+        <translation>Salons</translation>
+    </message>
+    <message>
+        <location line="+63"/>
         <source>Invitation</source>
         <translation>Invitation</translation>
     </message>
@@ -375,7 +1211,7 @@
         <translation>Externe</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+42"/>
         <source>You are invited to join</source>
         <translation>Invitation à rejoindre le salon</translation>
     </message>
@@ -386,9 +1222,47 @@
     </message>
 </context>
 <context>
+    <name>RoomHeader</name>
+    <message>
+        <location filename="../../desktop/views/room_header.py" line="+33"/>
+        <source>Choose a room</source>
+        <translation>Choisissez un salon</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>External participants from: {servers}</source>
+        <translation>Participants externes venant de&#xa0;: {servers}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>End-to-end encrypted</source>
+        <translation>Chiffré de bout en bout</translation>
+    </message>
+</context>
+<context>
     <name>RoomListModel</name>
     <message>
-        <location filename="../../desktop/models/rooms.py" line="+100"/>
+        <location filename="../../desktop/models/rooms.py" line="+123"/>
+        <source>direct message</source>
+        <translation>message direct</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>invitation</source>
+        <translation>invitation</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} mentions</source>
+        <translation>{n} mentions</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} unread</source>
+        <translation>{n} non lus</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>includes people from other organisations</source>
         <translation>comprend des personnes d’autres organisations</translation>
     </message>
@@ -422,9 +1296,232 @@
     </message>
 </context>
 <context>
+    <name>SecretPrompt</name>
+    <message>
+        <location filename="../../desktop/dialogs/recovery.py" line="-71"/>
+        <source>Nothing was entered.</source>
+        <translation>Rien n’a été saisi.</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/security.py" line="+187"/>
+        <source>Security</source>
+        <translation>Sécurité</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recovery</source>
+        <translation>Récupération</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Key backup</source>
+        <translation>Sauvegarde des clés</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+7"/>
+        <source>Your devices</source>
+        <translation>Vos appareils</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>On this computer</source>
+        <translation>Sur cet ordinateur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set up recovery…</source>
+        <translation>Configurer la récupération…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restore with your recovery key…</source>
+        <translation>Restaurer avec votre clé de récupération…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verify</source>
+        <translation>Vérifier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename…</source>
+        <translation>Renommer…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign out…</source>
+        <translation>Déconnecter…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only send keys to verified devices</source>
+        <translation>N’envoyer les clés qu’aux appareils vérifiés</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your messages will not be readable on devices their owners have not verified (Element calls them insecure devices).</source>
+        <translation>Vos messages ne seront pas lisibles sur les appareils que leurs propriétaires n’ont pas vérifiés (Element les appelle appareils non sécurisés).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reading the security state…</source>
+        <translation>Lecture de l’état de sécurité…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Recovery is set up and this device holds your identity: you can verify others and your history is kept in the key backup.</source>
+        <translation>La récupération est configurée et cet appareil détient votre identité&#xa0;: vous pouvez vérifier d’autres personnes et votre historique est conservé dans la sauvegarde des clés.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Recovery is set up on another device. Enter your recovery key here to read your encrypted history and verify others from this device.</source>
+        <translation>La récupération est configurée sur un autre appareil. Saisissez ici votre clé de récupération pour lire votre historique chiffré et vérifier d’autres personnes depuis cet appareil.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Recovery is not set up. Set it up to keep your encrypted history if you lose this device, and to verify the people you talk to.</source>
+        <translation>La récupération n’est pas configurée. Configurez-la pour garder votre historique chiffré si vous perdez cet appareil, et pour vérifier vos interlocuteurs.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Room keys are not backed up: {reason}</source>
+        <translation>Les clés des salons ne sont pas sauvegardées&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No key backup on this device yet.</source>
+        <translation>Pas encore de sauvegarde des clés sur cet appareil.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Backup version {version}: {count} room keys backed up from here.</source>
+        <translation>Sauvegarde version {version}&#xa0;: {count} clés de salon sauvegardées depuis cet appareil.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Your messages and keys on this computer are encrypted, with a key kept in the system keyring.</source>
+        <translation>Vos messages et vos clés sur cet ordinateur sont chiffrés, avec une clé conservée dans le trousseau du système.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Your messages and keys on this computer are encrypted with your passphrase (no secure system keyring was found). Cercle asks for it at each start.</source>
+        <translation>Vos messages et vos clés sur cet ordinateur sont chiffrés avec votre phrase secrète (aucun trousseau système sûr n’a été trouvé). Cercle la demande à chaque démarrage.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Set up recovery</source>
+        <translation>Configurer la récupération</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your server asks for your account password to publish your new identity keys.</source>
+        <translation>Votre serveur demande le mot de passe de votre compte pour publier vos nouvelles clés d’identité.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+91"/>
+        <source>Account password</source>
+        <translation>Mot de passe du compte</translation>
+    </message>
+    <message>
+        <location line="-62"/>
+        <source>Restore recovery</source>
+        <translation>Restaurer la récupération</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the recovery key you saved when you set up recovery (in Cercle or Element): 48 letters and digits, spaces do not matter.</source>
+        <translation>Saisissez la clé de récupération enregistrée lors de la configuration (dans Cercle ou Element)&#xa0;: 48 lettres et chiffres, les espaces ne comptent pas.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recovery key</source>
+        <translation>Clé de récupération</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Rename device</source>
+        <translation>Renommer l’appareil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name of {device}, as your other devices and contacts see it:</source>
+        <translation>Nom de {device}, tel que le voient vos autres appareils et vos contacts&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Sign out a device</source>
+        <translation>Déconnecter un appareil</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{device} will be signed out and lose access to your messages. Your server asks for your account password.</source>
+        <translation>{device} sera déconnecté et perdra l’accès à vos messages. Votre serveur demande le mot de passe de votre compte.</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>This is not a recovery key: check it for typos (it starts with “E” and has 48 characters).</source>
+        <translation>Ce n’est pas une clé de récupération&#xa0;: vérifiez la saisie (elle commence par «&#xa0;E&#xa0;» et compte 48 caractères).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This recovery key does not open your account’s recovery. Is it the latest one?</source>
+        <translation>Cette clé n’ouvre pas la récupération de votre compte. Est-ce bien la plus récente&#xa0;?</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This recovery key is an old one: your identity was reset since. Use the newest recovery key, or set up recovery again.</source>
+        <translation>Cette clé de récupération est ancienne&#xa0;: votre identité a été réinitialisée depuis. Utilisez la clé la plus récente, ou configurez à nouveau la récupération.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Recovery is not set up for this account yet.</source>
+        <translation>La récupération n’est pas encore configurée pour ce compte.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong password. Try again.</source>
+        <translation>Mot de passe incorrect. Réessayez.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your server asks for your account password.</source>
+        <translation>Votre serveur demande le mot de passe de votre compte.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recovery was set up meanwhile on another device: restore it here with its key.</source>
+        <translation>La récupération a été configurée entre-temps sur un autre appareil&#xa0;: restaurez-la ici avec sa clé.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your server asks for a confirmation Cercle cannot give (single sign-on): set up recovery in Element, then restore it here.</source>
+        <translation>Votre serveur demande une confirmation que Cercle ne peut pas donner (authentification unique)&#xa0;: configurez la récupération dans Element, puis restaurez-la ici.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cannot reach your server. Check your connection and try again.</source>
+        <translation>Impossible de joindre votre serveur. Vérifiez votre connexion et réessayez.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server refused: {reason}</source>
+        <translation>Le serveur a refusé&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Something went wrong; the details are in the log.</source>
+        <translation>Un problème est survenu&#xa0;; les détails sont dans le journal.</translation>
+    </message>
+</context>
+<context>
     <name>SessionController</name>
     <message>
-        <location filename="../../desktop/session.py" line="+90"/>
+        <location filename="../../desktop/session.py" line="+103"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
     </message>
@@ -434,7 +1531,7 @@
         <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+124"/>
         <source>Wrong user name or password.</source>
         <translation>Identifiant ou mot de passe incorrect.</translation>
     </message>
@@ -460,12 +1557,256 @@
     </message>
 </context>
 <context>
+    <name>SidePanel</name>
+    <message>
+        <location filename="../../desktop/delegates/panels.py" line="+38"/>
+        <source>External</source>
+        <translation>Externe</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{n} replies</source>
+        <translation>{n} réponses</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Unnamed file</source>
+        <translation>Fichier sans nom</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>A message not loaded yet</source>
+        <translation>Un message pas encore chargé</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/views/side_panel.py" line="+148"/>
+        <location line="+18"/>
+        <source>Room details</source>
+        <translation>Détails du salon</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Threads</source>
+        <translation>Fils</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Files</source>
+        <translation>Fichiers</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pinned</source>
+        <translation>Épinglés</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nobody has joined this room yet.</source>
+        <translation>Personne n’a encore rejoint ce salon.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No threads yet: reply in a thread to start one.</source>
+        <translation>Aucun fil pour l’instant&#xa0;: répondez dans un fil pour en commencer un.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No files have been shared in this room.</source>
+        <translation>Aucun fichier n’a été partagé dans ce salon.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No pinned messages in this room.</source>
+        <translation>Aucun message épinglé dans ce salon.</translation>
+    </message>
+</context>
+<context>
+    <name>SpaceListModel</name>
+    <message>
+        <location filename="../../desktop/models/spaces.py" line="+47"/>
+        <source>Home</source>
+        <translation>Accueil</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Home: all your rooms and direct messages</source>
+        <translation>Accueil&#xa0;: tous vos salons et messages directs</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name}, in {community}</source>
+        <translation>{name}, dans {community}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{n} mentions</source>
+        <translation>{n} mentions</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} unread</source>
+        <translation>{n} non lus</translation>
+    </message>
+</context>
+<context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-93"/>
+        <location filename="../../desktop/views/main_window.py" line="-102"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionDelegate</name>
+    <message>
+        <location filename="../../desktop/views/completion.py" line="+60"/>
+        <source>external · {server}</source>
+        <translation>externe · {server}</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionModel</name>
+    <message>
+        <location filename="../../desktop/models/completion.py" line="+98"/>
+        <source>{name}, {user_id}, external, from {server}</source>
+        <translation>{name}, {user_id}, externe, de {server}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name}, {user_id}</source>
+        <translation>{name}, {user_id}</translation>
+    </message>
+</context>
+<context>
+    <name>ThreadListModel</name>
+    <message>
+        <location filename="../../desktop/models/panels.py" line="+35"/>
+        <source>{name}: {text}, {n} replies, last {when}</source>
+        <translation>{name}&#xa0;: {text}, {n} réponses, dernière {when}</translation>
+    </message>
+</context>
+<context>
+    <name>ThreadPanel</name>
+    <message>
+        <location filename="../../desktop/views/thread_panel.py" line="+60"/>
+        <source>Thread</source>
+        <translation>Fil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Close the thread</source>
+        <translation>Fermer le fil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply in the thread…</source>
+        <translation>Répondre dans le fil…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply in the thread</source>
+        <translation>Répondre dans le fil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send in the thread</source>
+        <translation>Envoyer dans le fil</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineActions</name>
+    <message>
+        <location filename="../../desktop/views/timeline_actions.py" line="+120"/>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This image cannot be shown.</source>
+        <translation>Cette image ne peut pas être affichée.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Save the file</source>
+        <translation>Enregistrer le fichier</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Saved to {path}</source>
+        <translation>Enregistré dans {path}</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../desktop/views/timeline.py" line="+137"/>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>↑ Jump to first unread message</source>
+        <translation>↑ Aller au premier message non lu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Jump to first unread message</source>
+        <translation>Aller au premier message non lu</translation>
+    </message>
+    <message>
+        <location line="+166"/>
+        <source>{name} is typing…</source>
+        <translation>{name} est en train d’écrire…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{first} and {second} are typing…</source>
+        <translation>{first} et {second} sont en train d’écrire…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Several people are typing…</source>
+        <translation>Plusieurs personnes écrivent…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>Abandonner</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../desktop/tray.py" line="+80"/>
+        <source>Cercle: {count} unread</source>
+        <translation>Cercle&#xa0;: {count} non lus</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Show Cercle</source>
+        <translation>Afficher Cercle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quit</source>
+        <translation>Quitter</translation>
     </message>
 </context>
 <context>
@@ -482,6 +1823,21 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Encrypted message: the sender shares keys only with verified devices</source>
+        <translation>Message chiffré&#xa0;: l’expéditeur ne partage ses clés qu’avec les appareils vérifiés</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Encrypted message: the sender has blocked this device</source>
+        <translation>Message chiffré&#xa0;: l’expéditeur a bloqué cet appareil</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Encrypted message: the sender’s device could not open a secure channel to this one</source>
+        <translation>Message chiffré&#xa0;: l’appareil de l’expéditeur n’a pas pu ouvrir de canal sécurisé avec celui-ci</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Encrypted message from a device that is not verified</source>
         <translation>Message chiffré provenant d’un appareil non vérifié</translation>
     </message>
@@ -494,6 +1850,201 @@
         <location line="+4"/>
         <source>Encrypted message: the key has not reached this device yet</source>
         <translation>Message chiffré&#xa0;: la clé n’est pas encore arrivée sur cet appareil</translation>
+    </message>
+</context>
+<context>
+    <name>UploadList</name>
+    <message>
+        <location filename="../../desktop/views/uploads.py" line="+60"/>
+        <source>Dismiss</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Dismiss {name}</source>
+        <translation>Retirer {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel sending {name}</source>
+        <translation>Annuler l’envoi de {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sending {name}</source>
+        <translation>Envoi de {name}</translation>
+    </message>
+</context>
+<context>
+    <name>VerificationDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/verification.py" line="+208"/>
+        <source>Verification</source>
+        <translation>Vérification</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accept</source>
+        <translation>Accepter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Decline</source>
+        <translation>Refuser</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>They match</source>
+        <translation>Ils correspondent</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>They don’t match</source>
+        <translation>Ils ne correspondent pas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Another of your devices wants to verify this one</source>
+        <translation>Un autre de vos appareils veut vérifier celui-ci</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Verify it if you just signed in there: it will then read your encrypted messages. If it is not you, decline.</source>
+        <translation>Vérifiez-le si vous venez de vous y connecter&#xa0;: il pourra alors lire vos messages chiffrés. Si ce n’est pas vous, refusez.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{user} wants to verify</source>
+        <translation>{user} veut effectuer une vérification</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You will both compare emoji on your screens to be sure you talk to each other and nobody else.</source>
+        <translation>Vous allez comparer des émojis sur vos écrans pour être sûrs de vous parler l’un à l’autre et à personne d’autre.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Waiting for {user} to accept…</source>
+        <translation>En attente de l’acceptation de {user}…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchanging keys…</source>
+        <translation>Échange des clés…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting for {user} to confirm…</source>
+        <translation>En attente de la confirmation de {user}…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Check that {user} sees the same emoji, in the same order. Compare in person or on a call, not in a message.</source>
+        <translation>Vérifiez que {user} voit les mêmes émojis, dans le même ordre. Comparez en personne ou par téléphone, pas par message.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Verified</source>
+        <translation>Vérifié</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not verified</source>
+        <translation>Non vérifié</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Verify your other device</source>
+        <translation>Vérifier votre autre appareil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verify {user}</source>
+        <translation>Vérifier {user}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>your other device</source>
+        <translation>votre autre appareil</translation>
+    </message>
+</context>
+<context>
+    <name>VerificationRun</name>
+    <message>
+        <location filename="../../desktop/trust.py" line="+169"/>
+        <location line="+40"/>
+        <source>Verification cancelled.</source>
+        <translation>Vérification annulée.</translation>
+    </message>
+    <message>
+        <location line="-31"/>
+        <source>The emoji matched, but this verification could not be recorded: set up or restore recovery in the security settings, then verify again.</source>
+        <translation>Les émojis correspondaient, mais cette vérification n’a pas pu être enregistrée&#xa0;: configurez ou restaurez la récupération dans les paramètres de sécurité, puis vérifiez à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your other device is verified.</source>
+        <translation>Votre autre appareil est vérifié.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{user} is verified.</source>
+        <translation>{user} est vérifié(e).</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The verification failed: {reason}</source>
+        <translation>La vérification a échoué&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The verification timed out. Start again when you are both ready.</source>
+        <translation>La vérification a expiré. Recommencez quand vous serez prêts tous les deux.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>You said the emoji do not match: nobody was verified. If this happens again, someone may be intercepting your conversation.</source>
+        <translation>Vous avez indiqué que les émojis ne correspondent pas&#xa0;: personne n’a été vérifié. Si cela se reproduit, quelqu’un intercepte peut-être votre conversation.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The other side said the emoji do not match: nobody was verified.</source>
+        <translation>L’autre personne a indiqué que les émojis ne correspondent pas&#xa0;: personne n’a été vérifié.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The other side cancelled the verification.</source>
+        <translation>L’autre personne a annulé la vérification.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The verification was answered on another of your devices.</source>
+        <translation>La vérification a reçu une réponse sur un autre de vos appareils.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The verification stopped: {reason}</source>
+        <translation>La vérification s’est arrêtée&#xa0;: {reason}</translation>
     </message>
 </context>
 </TS>

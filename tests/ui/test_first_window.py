@@ -73,8 +73,8 @@ def test_rooms_and_messages_show_and_a_message_goes_out(qtbot, app_window, regis
     ]
     assert home.room_title.text() == "Salon partenaires"
 
-    qtbot.keyClicks(home.composer, "Oui, je m'en occupe !")
-    qtbot.keyClick(home.composer, Qt.Key.Key_Return)
+    qtbot.keyClicks(home.composer.editor, "Oui, je m'en occupe !")
+    qtbot.keyClick(home.composer.editor, Qt.Key.Key_Return)
     assert home.composer.text() == ""
     qtbot.waitUntil(lambda: home.messages.rowCount() == 3, timeout=15_000)
     assert home.messages.index(2).data() == "Oui, je m'en occupe !"

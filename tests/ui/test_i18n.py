@@ -69,7 +69,7 @@ def test_switching_language_retranslates_visible_widgets(qtbot, translations, qm
     # The longer French subtitle wraps; the card grows instead of squeezing the fields.
     qtbot.waitUntil(lambda: login.user.height() >= login.user.sizeHint().height())
     assert login.user.placeholderText() == "@nom:example.com ou nom"
-    assert home.send_button.text() == "Envoyer"
+    assert home.composer.send_button.text() == "Envoyer"
     assert home.room_title.text() == "Choisissez un salon"
     assert home.account_label.text() == f"Compte connecté{NBSP}: @camille:example.com"
     assert QLocale().language() == QLocale.Language.French  # dates and numbers follow
@@ -77,7 +77,7 @@ def test_switching_language_retranslates_visible_widgets(qtbot, translations, qm
     login.set_busy(True)
     manager.apply("en")
     qtbot.waitUntil(lambda: login.submit.text() == "Signing in…")  # keeps its state
-    assert home.send_button.text() == "Send"
+    assert home.composer.send_button.text() == "Send"
 
 
 def test_a_missing_qm_falls_back_to_english(qtbot, translations, tmp_path):
@@ -164,5 +164,10 @@ def test_why_a_message_cannot_be_read_is_said_in_the_interface_language(translat
 
     assert undecryptable_text("sent_before_joined") == "Encrypted message sent before you joined"
     assert undecryptable_text("no-such-cause").endswith("has not reached this device yet")
+    # m.room_key.withheld codes (protocol/megolm.py) each say what happened.
+    withheld = ["withheld", "withheld_unverified", "withheld_blacklisted", "withheld_no_olm"]
+    assert len({undecryptable_text(c) for c in withheld}) == len(withheld)
+    assert undecryptable_text("withheld_unverified").endswith("only with verified devices")
     translations(qm_dir).apply("fr")
     assert undecryptable_text("sent_before_joined") == "Message chiffré envoyé avant votre arrivée"
+    assert undecryptable_text("withheld_unverified").endswith("qu’avec les appareils vérifiés")

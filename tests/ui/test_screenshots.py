@@ -19,7 +19,9 @@ def test_screens_render_in_both_languages_and_themes(qapp, tmp_path):
         qapp.setPalette(former)
         QLocale.setDefault(locale)
     names = sorted(p.name for p in written)
-    assert len(names) == 16
+    assert len(names) == 24
+    assert "verification-fr-light.png" in names
+    assert "security-en-dark.png" in names
     assert "home-fr-dark.png" in names
     assert "timeline-top-en-light.png" in names
     home = QImage(str(tmp_path / "home-fr-dark.png"))

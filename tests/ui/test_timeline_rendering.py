@@ -49,7 +49,7 @@ def option_for(view: HomeView, row: int) -> QStyleOptionViewItem:
 
 
 def layout_of(view: HomeView, row: int):
-    return view.message_delegate.layout(option_for(view, row), view.messages.index(row))
+    return view.timeline.delegate.layout(option_for(view, row), view.messages.index(row))
 
 
 def body_text(view: HomeView, row: int) -> str:
@@ -63,7 +63,7 @@ def click(qtbot, view: HomeView, row: int, point: QPoint) -> None:
 
 def test_rich_text_shows_bold_and_a_link_whose_anchor_click_opens_it(qtbot, view, monkeypatch):
     opened: list[str] = []
-    monkeypatch.setattr("cercle.desktop.views.home.open_link", opened.append)
+    monkeypatch.setattr("cercle.desktop.views.timeline.open_link", opened.append)
     html = 'Le <strong>catalogue</strong> : <a href="https://example.org/c">le voir</a>'
     view.messages.show_room(ROOM, [message(1, body="Le catalogue", html=html)])
     doc = body_text(view, 0)
@@ -76,7 +76,7 @@ def test_rich_text_shows_bold_and_a_link_whose_anchor_click_opens_it(qtbot, view
     line = layout.document.begin().layout().lineAt(0)
     x = int(line.cursorToX(cursor_pos)[0])
     point = QPoint(layout.body.left() + x, layout.body.top() + int(rect.height() / 2))
-    with qtbot.waitSignal(view.message_delegate.linkActivated) as link:
+    with qtbot.waitSignal(view.timeline.delegate.linkActivated) as link:
         click(qtbot, view, 0, point)
     assert link.args == ["https://example.org/c"]
     assert opened == ["https://example.org/c"]
@@ -106,7 +106,7 @@ def test_a_reply_shows_its_quote_and_a_click_jumps_to_the_original(qtbot, view):
     layout = layout_of(view, 29)
     assert layout.quote is not None
     assert layout.quote.bottom() < layout.body.top()
-    with qtbot.waitSignal(view.message_delegate.replyClicked) as jumped:
+    with qtbot.waitSignal(view.timeline.delegate.replyClicked) as jumped:
         click(qtbot, view, 29, layout.quote.center())
     assert jumped.args == ["$e1"]
     assert view.message_list.visualRect(view.messages.index(0)).intersects(
@@ -133,7 +133,7 @@ def test_a_new_day_starts_with_a_separator_and_breaks_the_group(view):
     assert index(2).data(MessageRole.GroupedWithPrevious) is True
     assert layout_of(view, 1).day is not None
     assert layout_of(view, 2).day is None
-    delegate = view.message_delegate
+    delegate = view.timeline.delegate
     today = QDate(2026, 11, 23)
     assert delegate.day_label(today, today) == "Today"
     assert delegate.day_label(today.addDays(-1), today) == "Yesterday"
@@ -161,7 +161,7 @@ def test_a_reaction_arriving_later_updates_the_row_and_its_height(qtbot, view):
 def test_size_hint_follows_the_width(view):
     long = " ".join(["mot"] * 200)
     view.messages.show_room(ROOM, [message(1, body=long)])
-    delegate: MessageDelegate = view.message_delegate
+    delegate: MessageDelegate = view.timeline.delegate
     option = option_for(view, 0)
     wide = delegate.sizeHint(option, view.messages.index(0)).height()
     option.rect.setWidth(option.rect.width() // 2)

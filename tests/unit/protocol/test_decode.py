@@ -327,6 +327,22 @@ def test_nio_is_handed_the_megolm_events_to_decrypt_and_the_crypto_counters():
     assert [type(e).__name__ for e in reply.to_device_events] == ["RoomKeyRequestCancellation"]
 
 
+def test_nio_and_the_sync_observers_get_typing_receipts_and_fallback_key_types():
+    body = sync_body([event("$a")])
+    ephemeral = body["rooms"]["join"][ROOM]["ephemeral"]["events"]
+    ephemeral.append({"type": "m.typing", "content": {"user_ids": [ELODIE, 7]}})
+    body["device_unused_fallback_key_types"] = ["signed_curve25519"]
+    reply = crypto_feed.to_nio(decode(body, ME))
+    receipts, typing = reply.rooms.join[ROOM].ephemeral
+    assert [(r.event_id, r.receipt_type, r.user_id, r.timestamp) for r in receipts.receipts] == [
+        ("$a", "m.read", ELODIE, 5)
+    ]
+    assert typing.users == [ELODIE]
+    assert reply.device_unused_fallback_key_types == ["signed_curve25519"]
+    del body["device_unused_fallback_key_types"]  # a server that does not say: unknown
+    assert crypto_feed.to_nio(decode(body, ME)).device_unused_fallback_key_types is None
+
+
 def test_decrypted_events_are_read_back_from_nios_reply():
     reply = crypto_feed.to_nio(
         decode(sync_body([event("$e", "m.room.encrypted", MEGOLM_CONTENT)]), ME)

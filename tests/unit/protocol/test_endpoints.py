@@ -7,6 +7,7 @@ import json
 import pytest
 
 from cercle.protocol import endpoints as ep
+from cercle.protocol import links as lk
 
 # -- identifiers -----------------------------------------------------------------------------------
 
@@ -109,79 +110,79 @@ SPEC_LINKS = [
     (
         "https://matrix.to/#/%23somewhere%3Aexample.org",
         "matrix:r/somewhere:example.org",
-        ep.MatrixLink(ep.LinkKind.ROOM_ALIAS, "#somewhere:example.org"),
+        lk.MatrixLink(lk.LinkKind.ROOM_ALIAS, "#somewhere:example.org"),
     ),
     (
         "https://matrix.to/#/!somewhere%3Aexample.org?via=elsewhere.ca",
         "matrix:roomid/somewhere:example.org?via=elsewhere.ca",
-        ep.MatrixLink(ep.LinkKind.ROOM_ID, "!somewhere:example.org", via=("elsewhere.ca",)),
+        lk.MatrixLink(lk.LinkKind.ROOM_ID, "!somewhere:example.org", via=("elsewhere.ca",)),
     ),
     (
         "https://matrix.to/#/!somewhere%3Aexample.org/%24event%3Aexample.org?via=elsewhere.ca",
         "matrix:roomid/somewhere:example.org/e/event:example.org?via=elsewhere.ca",
-        ep.MatrixLink(
-            ep.LinkKind.ROOM_ID, "!somewhere:example.org", "$event:example.org", ("elsewhere.ca",)
+        lk.MatrixLink(
+            lk.LinkKind.ROOM_ID, "!somewhere:example.org", "$event:example.org", ("elsewhere.ca",)
         ),
     ),
     (
         "https://matrix.to/#/%40alice%3Aexample.org",
         "matrix:u/alice:example.org",
-        ep.MatrixLink(ep.LinkKind.USER, "@alice:example.org"),
+        lk.MatrixLink(lk.LinkKind.USER, "@alice:example.org"),
     ),
 ]
 
 
 @pytest.mark.parametrize(("matrix_to", "uri", "expected"), SPEC_LINKS)
 def test_spec_link_examples(matrix_to, uri, expected):
-    assert ep.parse_matrix_to(matrix_to) == expected
-    assert ep.parse_matrix_uri(uri) == expected
-    assert ep.parse_matrix_link(matrix_to) == expected
-    assert ep.parse_matrix_link(uri) == expected
-    assert ep.matrix_to_url(expected.identifier, event_id=expected.event_id, via=expected.via) == (
+    assert lk.parse_matrix_to(matrix_to) == expected
+    assert lk.parse_matrix_uri(uri) == expected
+    assert lk.parse_matrix_link(matrix_to) == expected
+    assert lk.parse_matrix_link(uri) == expected
+    assert lk.matrix_to_url(expected.identifier, event_id=expected.event_id, via=expected.via) == (
         matrix_to
     )
     assert (
-        ep.parse_matrix_uri(
-            ep.matrix_uri(expected.identifier, event_id=expected.event_id, via=expected.via)
+        lk.parse_matrix_uri(
+            lk.matrix_uri(expected.identifier, event_id=expected.event_id, via=expected.via)
         )
         == expected
     )
 
 
 def test_unencoded_and_odd_matrix_to_links():
-    link = ep.parse_matrix_to("https://matrix.to/#/#room:example.org")
-    assert link == ep.MatrixLink(ep.LinkKind.ROOM_ALIAS, "#room:example.org")
+    link = lk.parse_matrix_to("https://matrix.to/#/#room:example.org")
+    assert link == lk.MatrixLink(lk.LinkKind.ROOM_ALIAS, "#room:example.org")
     # Room v3 event ids are standard base64 and may hold "/" once decoded.
-    link = ep.parse_matrix_to(
+    link = lk.parse_matrix_to(
         "https://matrix.to/#/!r:example.org/$ab/cd+ef?via=a.org&via=b.org&via=a.org"
     )
     assert link.event_id == "$ab/cd+ef"
     assert link.via == ("a.org", "b.org")
-    link = ep.parse_matrix_link("  https://matrix.to/#/@bob:partner.example  ")
-    assert link.kind is ep.LinkKind.USER
+    link = lk.parse_matrix_link("  https://matrix.to/#/@bob:partner.example  ")
+    assert link.kind is lk.LinkKind.USER
     assert not link.is_room
 
 
 def test_matrix_uri_actions_and_legacy_types():
-    link = ep.parse_matrix_uri("matrix:u/alice:example.org?action=chat")
+    link = lk.parse_matrix_uri("matrix:u/alice:example.org?action=chat")
     assert link.action == "chat"
-    link = ep.parse_matrix_uri("matrix:r/team:example.org?action=join&via=x.org")
+    link = lk.parse_matrix_uri("matrix:r/team:example.org?action=join&via=x.org")
     assert (link.action, link.via, link.is_room) == ("join", ("x.org",), True)
-    assert ep.parse_matrix_uri("matrix:room/team:example.org").identifier == "#team:example.org"
-    assert ep.parse_matrix_uri("matrix:user/al:example.org").identifier == "@al:example.org"
-    assert ep.parse_matrix_uri("MATRIX:roomid/x:example.org/event/e1").event_id == "$e1"
-    assert ep.parse_matrix_uri("matrix://authority/r/a:example.org").identifier == "#a:example.org"
-    assert ep.parse_matrix_uri("matrix:r/a:example.org?action=evil").action is None
+    assert lk.parse_matrix_uri("matrix:room/team:example.org").identifier == "#team:example.org"
+    assert lk.parse_matrix_uri("matrix:user/al:example.org").identifier == "@al:example.org"
+    assert lk.parse_matrix_uri("MATRIX:roomid/x:example.org/event/e1").event_id == "$e1"
+    assert lk.parse_matrix_uri("matrix://authority/r/a:example.org").identifier == "#a:example.org"
+    assert lk.parse_matrix_uri("matrix:r/a:example.org?action=evil").action is None
     assert (
-        ep.matrix_uri("@alice:example.org", action="chat")
+        lk.matrix_uri("@alice:example.org", action="chat")
         == "matrix:u/alice:example.org?action=chat"
     )
 
 
 def test_bare_identifiers():
-    assert ep.parse_matrix_link("#team:example.org").kind is ep.LinkKind.ROOM_ALIAS
-    assert ep.parse_matrix_link("!abc:example.org").kind is ep.LinkKind.ROOM_ID
-    assert ep.parse_matrix_link("@alice:example.org").kind is ep.LinkKind.USER
+    assert lk.parse_matrix_link("#team:example.org").kind is lk.LinkKind.ROOM_ALIAS
+    assert lk.parse_matrix_link("!abc:example.org").kind is lk.LinkKind.ROOM_ID
+    assert lk.parse_matrix_link("@alice:example.org").kind is lk.LinkKind.USER
 
 
 @pytest.mark.parametrize(
@@ -208,12 +209,12 @@ def test_bare_identifiers():
 )
 def test_bad_links_raise_a_readable_error(text):
     with pytest.raises(ep.InvalidMatrixLink) as info:
-        ep.parse_matrix_link(text)
+        lk.parse_matrix_link(text)
     assert str(info.value)
 
 
 def test_via_values_that_are_not_server_names_are_dropped():
-    link = ep.parse_matrix_to("https://matrix.to/#/!r:example.org?via=ok.org&via=bad%20host&via=")
+    link = lk.parse_matrix_to("https://matrix.to/#/!r:example.org?via=ok.org&via=bad%20host&via=")
     assert link.via == ("ok.org",)
 
 

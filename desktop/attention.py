@@ -1,0 +1,212 @@
+"""What asks for the user's attention, wired to the main window: verifications, identity changes,
+notifications and the tray, and the Security menu that leads to the security settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
+
+from cercle.desktop.dialogs.security import SecurityDialog
+from cercle.desktop.dialogs.verification import VerificationDialog
+from cercle.desktop.models.rooms import RoomRole
+from cercle.desktop.notifications import Notifier
+from cercle.desktop.tray import Tray
+from cercle.desktop.trust import TrustController, VerificationRun
+
+if TYPE_CHECKING:
+    from cercle.desktop.views.main_window import MainWindow
+
+
+class Attention(QObject):
+    """Owns the trust controller, the notifier and the tray of one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        session = window.session
+        self.session = session
+        self.trust = TrustController(session.bridge, lambda: session.account, self)
+        self.notifier = Notifier(
+            session.bridge, lambda: session.account, lambda: session.opened_room, self
+        )
+        self.notifier.room_name = self._room_name
+        self.tray = Tray(window)
+        self.dialogs: list[VerificationDialog] = []
+        self.security: SecurityDialog | None = None
+
+        self.menu = QMenu(window)
+        self.security_action = QAction(self.menu)
+        self.verify_action = QAction(self.menu)
+        self.menu.addAction(self.security_action)
+        self.menu.addAction(self.verify_action)
+        self.security_action.triggered.connect(self.open_security)
+        self.verify_action.triggered.connect(self._ask_whom_to_verify)
+        self.menu.setEnabled(False)  # until signed in
+
+        session.signedIn.connect(self._signed_in)
+        self.trust.verificationRequested.connect(self.show_verification)
+        self.trust.identityWarning.connect(self.warn_identity)
+        self.trust.identityNotice.connect(self._identity_notice)
+        self.notifier.showMessage.connect(self.tray.show_message)
+        rooms = session.rooms
+        for changed in (rooms.rowsInserted, rooms.rowsRemoved, rooms.dataChanged):
+            changed.connect(self._count_unread)
+        rooms.modelReset.connect(self._count_unread)
+        self.notifier.failed.connect(lambda text: window.statusBar().showMessage(text, 10_000))
+        self.tray.messageClicked.connect(self._open_last)
+        self.tray.showWindowRequested.connect(self._raise)
+        self.tray.quitRequested.connect(window.close)
+        # Mute / Unmute in the room list's context menu (push rules: Element agrees).
+        room_list = window.home.room_list
+        room_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        room_list.customContextMenuRequested.connect(self._room_menu)
+        window.installEventFilter(self)
+        self.retranslate()
+
+    def _room_name(self, room_id: str) -> str | None:
+        summary = self.session.rooms.summary(room_id)
+        return summary.name if summary is not None else None
+
+    def _count_unread(self, *_args) -> None:
+        """The tray shows the server's unread counts (push rules applied: muted rooms count 0),
+        the same numbers as the room list."""
+        rooms = self.session.rooms
+        total = 0
+        for row in range(rooms.rowCount()):
+            summary = rooms.index(row, 0).data(RoomRole.Summary)
+            if summary is not None and not summary.is_space:
+                total += summary.unread_count
+        if total != self.tray.count:
+            self.tray.set_unread(total)
+
+    def _signed_in(self, _user_id: str) -> None:
+        self.menu.setEnabled(True)
+        self.trust.listen()
+        self.notifier.start()
+
+    # -- verification ------------------------------------------------------------------------
+
+    def show_verification(self, run: VerificationRun) -> VerificationDialog:
+        dialog = VerificationDialog(run, run.other_user, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda *_: self.dialogs.remove(dialog))
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def verify_user(self, user_id: str) -> VerificationDialog | None:
+        """Asks `user_id` to verify, in our DM (the member list and the menu use it)."""
+        run = self.trust.verify_user(user_id)
+        return self.show_verification(run) if run is not None else None
+
+    def verify_device(self, device_id: str) -> VerificationDialog | None:
+        run = self.trust.verify_device(device_id)
+        return self.show_verification(run) if run is not None else None
+
+    def _ask_whom_to_verify(self) -> None:
+        user_id, ok = QInputDialog.getText(
+            self.window,
+            self.tr("Verify someone"),
+            self.tr("Their Matrix id (for example @camille:velotech.example):"),
+        )
+        user_id = user_id.strip()
+        if ok and user_id.startswith("@") and ":" in user_id:
+            self.verify_user(user_id)
+
+    # -- identity changes --------------------------------------------------------------------
+
+    def warn_identity(self, user_id: str) -> QMessageBox:
+        """A verified user's identity changed: never silent; the user acknowledges or verifies."""
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Identity changed"))
+        box.setText(self.tr("{user}’s identity has changed").format(user=user_id))
+        box.setInformativeText(
+            self.tr(
+                "You had verified {user}. They may have reset their account or signed in again "
+                "without their recovery key — or someone may be trying to read your messages. "
+                "Check with them in person or on a call before you share anything sensitive."
+            ).format(user=user_id)
+        )
+        understood = box.addButton(self.tr("I understand"), QMessageBox.ButtonRole.AcceptRole)
+        verify = box.addButton(self.tr("Verify again"), QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(verify)
+        box.setEscapeButton(understood)
+
+        def answered(button) -> None:
+            failed = lambda e: self.window.statusBar().showMessage(str(e), 10_000)  # noqa: E731
+            if button is verify:
+                self.trust.acknowledge(user_id, on_failure=failed)
+                self.verify_user(user_id)
+            else:
+                self.trust.acknowledge(user_id, on_failure=failed)
+
+        box.buttonClicked.connect(answered)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def _identity_notice(self, user_id: str) -> None:
+        self.window.statusBar().showMessage(
+            self.tr("{user}’s identity changed (they were not verified).").format(user=user_id),
+            15_000,
+        )
+
+    # -- security settings, notifications ----------------------------------------------------
+
+    def open_security(self) -> SecurityDialog | None:
+        account = self.session.account
+        if account is None:
+            return None
+        if self.security is not None:
+            self.security.raise_()
+            return self.security
+        dialog = SecurityDialog(self.session.bridge, account, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.verifyDeviceRequested.connect(self.verify_device)
+        dialog.destroyed.connect(lambda *_: setattr(self, "security", None))
+        self.security = dialog
+        dialog.refresh()
+        dialog.show()
+        return dialog
+
+    def room_menu(self, room_id: str) -> QMenu:
+        """The room list's context menu for `room_id` (built here so tests can trigger it)."""
+        menu = QMenu(self.window)
+        muted = room_id in self.notifier.muted
+        action = menu.addAction(self.tr("Unmute") if muted else self.tr("Mute"))
+        action.setObjectName("muteAction")
+        action.triggered.connect(lambda: self.notifier.set_muted(room_id, not muted))
+        return menu
+
+    def _room_menu(self, pos) -> None:
+        room_list = self.window.home.room_list
+        summary = room_list.indexAt(pos).data(RoomRole.Summary)
+        if summary is None or summary.is_space:
+            return
+        self.room_menu(summary.room_id).exec(room_list.viewport().mapToGlobal(pos))
+
+    def _open_last(self) -> None:
+        notice = self.notifier.last
+        self._raise()
+        if notice is not None:
+            self.window.home.select_room(notice.room_id)
+
+    def _raise(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(self.tr("&Security"))
+        self.security_action.setText(self.tr("Security settings…"))
+        self.verify_action.setText(self.tr("Verify someone…"))
+
+    def eventFilter(self, watched, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return False

@@ -1,0 +1,184 @@
+"""The partner-server allow-list editor: own server locked in, refuses self-lockout, applies."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QStringListModel, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cercle.desktop.theme import style_error_label
+from cercle.protocol.community.acl import AclRefused, allow_list_content, own_pattern
+
+
+class AclDialog(QDialog):
+    """Emits applyRequested(patterns); the caller applies them to every room of the community
+    off the UI thread, then calls `applied()` or `show_error()`."""
+
+    applyRequested = Signal(list)
+
+    def __init__(
+        self,
+        community_name: str,
+        own_server: str,
+        allow: tuple[str, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("aclDialog")
+        self.community_name = community_name
+        self.own_server = own_server
+        self.own = own_pattern(own_server)
+        partners = [p for p in allow if p != self.own]
+        self.model = QStringListModel([self.own, *partners], self)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.list = QListView(self)
+        self.list.setObjectName("aclList")
+        self.list.setModel(self.model)
+        self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.locked = QLabel(self)
+        self.locked.setWordWrap(True)
+        self.entry = QLineEdit(self)
+        self.entry.setObjectName("aclEntry")
+        self.add_button = QPushButton(self)
+        self.remove_button = QPushButton(self)
+        self.remove_button.setObjectName("aclRemove")
+        self.apply_button = QPushButton(self)
+        self.apply_button.setObjectName("aclApply")
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.error = QLabel(self)
+        self.error.setObjectName("aclError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        style_error_label(self.error)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.entry, 1)
+        add_row.addWidget(self.add_button)
+        add_row.addWidget(self.remove_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.locked)
+        layout.addLayout(add_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        buttons.rejected.connect(self.reject)
+        self.add_button.clicked.connect(self._add)
+        self.entry.returnPressed.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+        self.apply_button.clicked.connect(self._apply)
+        self.resize(520, 460)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(
+            self.tr("Partner servers of {community}").format(community=self.community_name)
+        )
+        self.intro.setText(
+            self.tr(
+                "Only the servers on this list may take part in the community's rooms. Patterns"
+                " may use * and ?, for example *.partner.example."
+            )
+        )
+        self.locked.setText(
+            self.tr("🔒 {pattern} is your company's server: it always stays on the list.").format(
+                pattern=self.own
+            )
+        )
+        self.list.setAccessibleName(self.tr("Allowed servers"))
+        self.entry.setPlaceholderText(self.tr("partner.example"))
+        self.entry.setAccessibleName(self.tr("Server to allow"))
+        self.add_button.setText(self.tr("Add"))
+        self.remove_button.setText(self.tr("Remove"))
+        self.apply_button.setText(self.tr("Apply to every room"))
+        self.close_button.setText(self.tr("Close"))
+
+    def patterns(self) -> list[str]:
+        return self.model.stringList()
+
+    def _explain(self, refused: AclRefused, pattern: str) -> str:
+        if refused.server == self.own_server:
+            return self.tr(
+                "{server} is your company's server: without it, your own people could no longer"
+                " send or receive anything in the community's rooms. It stays on the list."
+            ).format(server=self.own_server)
+        return self.tr("“{pattern}” cannot be used: {reason}").format(
+            pattern=pattern, reason=refused.explanation
+        )
+
+    def _check(self, patterns: list[str], changed: str) -> bool:
+        """Asks the protocol's rule (the same one applied on save); shows its refusal."""
+        try:
+            allow_list_content(self.own_server, patterns)
+        except AclRefused as refused:
+            self.show_error(self._explain(refused, changed))
+            return False
+        self.error.hide()
+        return True
+
+    def _add(self) -> None:
+        pattern = self.entry.text().strip()
+        if not pattern or pattern in self.patterns():
+            return
+        patterns = [*self.patterns(), pattern]
+        if self._check(patterns, pattern):
+            self.model.setStringList(patterns)
+            self.entry.clear()
+            self.status.clear()
+
+    def _remove(self) -> None:
+        index = self.list.currentIndex()
+        if not index.isValid():
+            return
+        pattern = self.patterns()[index.row()]
+        patterns = [p for p in self.patterns() if p != pattern]
+        if self._check(patterns, pattern):
+            self.model.setStringList(patterns)
+            self.status.clear()
+
+    def _apply(self) -> None:
+        if not self._check(self.patterns(), ""):
+            return
+        self.progress.show()
+        self.apply_button.setEnabled(False)
+        self.status.setText(self.tr("Applying the list to every room of the community…"))
+        self.applyRequested.emit(self.patterns())
+
+    def applied(self, rooms: int, failed: int) -> None:
+        self.progress.hide()
+        self.apply_button.setEnabled(True)
+        text = self.tr("Applied to {rooms} rooms.").format(rooms=rooms)
+        if failed:
+            text += " " + self.tr("Not applied to {failed} rooms.").format(failed=failed)
+        self.status.setText(text)
+
+    def show_error(self, text: str) -> None:
+        self.progress.hide()
+        self.apply_button.setEnabled(True)
+        self.status.clear()
+        self.error.setText(text)
+        self.error.show()

@@ -1,0 +1,109 @@
+"""The community's charter: its text rendered from markdown, its version, and "I accept"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cercle.desktop.theme import style_error_label
+from cercle.protocol.community.schema import Charter
+
+
+class CharterDialog(QDialog):
+    """Shows the charter; "I accept" emits acceptRequested (the caller records it off the UI
+    thread, then calls `accepted_ok()` or `show_error()`)."""
+
+    acceptRequested = Signal(int)  # the version read
+
+    def __init__(
+        self,
+        community_name: str,
+        charter: Charter,
+        accepted_version: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("charterDialog")
+        self.community_name = community_name
+        self.charter = charter
+        self.accepted_version = accepted_version
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.text = QTextBrowser(self)
+        self.text.setObjectName("charterText")
+        self.text.setOpenExternalLinks(False)
+        self.text.setMarkdown(charter.text)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        style_error_label(self.error)
+        self.buttons = QDialogButtonBox(self)
+        self.accept_button = QPushButton(self)
+        self.accept_button.setObjectName("charterAccept")
+        self.accept_button.setDefault(True)
+        self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.accept_button.clicked.connect(self._accept_clicked)
+        self.buttons.rejected.connect(self.reject)
+        self.resize(560, 480)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Charter of {community}").format(community=self.community_name))
+        self.text.setAccessibleName(self.tr("Charter text"))
+        self.close_button.setText(self.tr("Close"))
+        version = self.charter.version
+        if self.accepted_version >= version:
+            self.intro.setText(
+                self.tr("Version {version}. You have accepted it.").format(version=version)
+            )
+            self.accept_button.hide()
+        elif self.accepted_version > 0:
+            self.intro.setText(
+                self.tr(
+                    "The charter changed: this is version {version} (you accepted version"
+                    " {old}). Read it and accept it to post again."
+                ).format(version=version, old=self.accepted_version)
+            )
+        else:
+            self.intro.setText(
+                self.tr(
+                    "Version {version}. Read the charter and accept it to start posting in"
+                    " this community."
+                ).format(version=version)
+            )
+        self.accept_button.setText(self.tr("I accept"))
+        self.accept_button.setAccessibleName(
+            self.tr("I accept version {version} of the charter").format(version=version)
+        )
+
+    def _accept_clicked(self) -> None:
+        self.error.hide()
+        self.accept_button.setEnabled(False)
+        self.acceptRequested.emit(self.charter.version)
+
+    def accepted_ok(self) -> None:
+        self.accept()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+        self.accept_button.setEnabled(True)

@@ -1,0 +1,310 @@
+"""Governance around the open room: loads its community, gates the composer, runs the dialogs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from cercle.desktop.dialogs.acl import AclDialog
+from cercle.desktop.dialogs.charter import CharterDialog
+from cercle.desktop.dialogs.invite import InviteDialog
+from cercle.desktop.dialogs.roles import RolesDialog
+from cercle.desktop.views.community_header import CommunityHeader, language_name
+from cercle.protocol.changes import RoomsChanged
+from cercle.protocol.community import acl, charter, context, roles
+from cercle.protocol.community.charter import PostBlock, PostCheck
+from cercle.protocol.community.state import Community
+from cercle.protocol.endpoints import server_name_of
+
+if TYPE_CHECKING:
+    from cercle.desktop.session import SessionController
+    from cercle.desktop.views.home import HomeView
+
+log = logging.getLogger(__name__)
+
+
+class CommunityController(QObject):
+    """Owns the community header and the governance dialogs of the home screen."""
+
+    communityChanged = Signal(object)  # Community | None, once loaded for the open room
+
+    def __init__(self, session: SessionController, home: HomeView, window: QWidget) -> None:
+        super().__init__(window)
+        self.session = session
+        self.home = home
+        self.window = window
+        self.room_id: str | None = None
+        self.community: Community | None = None
+        self.check: PostCheck | None = None
+        self.dialog: QWidget | None = None  # the governance dialog open last (tests reach it)
+        self._loading: str | None = None  # the room whose community is being read
+        self._again = False
+        self.header = CommunityHeader(home)
+        home.set_community_header(self.header)
+        home.roomSelected.connect(self.room_opened)
+        home.composer.blockedActionRequested.connect(self._blocked_action)
+        session.bridge.roomsChanged.connect(self._rooms_changed)
+        self.header.charterRequested.connect(self.open_charter)
+        self.header.rolesRequested.connect(self.open_roles)
+        self.header.aclRequested.connect(self.open_acl)
+        self.header.inviteRequested.connect(self.open_invite)
+
+    # -- the open room -------------------------------------------------------------------------
+
+    @property
+    def user_id(self) -> str:
+        account = self.session.account
+        return account.user_id if account is not None else ""
+
+    def room_opened(self, room_id: str) -> None:
+        self.room_id = room_id
+        room = self.session.rooms.summary(room_id)
+        community = self.community
+        if community is not None and (
+            room_id == community.space_id or (room and community.space_id in room.parents)
+        ):
+            self._gate()  # same community: gate at once with what we know, refresh below
+        else:
+            self._show(None)
+        self.reload()
+
+    def reload(self) -> None:
+        """Reads the open room's community again (state changes: charter, roles, ACL)."""
+        room_id, account = self.room_id, self.session.account
+        if room_id is None or account is None:
+            return
+        if self._loading is not None:
+            self._again = True
+            return
+        room = self.session.rooms.summary(room_id)
+        parents = room.parents if room else ()
+        is_space = bool(room and room.is_space)
+        if not parents and not is_space:
+            self._show(None)
+            return
+        self._loading = room_id
+
+        def loaded(community: Community | None) -> None:
+            self._loading = None
+            if self.room_id == room_id:
+                self._show(community)
+            if self._again:
+                self._again = False
+                self.reload()
+
+        def failed(error: BaseException) -> None:
+            self._loading = None
+            log.warning("the community of %s could not be read: %s", room_id, error)
+            if self._again:
+                self._again = False
+                self.reload()
+
+        self.session.bridge.run(
+            context.community_of(account.client, room_id, parents, is_space=is_space),
+            on_success=loaded,
+            on_failure=failed,
+        )
+
+    def _rooms_changed(self, change: RoomsChanged) -> None:
+        watched = {self.room_id, self.community.space_id if self.community else None} - {None}
+        if any(r.room_id in watched for r in change.rooms):
+            self.reload()
+
+    def _show(self, community: Community | None) -> None:
+        previous = self.community
+        self.community = community
+        if community is None:
+            self.header.clear()
+        else:
+            level = roles.level_of(community.power_levels, self.user_id, community.creators)
+            self.header.show_community(community, manager=level >= 100, moderator=level >= 50)
+            if previous is None or previous.space_id != community.space_id:
+                self.header.set_guides([])
+                self._load_guides(community)
+        self._gate()
+        self.communityChanged.emit(community)
+
+    def _load_guides(self, community: Community) -> None:
+        account = self.session.account
+        if account is None:
+            return
+
+        def show(guides: list[context.Guide]) -> None:
+            if self.community is not None and self.community.space_id == community.space_id:
+                self.header.set_guides(guides)
+
+        self.session.bridge.run(
+            context.guides(account.client, community),
+            on_success=show,
+            on_failure=lambda e: log.info("guides of %s not read: %s", community.space_id, e),
+        )
+
+    # -- the composer gate ------------------------------------------------------------------------
+
+    def _gate(self) -> None:
+        composer, community, room_id = self.home.composer, self.community, self.room_id
+        if community is None or room_id is None:
+            self.check = None
+            composer.set_blocked(None)
+            composer.set_placeholder(None)
+            return
+        check = charter.can_post(community, self.user_id, room_id)
+        if room_id == community.space_id and check.block != PostBlock.CHARTER:
+            check = PostCheck(True)  # the space itself: only the charter applies
+        self.check = check
+        composer.set_placeholder(self.placeholder(community))
+        if check.allowed:
+            composer.set_blocked(None)
+        elif check.block == PostBlock.CHARTER:
+            composer.set_blocked(self.block_reason(check), self.tr("Read the charter…"))
+        else:
+            composer.set_blocked(self.block_reason(check))
+
+    def placeholder(self, community: Community) -> str | None:
+        line = community.editorial
+        if line is None:
+            return None
+        language = language_name(line.language)
+        if line.tone:
+            return self.tr("Write a message ({tone}, in {language})…").format(
+                tone=line.tone, language=language
+            )
+        return self.tr("Write a message (in {language})…").format(language=language)
+
+    def block_reason(self, check: PostCheck) -> str:
+        community = self.community
+        if check.block == PostBlock.CHARTER and community and community.charter:
+            if charter.accepted_version(community, self.user_id) > 0:
+                return self.tr(
+                    "The charter has a new version ({version}): read and accept it to post again."
+                ).format(version=community.charter.version)
+            return self.tr("Read and accept the community's charter to start posting.")
+        if check.block == PostBlock.READ_ONLY:
+            return self.tr("Only the community's managers post in this room.")
+        return self.tr("Join this room of the community to post in it.")
+
+    def _blocked_action(self) -> None:
+        if self.check is not None and self.check.block == PostBlock.CHARTER:
+            self.open_charter()
+
+    # -- dialogs ----------------------------------------------------------------------------------
+
+    def _name(self, community: Community) -> str:
+        return community.name or community.space_id
+
+    def _open(self, dialog: QWidget) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.destroyed.connect(lambda *_: self._forget(dialog))
+        dialog.open()  # type: ignore[attr-defined]
+
+    def _forget(self, dialog: QWidget) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def open_charter(self) -> CharterDialog | None:
+        community, account = self.community, self.session.account
+        if community is None or community.charter is None or account is None:
+            return None
+        accepted = charter.accepted_version(community, self.user_id)
+        dialog = CharterDialog(self._name(community), community.charter, accepted, self.window)
+
+        def record(version: int) -> None:
+            def done(recorded: int) -> None:
+                if self.community is not None and self.community.space_id == community.space_id:
+                    acceptances = {**self.community.acceptances, self.user_id: recorded}
+                    self.community = replace(self.community, acceptances=acceptances)
+                    self._gate()
+                dialog.accepted_ok()
+                self.reload()
+
+            self.session.bridge.run(
+                charter.accept_charter(account.client, community),
+                on_success=done,
+                on_failure=lambda e: dialog.show_error(self.session.explain(e)),
+            )
+
+        dialog.acceptRequested.connect(record)
+        self._open(dialog)
+        return dialog
+
+    def open_roles(self) -> RolesDialog | None:
+        community, account = self.community, self.session.account
+        if community is None or account is None:
+            return None
+        version = community.charter.version if community.charter else 0
+        dialog = RolesDialog(self._name(community), version, self.window)
+        failed = lambda e: dialog.show_error(self.session.explain(e))  # noqa: E731
+        self.session.bridge.run(
+            context.members(account.client, community),
+            on_success=dialog.set_members,
+            on_failure=failed,
+        )
+
+        def change(user_id: str, role: str) -> None:
+            self.session.bridge.run(
+                roles.apply_role(account.client, community.all_rooms, user_id, roles.Role(role)),
+                on_success=lambda r: dialog.applied(user_id, role, len(r.rooms), len(r.failed)),
+                on_failure=failed,
+            )
+
+        dialog.roleChangeRequested.connect(change)
+        self._open(dialog)
+        return dialog
+
+    def open_acl(self) -> AclDialog | None:
+        community, account = self.community, self.session.account
+        if community is None or account is None:
+            return None
+        own = server_name_of(self.user_id) or ""
+        name = self._name(community)
+
+        def show(allow: tuple[str, ...]) -> None:
+            if self.community is None or self.community.space_id != community.space_id:
+                return
+            dialog = AclDialog(name, own, tuple(p for p in allow if p != "*"), self.window)
+
+            def apply(patterns: list[str]) -> None:
+                def refused(error: BaseException) -> None:
+                    if isinstance(error, acl.AclRefused):
+                        dialog.show_error(dialog._explain(error, ""))
+                    else:
+                        dialog.show_error(self.session.explain(error))
+
+                self.session.bridge.run(
+                    acl.apply_allow_list(account.client, community, patterns),
+                    on_success=lambda r: dialog.applied(len(r.rooms), len(r.failed)),
+                    on_failure=refused,
+                )
+
+            dialog.applyRequested.connect(apply)
+            self._open(dialog)
+
+        self.session.bridge.run(
+            acl.current_allow_list(account.client, community.space_id),
+            on_success=show,
+            on_failure=lambda e: self.session.operationFailed.emit(self.session.explain(e)),
+        )
+        return None
+
+    def open_invite(self) -> InviteDialog | None:
+        community, account = self.community, self.session.account
+        if community is None or account is None:
+            return None
+        dialog = InviteDialog(community, self.window)
+
+        def invite(user_id: str) -> None:
+            self.session.bridge.run(
+                context.invite(account.client, community, user_id),
+                on_success=lambda _: dialog.invited(user_id),
+                on_failure=lambda e: dialog.show_error(self.session.explain(e)),
+            )
+
+        dialog.inviteRequested.connect(invite)
+        self._open(dialog)
+        return dialog

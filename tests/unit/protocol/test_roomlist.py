@@ -1,0 +1,79 @@
+"""Room list rows: DMs, unread and mention counts, and the rooms a space lists."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cercle.protocol.roomlist import direct_rooms, summaries
+from cercle.storage.db import Database
+from cercle.storage.rooms import StateEvent
+from cercle.storage.store import RoomBatch, Store, SyncBatch
+
+ME = "@camille:company.test"
+
+
+@pytest.fixture
+def store(tmp_path):
+    db, _ = Database.open(tmp_path / "t.db", os.urandom(32))
+    s = Store(db, tmp_path / "media")
+    yield s
+    s.close()
+
+
+def joined(name):
+    return [
+        StateEvent("m.room.name", "", {"name": name}),
+        StateEvent("m.room.member", ME, {"membership": "join"}),
+    ]
+
+
+def test_rows_say_dm_unread_mentions_and_a_space_lists_its_children(store):
+    space, sub, room, dm = "!s:c", "!sub:c", "!r:c", "!dm:c"
+    store.write_sync_batch(
+        SyncBatch(
+            "s1",
+            rooms=[
+                RoomBatch(
+                    space,
+                    state=[
+                        StateEvent("m.room.create", "", {"type": "m.space"}),
+                        *joined("Vélotech"),
+                        StateEvent("m.space.child", sub, {"via": ["c"]}),
+                        StateEvent("m.space.child", "!gone:c", {}),
+                    ],
+                ),
+                RoomBatch(
+                    sub,
+                    state=[
+                        StateEvent("m.room.create", "", {"type": "m.space"}),
+                        *joined("Atelier"),
+                        StateEvent("m.space.child", room, {"via": ["c"]}),
+                    ],
+                ),
+                RoomBatch(room, state=joined("Général"), unread_count=4, highlight_count=1),
+                RoomBatch(dm, state=joined("Hugo")),
+            ],
+            account_data={"m.direct": {"@hugo:c": [dm], "@x:c": "junk"}},
+        )
+    )
+
+    rows = {r.room_id: r for r in summaries(store, ME)}
+
+    assert rows[space].children == (sub,)
+    assert rows[sub].children == (room,)
+    assert rows[sub].parents == (space,)
+    assert rows[room].parents == (sub,)
+    assert (rows[room].unread_count, rows[room].highlight_count) == (4, 1)
+    assert rows[dm].is_direct
+    assert not rows[room].is_direct
+    assert (rows[dm].unread_count, rows[dm].highlight_count) == (0, 0)
+
+
+def test_direct_rooms_ignore_junk():
+    assert direct_rooms(None) == frozenset()
+    assert direct_rooms({"@a:b": ["!1:b", 3], "@c:d": "!2:d", "@e:f": ["!3:f"]}) == {
+        "!1:b",
+        "!3:f",
+    }
