@@ -89,6 +89,8 @@ class Account:
             profile.store, profile.keys.pickle_key, client.user_id, publish
         )
         self.engine.adjusters.append(self.withheld.adjust)
+        if client.room_keys is not None:  # no keys for a changed verified identity (strict mode)
+            client.room_keys.identity_changed = self._unacknowledged_identities
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -299,6 +301,10 @@ class Account:
         """Queues pasted bytes as a file, like send_file."""
         await check_upload(self.client, len(data))
         return await self.outbox.enqueue_file(room_id, data, filename, mimetype)
+
+    async def _unacknowledged_identities(self) -> frozenset[str]:
+        pins = await self.identities.pinned()
+        return frozenset(user for user, pin in pins.items() if not pin.acknowledged)
 
     def _sharing_settings(self) -> SharingSettings:
         return SharingSettings(self.store, self.profile.keys.pickle_key)

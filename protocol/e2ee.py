@@ -3,6 +3,7 @@ keeping a fallback key on the server (MSC2732) so peers can always open an Olm s
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -119,10 +120,11 @@ async def _unused_types_of(reply: nio.SyncResponse) -> frozenset[str] | None:
     if transport is None:
         return None
     try:
-        return unused_fallback_key_types(await transport.read())  # aiohttp caches the body
-    except Exception as e:  # connection released without a cached body
+        body = await transport.read()  # aiohttp keeps the body it read for nio
+    except Exception as e:  # connection released without a kept body
         log.debug("sync body not readable again: %s", e)
         return None
+    return await asyncio.to_thread(unused_fallback_key_types, body)  # a big body: off the loop
 
 
 class FallbackKey:

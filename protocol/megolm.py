@@ -145,11 +145,18 @@ class ShareSet:
 
 
 def share_set(
-    candidates: Iterable[Candidate], *, own_device: Device, only_cross_signed: bool
+    candidates: Iterable[Candidate],
+    *,
+    own_device: Device,
+    only_cross_signed: bool,
+    identity_changed: Iterable[str] = (),
 ) -> ShareSet:
     """Who gets the key. Blacklisted devices never; with `only_cross_signed` (Element's
     "exclude insecure devices"), only devices their owner's self-signing key signed — our own
-    other devices included; otherwise every device. Our sending device is left out."""
+    other devices included — and none of the users in `identity_changed` (we had verified
+    them, their identity changed, and nobody acknowledged it yet); otherwise every device.
+    Our sending device is left out."""
+    changed = frozenset(identity_changed) if only_cross_signed else frozenset()
     share: set[Device] = set()
     withhold: dict[Device, WithheldCode] = {}
     for c in candidates:
@@ -157,7 +164,9 @@ def share_set(
             continue
         if c.blacklisted:
             withhold[c.key] = WithheldCode.BLACKLISTED
-        elif only_cross_signed and c.trust not in (TrustLevel.CROSS_SIGNED, TrustLevel.VERIFIED):
+        elif only_cross_signed and (
+            c.trust not in (TrustLevel.CROSS_SIGNED, TrustLevel.VERIFIED) or c.user_id in changed
+        ):
             withhold[c.key] = WithheldCode.UNVERIFIED
         else:
             share.add(c.key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,8 @@ class RoomKeySharing:
     def __init__(self, client: MatrixClient) -> None:
         self.client = client
         self.only_cross_signed = False  # Element's "exclude insecure devices"
+        # Users whose verified identity changed, unacknowledged (Account: the identity pins).
+        self.identity_changed: Callable[[], Awaitable[frozenset[str]]] | None = None
         self._encryption: dict[str, Mapping[str, Any]] = {}  # room → m.room.encryption content
         self._trust: dict[str, tuple[float, dict[str, tuple[TrustLevel, str]]]] = {}
         self._no_olm_until: dict[Device, float] = {}
@@ -105,7 +107,12 @@ class RoomKeySharing:
         devices = {
             (d.user_id, d.id): d for u in room.users for d in n.device_store.active_user_devices(u)
         }
-        trust = await self._judged(sorted(room.users)) if self.only_cross_signed else {}
+        trust: dict[str, dict[str, tuple[TrustLevel, str]]] = {}
+        changed: frozenset[str] = frozenset()
+        if self.only_cross_signed:
+            trust = await self._judged(sorted(room.users))
+            if self.identity_changed is not None:
+                changed = await self.identity_changed()
         candidates = [
             Candidate(u, d, olm.is_device_blacklisted(dev), _trust_of(trust, dev))
             for (u, d), dev in devices.items()
@@ -114,6 +121,7 @@ class RoomKeySharing:
             candidates,
             own_device=(n.user_id, n.device_id),
             only_cross_signed=self.only_cross_signed,
+            identity_changed=changed,
         )
         session = olm.outbound_group_sessions.get(room_id)
         state = None

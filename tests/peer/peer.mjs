@@ -458,6 +458,19 @@ const COMMANDS = {
         };
     },
 
+    /** Which of our secrets this device holds (cross-signing private keys cached, backup key):
+     * what secret gossiping (m.secret.request / m.secret.send) from our other devices gave. */
+    async secretsStatus() {
+        needClient();
+        const s = await state.crypto.getCrossSigningStatus();
+        const backupKey = await state.crypto.getSessionBackupPrivateKey();
+        return {
+            privateKeysCachedLocally: s.privateKeysCachedLocally,
+            backupKeyCached: backupKey !== null && backupKey !== undefined,
+            crossSigningKeyId: (await state.crypto.getCrossSigningKeyId()) ?? null,
+        };
+    },
+
     /** Resets this account's cryptographic identity (Element's "reset identity"): new
      * cross-signing keys replace the old ones; everyone who had verified us must be warned. */
     async resetIdentity() {

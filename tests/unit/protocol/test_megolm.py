@@ -65,6 +65,16 @@ def test_excluding_insecure_devices_shares_only_with_cross_signed_ones_ours_incl
     }
 
 
+def test_a_verified_user_whose_identity_changed_gets_nothing_until_acknowledged():
+    changed = ["@ann:partner"]
+    strict = share_set(ROOM, own_device=ME, only_cross_signed=True, identity_changed=changed)
+    assert strict.share == {("@me:company", "MYLAPTOP")}
+    assert strict.withhold[("@ann:partner", "ANN1")] == WithheldCode.UNVERIFIED
+    # All devices: Element's legacy mode ignores it (the change is still shown to the user).
+    legacy = share_set(ROOM, own_device=ME, only_cross_signed=False, identity_changed=changed)
+    assert ("@ann:partner", "ANN1") in legacy.share
+
+
 def test_our_sending_device_is_never_a_recipient():
     decision = share_set([Candidate(*ME, blacklisted=True)], own_device=ME, only_cross_signed=True)
     assert decision.share == frozenset()

@@ -1,0 +1,119 @@
+"""Element on the same account as Cercle: the two devices verify each other by emoji
+to-device (Element's `requestOwnUserVerification`), then the one without our secrets gets them
+from the other by secret gossiping (`m.secret.request` / `m.secret.send` over Olm)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sas_flow import WAIT_MS, emoji_names
+from support import signed_in, until
+
+from cercle.protocol.trust.bootstrap import own_devices, setup_recovery
+from cercle.protocol.trust.crosssigning import TrustLevel
+from cercle.protocol.trust.secrets import MASTER, SELF_SIGNING, USER_SIGNING
+
+pytestmark = pytest.mark.integration
+
+
+async def _element_asks_cercle_confirms(cercle, js_peer):
+    """Element asks our other devices (to-device, to all of them); Cercle accepts, Element
+    starts SAS, both confirm the same emoji. Returns Cercle's flow and Verified result."""
+    asked = await js_peer.acall("requestVerification", userId=cercle.user_id)
+    js_id = asked["verificationId"]
+    flow = await asyncio.wait_for(cercle.verifications.incoming.get(), 30)
+    assert not flow.in_room
+    assert flow.other_device == js_peer.device_id
+    await flow.accept()
+    await js_peer.next_event(
+        "verificationChange",
+        lambda e: e["verificationId"] == js_id and e["phase"] == "Ready",
+        within=30,
+    )
+    await js_peer.acall("startSas", verificationId=js_id)
+    js_sas, ours = await asyncio.gather(
+        js_peer.acall("waitForSas", verificationId=js_id, timeoutMs=WAIT_MS),
+        asyncio.wait_for(flow.short_auth, 30),
+    )
+    assert emoji_names(ours.emoji) == emoji_names(js_sas["emoji"])
+    await asyncio.gather(flow.confirm(True), js_peer.acall("confirmSas", verificationId=js_id))
+    verified, final = await asyncio.gather(
+        asyncio.wait_for(flow.finished, 30),
+        js_peer.acall("waitForVerification", verificationId=js_id, timeoutMs=WAIT_MS),
+    )
+    assert final["phase"] == "Done"
+    return flow, verified
+
+
+def test_element_on_our_account_verifies_cercle_and_gets_our_secrets_from_it(
+    register, js_peer, tmp_path
+):
+    me = register("company")
+
+    async def scenario():
+        cercle = await signed_in(me, tmp_path / "cercle")
+        await cercle.start()
+        try:
+            done = await setup_recovery(cercle, me.password)
+            await js_peer.login(me)
+            _, verified = await _element_asks_cercle_confirms(cercle, js_peer)
+            assert verified.device_id == js_peer.device_id
+            assert verified.master_key is None  # Element's new device holds no identity yet
+
+            # Element asks our devices for the secrets it lacks; Cercle answers over Olm.
+            for _ in range(150):  # gossip takes a sync or two each way
+                status = await js_peer.acall("secretsStatus")
+                if all(status["privateKeysCachedLocally"].values()) and status["backupKeyCached"]:
+                    break
+                await asyncio.sleep(0.2)
+            assert status["privateKeysCachedLocally"] == {
+                "masterKey": True,
+                "selfSigningKey": True,
+                "userSigningKey": True,
+            }
+            assert status["backupKeyCached"] is True
+            assert status["crossSigningKeyId"] == done.master_key
+            sent = [o for _, o in cercle.secret_sharing.outcomes if o.startswith("sent ")]
+            assert sent, cercle.secret_sharing.outcomes
+            assert all(o.endswith(f"to {js_peer.device_id} over Olm") for o in sent)
+
+            # Cercle signed Element's device: our identity vouches for it.
+            mine = await own_devices(cercle)
+            assert mine.devices[js_peer.device_id].level is TrustLevel.VERIFIED
+        finally:
+            await cercle.close()
+
+    asyncio.run(scenario())
+
+
+def test_cercle_new_device_verifies_element_on_our_account_and_gets_our_keys_from_it(
+    register, js_peer, tmp_path
+):
+    me = register("company")
+
+    async def scenario():
+        await js_peer.login(me)
+        await js_peer.acall("bootstrapCrossSigning", within=60)
+        cercle = await signed_in(me, tmp_path / "cercle")
+        await cercle.start()
+        try:
+            _, verified = await _element_asks_cercle_confirms(cercle, js_peer)
+            assert verified.master_key is not None  # Element MACs our master key
+
+            def holds_cross_signing():
+                identity = cercle.own_devices.local().identity()
+                return identity is not None and identity.secrets is not None
+
+            await until(holds_cross_signing)
+            received = {
+                o.split()[1] for _, o in cercle.secret_sharing.outcomes if o.startswith("received")
+            }
+            assert {MASTER, SELF_SIGNING, USER_SIGNING} <= received
+            mine = await own_devices(cercle)
+            assert mine.devices[cercle.client.nio.device_id].level is TrustLevel.VERIFIED
+            assert mine.devices[js_peer.device_id].level is TrustLevel.VERIFIED
+        finally:
+            await cercle.close()
+
+    asyncio.run(scenario())
