@@ -271,6 +271,24 @@ class TimelineRepo:
             ).fetchall()
         return [Reaction(key, count, sorted(senders.split(","))) for key, count, senders in rows]
 
+    def related_to(self, event_ids: Sequence[str]) -> set[str]:
+        """Those of `event_ids` that other events relate to (edit, reaction, reply, thread):
+        one read for a whole page, so rows without relations need no further reads."""
+        found: set[str] = set()
+        ids = list(event_ids)
+        with self._db.read() as conn:
+            for start in range(0, len(ids), 500):  # SQLite caps a statement's parameters
+                chunk = ids[start : start + 500]
+                found.update(
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT DISTINCT relates_to FROM relations "
+                        f"WHERE relates_to IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    )
+                )
+        return found
+
     def thread(self, root_id: str, limit: int = 200) -> list[TimelineEvent]:
         """Events in a thread (without the root), oldest first."""
         return self._related(root_id, "m.thread", limit)
