@@ -89,10 +89,11 @@ def since(start: tuple[float, float]) -> tuple[float, float]:
 def read_messages(store, result) -> None:
     """What SyncEngine.ingest reads after the write, first part (without its to_thread hops):
     the new messages of each room."""
-    for room_id, positions in result.appended.items():
-        if positions:
-            events = store.timeline.page_after(room_id, min(positions) - 1, len(positions))
-            roomlist.messages(store, events)
+    with store.db.read():  # as the engine: one snapshot for all rooms
+        for room_id, positions in result.appended.items():
+            if positions:
+                events = store.timeline.page_after(room_id, min(positions) - 1, len(positions))
+                roomlist.messages(store, events, OWN_USER)
 
 
 def read_summaries(store, reply) -> None:
@@ -120,17 +121,16 @@ def ingest_stages(store, data: bytes, decoder: str = "own") -> dict[str, tuple[f
     """One response through Cercle's pipeline, stage by stage: (wall s, CPU s) each. `own`:
     protocol/decode.py + nio's crypto part (receive_response on it); `nio`: from_dict."""
     spans = {}
+    client = nio_client()  # made beforehand: the app has one for the whole session
     t = clock()
     body = json.loads(data)
     spans["json.loads"], t = since(t), clock()
     if decoder == "own":
         decoded = decode(body, OWN_USER)
         spans["decode"], t = since(t), clock()
-        client = nio_client()
         reply = asyncio.run(crypto_feed.feed(client, decoded))
         batch = finish(decoded, crypto_feed.decrypted(reply))
         spans["nio's part"], t = since(t), clock()
-        asyncio.run(client.close())
     else:
         reply = nio.SyncResponse.from_dict(body)
         spans["from_dict"], t = since(t), clock()
@@ -142,6 +142,7 @@ def ingest_stages(store, data: bytes, decoder: str = "own") -> dict[str, tuple[f
     spans["read messages"], t = since(t), clock()
     read_summaries(store, reply)
     spans["read summaries"] = since(t)
+    asyncio.run(client.close())
     return spans
 
 

@@ -203,15 +203,23 @@ class SyncEngine:
         # The room list first: on a first login it is what the user waits for.
         if changed or removed:
             await self._publish_rooms(changed, removed=tuple(removed))
-        for room_id, positions in result.appended.items():
-            if positions:
-                events = await asyncio.to_thread(
-                    self.store.timeline.page_after, room_id, min(positions) - 1, len(positions)
-                )
-                messages = await asyncio.to_thread(roomlist.messages, self.store, events, own)
-                if messages:
-                    self.publish(TimelineAppended(room_id, tuple(messages)))
-                await self._publish_targets(events, redacted)
+
+        def appended() -> list[tuple[str, list[TimelineEvent], list[Message]]]:
+            found = []
+            with self.store.db.read():  # one snapshot: the reads below nest in it (cheaper)
+                for room_id, positions in result.appended.items():
+                    if positions:
+                        events = self.store.timeline.page_after(
+                            room_id, min(positions) - 1, len(positions)
+                        )
+                        messages = roomlist.messages(self.store, events, own)
+                        found.append((room_id, events, messages))
+            return found
+
+        for room_id, events, messages in await asyncio.to_thread(appended):  # one hop, not 2/room
+            if messages:
+                self.publish(TimelineAppended(room_id, tuple(messages)))
+            await self._publish_targets(events, redacted)
         if any(isinstance(e, KEY_EVENTS) for e in reply.to_device_events):
             await self.repair_undecrypted()
         for room_id in joined:
