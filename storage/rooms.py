@@ -157,6 +157,8 @@ def upsert_room(conn: Connection, update: RoomUpdate) -> None:
     if update.join_state is not None and update.join_state not in JOIN_STATES:
         raise ValueError(f"unknown join state {update.join_state!r}")
     conn.execute("INSERT INTO rooms (room_id) VALUES (?) ON CONFLICT DO NOTHING", (update.room_id,))
+    if update == RoomUpdate(update.room_id):
+        return  # only making sure the row exists (a sync batch does it several times a room)
     conn.execute(
         "UPDATE rooms SET join_state = coalesce(?, join_state), is_direct = coalesce(?, is_direct),"
         " unread_count = coalesce(?, unread_count), highlight_count = coalesce(?, highlight_count),"
