@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from cercle.desktop.dialogs.security import SecurityDialog
@@ -23,17 +23,23 @@ if TYPE_CHECKING:
 class Attention(QObject):
     """Owns the trust controller, the notifier and the tray of one main window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, tray: Tray | None = None) -> None:
+        """`tray`: one shared by several accounts (its owner routes its clicks), else our own."""
         super().__init__(window)
         self.window = window
         session = window.session
         self.session = session
         self.trust = TrustController(session.bridge, lambda: session.account, self)
         self.notifier = Notifier(
-            session.bridge, lambda: session.account, lambda: session.opened_room, self
+            session.bridge,
+            lambda: session.account,
+            # A hidden window is another account's page: its open room is not being looked at.
+            lambda: session.opened_room if window.isVisible() else None,
+            self,
         )
         self.notifier.room_name = self._room_name
-        self.tray = Tray(window)
+        self.tray = tray if tray is not None else Tray(window)
+        self.unread = 0  # this account's share of the tray's count
         self.dialogs: list[VerificationDialog] = []
         self.security: SecurityDialog | None = None
 
@@ -50,19 +56,24 @@ class Attention(QObject):
         self.trust.verificationRequested.connect(self.show_verification)
         self.trust.identityWarning.connect(self.warn_identity)
         self.trust.identityNotice.connect(self._identity_notice)
-        self.notifier.showMessage.connect(self.tray.show_message)
+        self.notifier.showMessage.connect(self._show_message)
         rooms = session.rooms
         for changed in (rooms.rowsInserted, rooms.rowsRemoved, rooms.dataChanged):
             changed.connect(self._count_unread)
         rooms.modelReset.connect(self._count_unread)
         self.notifier.failed.connect(lambda text: window.statusBar().showMessage(text, 10_000))
-        self.tray.messageClicked.connect(self._open_last)
-        self.tray.showWindowRequested.connect(self._raise)
-        self.tray.quitRequested.connect(window.close)
+        if tray is None:  # a shared tray's owner (views/account_pane.py) routes these
+            self.tray.messageClicked.connect(self._open_last)
+            self.tray.showWindowRequested.connect(self._raise)
+            self.tray.quitRequested.connect(window.close)
         # Mute / Unmute in the room list's context menu (push rules: Element agrees).
         room_list = window.home.room_list
         room_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         room_list.customContextMenuRequested.connect(self._room_menu)
+        # Verify… in the members list of the side panel (emoji verification in our DM).
+        members = window.home.side_panel.pages["members"].list
+        members.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        members.customContextMenuRequested.connect(self._member_menu)
         window.installEventFilter(self)
         self.retranslate()
 
@@ -79,8 +90,13 @@ class Attention(QObject):
             summary = rooms.index(row, 0).data(RoomRole.Summary)
             if summary is not None and not summary.is_space:
                 total += summary.unread_count
-        if total != self.tray.count:
-            self.tray.set_unread(total)
+        if total != self.unread:
+            self.unread = total
+            self.tray.set_unread(total, self)
+
+    def _show_message(self, title: str, body: str) -> None:
+        self.tray.last_source = self  # a click on it opens this account's room
+        self.tray.show_message(title, body)
 
     def _signed_in(self, _user_id: str) -> None:
         self.menu.setEnabled(True)
@@ -95,7 +111,7 @@ class Attention(QObject):
         self.dialogs.append(dialog)
         dialog.destroyed.connect(lambda *_: self.dialogs.remove(dialog))
         dialog.show()
-        dialog.raise_()
+        _to_front(dialog)
         return dialog
 
     def verify_user(self, user_id: str) -> VerificationDialog | None:
@@ -163,7 +179,7 @@ class Attention(QObject):
         if account is None:
             return None
         if self.security is not None:
-            self.security.raise_()
+            _to_front(self.security)
             return self.security
         dialog = SecurityDialog(self.session.bridge, account, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -183,6 +199,24 @@ class Attention(QObject):
         action.triggered.connect(lambda: self.notifier.set_muted(room_id, not muted))
         return menu
 
+    def member_menu(self, user_id: str) -> QMenu | None:
+        """The members list's context menu for `user_id` (None for ourselves)."""
+        account = self.session.account
+        if account is None or user_id == account.user_id:
+            return None
+        menu = QMenu(self.window)
+        action = menu.addAction(self.tr("Verify by emoji…"))
+        action.setObjectName("verifyAction")
+        action.triggered.connect(lambda: self.verify_user(user_id))
+        return menu
+
+    def _member_menu(self, pos) -> None:
+        members = self.window.home.side_panel.pages["members"].list
+        member = self.window.home.side_panel.members.row(members.indexAt(pos))
+        menu = self.member_menu(member.user_id) if member is not None else None
+        if menu is not None:
+            menu.exec(members.viewport().mapToGlobal(pos))
+
     def _room_menu(self, pos) -> None:
         room_list = self.window.home.room_list
         summary = room_list.indexAt(pos).data(RoomRole.Summary)
@@ -198,8 +232,7 @@ class Attention(QObject):
 
     def _raise(self) -> None:
         self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
+        _to_front(self.window)
 
     def retranslate(self) -> None:
         self.menu.setTitle(self.tr("&Security"))
@@ -210,3 +243,10 @@ class Attention(QObject):
         if watched is self.window and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
+
+
+def _to_front(widget) -> None:
+    """Raises and activates a window where the platform can (not offscreen: it warns)."""
+    if QGuiApplication.platformName() != "offscreen":
+        widget.raise_()
+        widget.activateWindow()

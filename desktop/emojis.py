@@ -13,6 +13,9 @@ SKIN_TONES = {chr(c) for c in range(0x1F3FB, 0x1F400)}
 # What "recent" shows before the user has picked anything: the usual reactions of a workplace.
 DEFAULT_RECENT = ("👍", "❤️", "😂", "🎉", "🙏", "👀", "✅", "😊", "🔥", "🚀", "👏", "🤔")
 RECENT_SIZE = 24
+# Newer emoji show as empty boxes with the colour-emoji fonts desktops ship (Noto Color Emoji
+# of 2024 covers 15.1); the data goes further (Unicode 18).
+MAX_EMOJI_VERSION = 15.1
 _load_lock = threading.Lock()
 
 
@@ -50,12 +53,17 @@ _RANGES = (  # (first, last, category), the first matching wins
 )  # fmt: skip
 
 
-def category_of(char: str) -> str:
+def _placed(char: str) -> tuple[str, int]:
+    """(category, rank of its block): blocks sort in the order _RANGES lists them."""
     point = ord(char[0])
-    for first, last, category in _RANGES:
+    for n, (first, last, category) in enumerate(_RANGES):
         if first <= point <= last:
-            return category
-    return "symbols"
+            return category, n
+    return "symbols", len(_RANGES)
+
+
+def category_of(char: str) -> str:
+    return _placed(char)[0]
 
 
 @dataclass(frozen=True)
@@ -91,12 +99,14 @@ def catalog(language: str = "en") -> tuple[Emoji, ...]:
     for char, data in emoji_data.EMOJI_DATA.items():
         if data["status"] != fully or SKIN_TONES.intersection(char):
             continue
+        if data.get("E", 0) > MAX_EMOJI_VERSION:
+            continue
         shortcode = data["en"].strip(":")
         aliases = tuple(a.strip(":") for a in data.get("alias", ()))
         name = _words(data.get(language) or data["en"])
         out.append(Emoji(char, shortcode, aliases, name, category_of(char)))
     order = {c: i for i, c in enumerate(CATEGORIES)}
-    out.sort(key=lambda e: (order[e.category], [ord(c) for c in e.char]))
+    out.sort(key=lambda e: (order[e.category], _placed(e.char)[1], [ord(c) for c in e.char]))
     return tuple(out)
 
 

@@ -33,10 +33,12 @@ class RoomDetailsController(QObject):
         bridge.timelineAppended.connect(self._messages_changed)
         bridge.timelineReplaced.connect(self._messages_changed)
         bridge.roomsChanged.connect(self._rooms_changed)
+        session.signedIn.connect(lambda _user: panel.room_changed())
 
     def load(self, kind: str, room_id: str) -> None:
         profile, account = self.session.profile, self.session.account
         if profile is None or account is None:
+            self.panel.mark_stale(kind)  # read once signed in
             return
         self.session.bridge.run(
             read(kind, profile.store, room_id, account.user_id),

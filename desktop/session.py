@@ -246,8 +246,8 @@ class SessionController(QObject):
 
 
 def _invisible_echo(message: Message) -> bool:
-    """Outgoing reactions and redactions have no row of their own (no body)."""
-    return message.state != "sent" and not message.body
+    """Outgoing reactions, redactions and edits have no row of their own (no body), sent or not."""
+    return not message.body
 
 
 async def _open_room(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QSettings
 
 LANGUAGES = ("system", "fr", "en")
 THEMES = ("system", "light", "dark")
+_FOLDER = re.compile(r"^[0-9]{1,4}$")  # an added account's profile folder: a number, nothing more
 
 
 class UiSettings:
@@ -33,6 +36,22 @@ class UiSettings:
     @theme.setter
     def theme(self, value: str) -> None:
         self._set("ui/theme", value, THEMES)
+
+    def account_folders(self, group: str) -> list[str]:
+        """The folders of the accounts added next to a profile (`group`: a digest of its path,
+        never the path, a name or a user id — those stay in each encrypted profile)."""
+        raw = self._store.value(f"accounts/{group}", "")
+        if isinstance(raw, str):
+            names = raw.split(",")
+        else:  # a hand-edited file may hold a list
+            names = [str(n) for n in raw] if isinstance(raw, list) else []
+        return list(dict.fromkeys(n for n in names if _FOLDER.match(n)))
+
+    def set_account_folders(self, group: str, folders: list[str]) -> None:
+        if not all(_FOLDER.match(f) for f in folders):
+            raise ValueError(f"account folders are numbers, not {folders!r}")
+        self._store.setValue(f"accounts/{group}", ",".join(folders))
+        self._store.sync()
 
     def _choice(self, key: str, allowed: tuple[str, ...]) -> str:
         value = self._store.value(key, allowed[0])

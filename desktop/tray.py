@@ -48,7 +48,9 @@ class Tray(QObject):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.count = 0
+        self.count = 0  # the sum over the accounts
+        self._counts: dict[object, int] = {}  # per account (its Attention), when several share us
+        self.last_source: object = None  # whose notification was shown last
         self.available = QSystemTrayIcon.isSystemTrayAvailable()
         self.icon: QSystemTrayIcon | None = None
         self.menu = QMenu(parent)
@@ -69,11 +71,10 @@ class Tray(QObject):
         if parent is not None:
             parent.installEventFilter(self)
 
-    def set_unread(self, count: int) -> None:
-        self.count = count
-        if self.icon is not None:
-            self.icon.setIcon(badge_icon(count))
-        self._tooltip()
+    def set_unread(self, count: int, source: object = None) -> None:
+        """`source`'s unread count (one per account); the icon shows the sum."""
+        self._counts[source] = count
+        self._recount()
 
     def tooltip(self) -> str:
         if self.count:
@@ -83,6 +84,17 @@ class Tray(QObject):
     def _tooltip(self) -> None:
         if self.icon is not None:
             self.icon.setToolTip(self.tooltip())
+
+    def forget(self, source: object) -> None:
+        """An account went away (signed out): its count leaves the sum."""
+        if self._counts.pop(source, 0):
+            self._recount()
+
+    def _recount(self) -> None:
+        self.count = sum(self._counts.values())
+        if self.icon is not None:
+            self.icon.setIcon(badge_icon(self.count))
+        self._tooltip()
 
     def show_message(self, title: str, body: str) -> None:
         if self.icon is not None and self.icon.supportsMessages():

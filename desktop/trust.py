@@ -255,7 +255,7 @@ async def security_state(account: Account) -> SecurityState:
         from cercle.protocol.trust.remote import query_own_keys
 
         published = account.user_id in (await query_own_keys(account.client)).master_keys
-    only = _only_verified(account)
+    only = await _only_verified(account)
     return SecurityState(
         user_id=account.user_id,
         published_identity=published,
@@ -269,13 +269,10 @@ async def security_state(account: Account) -> SecurityState:
     )
 
 
-def _only_verified(account: Account) -> bool | None:
-    """The Megolm sharing option, if the protocol offers it (another change is adding it)."""
-    getter = getattr(account, "only_verified_devices", None)
-    if getter is None:
-        return None
-    value = getter() if callable(getter) else getter
-    return bool(value)
+async def _only_verified(account: Account) -> bool | None:
+    """Element's "exclude insecure devices" setting; None if this Account lacks it."""
+    option = getattr(account, "share_keys_only_with_cross_signed", None)
+    return None if option is None else bool(await option())
 
 
 class TrustController(QObject):

@@ -332,6 +332,9 @@ class Account:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         await self.identities.close()
+        await asyncio.gather(
+            self.verifications.close(), self.secret_sharing.close(), self.key_forwarding.close()
+        )
         await self.client.close()
         await asyncio.to_thread(self.profile.close)
 

@@ -101,6 +101,7 @@ class RoomSummary:
     unread_count: int = 0  # notifying messages not read yet (the server's count)
     highlight_count: int = 0  # of which mentions / keywords
     children: tuple[str, ...] = ()  # a space's listed rooms and subspaces (m.space.child)
+    community_kind: str = ""  # a Cercle community's kind (internal, partner, public), else ""
 
     @property
     def last_activity_ms(self) -> int:

@@ -60,17 +60,21 @@ def match_mentions(
     candidates: Iterable[MentionCandidate], query: str, limit: int = 8
 ) -> list[MentionCandidate]:
     """Candidates whose name or user id matches `query` (what follows the `@`): a word of the
-    name starting with it first, then the user id's, then anywhere; then by name."""
+    name starting with it first, then the user id's localpart, then its server (all of a
+    partner's people), then, from two letters on, the name or localpart containing it."""
     wanted = fold(query.removeprefix("@"))
     ranked = []
     for c in candidates:
-        name, uid = fold(c.display_name), fold(c.user_id.removeprefix("@"))
+        name = fold(c.display_name)
+        local, _, server = fold(c.user_id.removeprefix("@")).partition(":")
         if not wanted or any(word.startswith(wanted) for word in name.split()):
             rank = 0
-        elif uid.startswith(wanted):
+        elif local.startswith(wanted):
             rank = 1
-        elif wanted in name or wanted in uid:
+        elif server.startswith(wanted):
             rank = 2
+        elif len(wanted) >= 2 and (wanted in name or wanted in local):
+            rank = 3
         else:
             continue
         ranked.append((rank, name, c.user_id, c))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cercle.protocol.client import MatrixError
 from cercle.protocol.endpoints import CLIENT_V3, Request, _path
-from cercle.protocol.rooms import send_request
+from cercle.protocol.errors import MatrixError
 from cercle.protocol.trust import api
-from cercle.protocol.trust.bootstrap import PasswordNeeded, PasswordRejected, UnsupportedAuth
 from cercle.protocol.trust.crosssigning import TrustLevel
+
+# nio (through rooms and bootstrap) loads only when a device action runs: the security dialog
+# imports this module, and the window must paint its room list before nio is imported.
 
 if TYPE_CHECKING:
     from cercle.protocol.account import Account
@@ -47,6 +48,7 @@ def order(devices: list[OwnDevice]) -> list[OwnDevice]:
 
 async def own_device_list(account: Account) -> list[OwnDevice]:
     """Our devices with their cross-signing trust and, where the server says, when last seen."""
+    from cercle.protocol.rooms import send_request
     from cercle.protocol.trust.bootstrap import own_devices
 
     trust = await own_devices(account)
@@ -75,12 +77,17 @@ async def own_device_list(account: Account) -> list[OwnDevice]:
 
 
 async def rename(account: Account, device_id: str, display_name: str) -> None:
+    from cercle.protocol.rooms import send_request
+
     await send_request(account.client, rename_device(device_id, display_name), what="rename")
 
 
 async def sign_out(account: Account, device_id: str, password: str | None) -> None:
     """Signs `device_id` out (never this one: that is the sign-out of the app). The server asks
     for the account password through user-interactive auth."""
+    from cercle.protocol.rooms import send_request
+    from cercle.protocol.trust.bootstrap import PasswordNeeded, PasswordRejected, UnsupportedAuth
+
     if device_id == account.client.nio.device_id:
         raise ValueError("this device signs out from the account menu")
     client = account.client

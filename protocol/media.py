@@ -9,18 +9,16 @@ import mimetypes
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import aiohttp
-from nio.crypto.attachments import decrypt_attachment, encrypt_attachment
-from nio.exceptions import EncryptionError
+from typing import TYPE_CHECKING, Any
 
 from cercle.protocol import endpoints
-from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.endpoints import InvalidIdentifier, MxcUri
+from cercle.protocol.errors import MatrixError
 from cercle.protocol.messages import MediaInfo, media_content
-from cercle.protocol.rooms import error_from, path, request_json, send_request
 from cercle.storage.media import MediaCache, thumbnail_variant
+
+if TYPE_CHECKING:  # nio and aiohttp load with the first transfer, not at start-up
+    from cercle.protocol.client import MatrixClient
 
 log = logging.getLogger(__name__)
 
@@ -201,12 +199,17 @@ def make_thumbnail(data: bytes, box: tuple[int, int] = THUMBNAIL_BOX) -> LocalTh
 
 def encrypt_file(data: bytes) -> tuple[bytes, dict[str, Any]]:
     """AES-CTR ciphertext and the spec's EncryptedFile (without `url`, set after upload)."""
+    from nio.crypto.attachments import encrypt_attachment
+
     ciphertext, keys = encrypt_attachment(data)
     return ciphertext, dict(keys)
 
 
 def decrypt_file(ciphertext: bytes, file: Mapping[str, Any]) -> bytes:
     """Checks the ciphertext's SHA-256 against `file` and decrypts it; MediaCorrupt if not."""
+    from nio.crypto.attachments import decrypt_attachment
+    from nio.exceptions import EncryptionError
+
     try:
         key = file["key"]["k"]
         digest = file["hashes"]["sha256"]
@@ -269,6 +272,8 @@ def file_content(
 
 async def media_config(client: MatrixClient) -> MediaConfig:
     """The server's limits (`GET /_matrix/client/v1/media/config`)."""
+    from cercle.protocol.rooms import send_request
+
     reply = await send_request(client, endpoints.media_config(), what="media config")
     return parse_media_config(reply)
 
@@ -328,6 +333,10 @@ async def upload(
 async def _fetch(
     client: MatrixClient, url_path: str, on_progress: Progress | None, what: str
 ) -> bytes:
+    import aiohttp
+
+    from cercle.protocol.rooms import error_from
+
     headers = {"Authorization": f"Bearer {client.nio.access_token}"}
     # no total deadline for big files, but a stalled transfer fails after a minute
     timeout = aiohttp.ClientTimeout(total=None, sock_read=60)
@@ -459,6 +468,8 @@ async def download_content(
 
 async def room_is_encrypted(client: MatrixClient, room_id: str) -> bool:
     """From nio's room state when it has the room, else from the server's state."""
+    from cercle.protocol.rooms import path, request_json
+
     room = client.nio.rooms.get(room_id)
     if room is not None:
         return bool(room.encrypted)

@@ -8,9 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cercle.protocol.client import MatrixError
 from cercle.protocol.endpoints import CLIENT_V3, Request, _path
-from cercle.protocol.rooms import send_request
+from cercle.protocol.errors import MatrixError
 
 if TYPE_CHECKING:
     from cercle.protocol.account import Account
@@ -252,6 +251,8 @@ async def set_muted(account: Account, room_id: str, muted: bool) -> frozenset[st
     """Mutes or unmutes a room on the server (so Element and phones agree), then keeps the
     server's rules in the store at once (the next sync would bring them too); returns the
     muted rooms."""
+    from cercle.protocol.rooms import send_request  # nio: not before the first paint
+
     request = mute_room(room_id) if muted else unmute_room(room_id)
     try:
         await send_request(account.client, request, what="push rule")

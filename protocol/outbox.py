@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cercle.protocol import media
+from cercle.protocol import media, messages
 from cercle.protocol.changes import Change, Message, OutboxChanged, UploadProgress
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
 from cercle.protocol.roomlist import thread_root_of
@@ -227,6 +227,9 @@ class Outbox:
 def echo_of(entry: OutboxEntry, own_user_id: str) -> Message:
     """The local echo row of an outgoing event."""
     body = entry.content.get("body") if isinstance(entry.content, dict) else None
+    relation = messages.relation_of(entry.content)
+    if relation is not None and relation.rel_type == "m.replace":
+        body = None  # an edit has no row of its own: the original shows it once synced
     return Message(
         event_id=entry.event_id or entry.txn_id,
         room_id=entry.room_id,

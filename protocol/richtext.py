@@ -6,9 +6,12 @@ import html as htmllib
 import re
 from collections.abc import Mapping
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:  # markdown-it loads when a message is first written, not at start-up
+    from markdown_it import MarkdownIt
 
 MAX_NESTING = 100  # "Tags must not be nested more than 100 levels deep"
 
@@ -206,6 +209,8 @@ def html_to_plain(html: str, *, spoiler: str = "[spoiler]") -> str:
 
 
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # CommonMark + GFM strikethrough and tables; typed HTML stays text (html=False). No images:
     # the spec only allows mxc:// sources, which nobody types. Single newlines are line breaks,
     # as in other Matrix clients.

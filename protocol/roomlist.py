@@ -13,6 +13,7 @@ from cercle.protocol.changes import (
     RoomSummary,
     UndecryptableCause,
 )
+from cercle.protocol.community import schema
 from cercle.protocol.messages import display_body, display_html, relation_of, reply_target
 from cercle.storage.rooms import Room
 from cercle.storage.store import Store
@@ -63,9 +64,17 @@ def summaries(
                 unread_count=room.unread_count,
                 highlight_count=room.highlight_count,
                 children=item.children,
+                community_kind=community_kind(store, room.room_id) if room.is_space else "",
             )
         )
     return rows
+
+
+def community_kind(store: Store, space_id: str) -> str:
+    """The kind a Cercle community declares (org.cercle.community), "" if none or malformed."""
+    content = store.rooms.state(space_id, schema.COMMUNITY)
+    info = schema.parse_community(content, where=space_id) if content is not None else None
+    return info.kind if info is not None else ""
 
 
 def direct_rooms(content: Mapping[str, Any] | None) -> frozenset[str]:

@@ -20,6 +20,7 @@ class SpaceNode:
     mentions: int
     rooms: int  # how many rooms (not spaces) it holds, recursively
     parent: str = ""
+    kind: str = ""  # a Cercle community's kind: internal, partner, public ("" for a plain space)
 
 
 def _folded(name: str) -> str:
@@ -41,7 +42,7 @@ class SpaceTree:
         spaces = {s.room_id for s in tree.rooms.values() if s.is_space and not s.invited}
         tree.holds = {space: set() for space in spaces}
         for room in tree.rooms.values():
-            if room.is_space:
+            if room.room_id in tree.holds:  # a joined space (not an invitation to one)
                 tree.holds[room.room_id].update(c for c in room.children if c in tree.rooms)
             for parent in room.parents:
                 if parent in spaces and parent != room.room_id:
@@ -95,6 +96,7 @@ class SpaceTree:
             sum(r.highlight_count for r in joined),
             len(rooms),
             parent,
+            self.rooms[space].community_kind,
         )
 
     def everything(self) -> SpaceNode:

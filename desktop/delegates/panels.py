@@ -17,7 +17,6 @@ from cercle.protocol.panels import FileInfo, MemberInfo, PinnedInfo, ThreadInfo
 ROW = 52
 AVATAR = 32
 PAD = 8
-ROLE = QColor("#5f3dc4")  # managers and moderators: violet under white text (≥ 5:1)
 KIND_ICONS = {"m.image": "🖼", "m.video": "🎞", "m.audio": "🎵", "m.file": "📄"}
 
 
@@ -36,8 +35,6 @@ def look(row: object) -> Look | None:
         badges = []
         if row.external:
             badges.append((QCoreApplication.translate("SidePanel", "External"), EXTERNAL))
-        if row.role in ("manager", "moderator"):
-            badges.append((role_name(row.role), ROLE))
         line = " · ".join([row.server, role_name(row.role)])
         return Look(row.display_name, row.user_id, row.display_name, line, tuple(badges))
     if isinstance(row, ThreadInfo):

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from cercle.desktop.delegates.common import colour_for, initials
+from cercle.desktop.delegates.rooms import EXTERNAL
 from cercle.desktop.models.spaces import SpaceRole
 
 WIDTH = 64
@@ -82,6 +83,8 @@ class RailDelegate(QStyledItemDelegate):
             painter.setFont(font)
             painter.setPen(QColor("white"))
             painter.drawText(tile, Qt.AlignmentFlag.AlignCenter, initials(node.name))
+            if node.kind == "partner":  # partners from other servers: the "external" colour
+                self._corner(painter, tile, palette)
         else:
             painter.setBrush(palette.color(QPalette.ColorRole.Button))
             painter.drawRoundedRect(tile, 12, 12)
@@ -103,6 +106,15 @@ class RailDelegate(QStyledItemDelegate):
             painter.setPen(QColor("white"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+
+    @staticmethod
+    def _corner(painter: QPainter, tile: QRect, palette: QPalette) -> None:
+        """A small orange disc at the bottom right: a community open to partners."""
+        size = max(10, tile.width() // 3)
+        disc = QRect(tile.right() - size + 4, tile.bottom() - size + 4, size, size)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Window), 2))
+        painter.setBrush(EXTERNAL)
+        painter.drawEllipse(disc)
 
     @staticmethod
     def _house(painter: QPainter, tile: QRect, colour: QColor) -> None:

@@ -159,6 +159,8 @@ class RoomDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _second_line(self, room, communities: list[str]) -> str:
+        if room.invited and room.is_space:
+            return self.tr("Invitation to a community")
         if room.invited:
             return self.tr("You are invited to join")
         if room.last_message is not None:

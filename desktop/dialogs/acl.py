@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QStringListModel, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +18,23 @@ from PySide6.QtWidgets import (
 
 from cercle.desktop.theme import style_error_label
 from cercle.protocol.community.acl import AclRefused, allow_list_content, own_pattern
+
+
+class AllowListModel(QStringListModel):
+    """The patterns; the first one, our own server's, shows a lock and says whose it is."""
+
+    def __init__(self, patterns: list[str], parent: QObject | None = None) -> None:
+        super().__init__(patterns, parent)
+        self.own_label = ""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        value = super().data(index, role)
+        if index.row() == 0 and role == Qt.ItemDataRole.DisplayRole and self.own_label:
+            return f"🔒 {value} — {self.own_label}"
+        return value
+
+    def flags(self, index):
+        return super().flags(index) & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsDropEnabled
 
 
 class AclDialog(QDialog):
@@ -39,15 +56,13 @@ class AclDialog(QDialog):
         self.own_server = own_server
         self.own = own_pattern(own_server)
         partners = [p for p in allow if p != self.own]
-        self.model = QStringListModel([self.own, *partners], self)
+        self.model = AllowListModel([self.own, *partners], self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.list = QListView(self)
         self.list.setObjectName("aclList")
         self.list.setModel(self.model)
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        self.locked = QLabel(self)
-        self.locked.setWordWrap(True)
         self.entry = QLineEdit(self)
         self.entry.setObjectName("aclEntry")
         self.add_button = QPushButton(self)
@@ -75,7 +90,6 @@ class AclDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.list, 1)
-        layout.addWidget(self.locked)
         layout.addLayout(add_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -104,12 +118,9 @@ class AclDialog(QDialog):
                 " may use * and ?, for example *.partner.example."
             )
         )
-        self.locked.setText(
-            self.tr("🔒 {pattern} is your company's server: it always stays on the list.").format(
-                pattern=self.own
-            )
-        )
         self.list.setAccessibleName(self.tr("Allowed servers"))
+        self.model.own_label = self.tr("your company, always allowed")
+        self.list.viewport().update()
         self.entry.setPlaceholderText(self.tr("partner.example"))
         self.entry.setAccessibleName(self.tr("Server to allow"))
         self.add_button.setText(self.tr("Add"))

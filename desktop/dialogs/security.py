@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def _setup(account: Account, password: str) -> tuple[str, int]:
+async def _setup(account: Account, password: str | None) -> tuple[str, int]:
     """Sets up recovery, then backs up this device's room keys at once; (key, keys sent)."""
     from cercle.protocol.client import MatrixError
     from cercle.protocol.trust.bootstrap import setup_recovery
@@ -52,11 +52,9 @@ async def _restore(account: Account, recovery_key: str) -> int:
 
 
 async def _set_only_verified(account: Account, value: bool) -> None:
-    setter = getattr(account, "set_only_cross_signed", None)
-    if setter is not None:
-        result = setter(value)
-        if hasattr(result, "__await__"):
-            await result
+    """Room keys only to devices their owners cross-signed (Element's "exclude insecure
+    devices"); shown only when the Account offers it (see trust.security_state)."""
+    await account.share_keys_only_with_cross_signed(value)
 
 
 def _section(title: str, parent: QWidget) -> tuple[QGroupBox, QVBoxLayout]:
@@ -133,6 +131,7 @@ class SecurityDialog(QDialog):
         layout = QVBoxLayout(self)
         for box in (self.recovery_box, self.backup_box, self.devices_box, self.local_box):
             layout.addWidget(box)
+        layout.addStretch(1)  # spare height below the sections, never inside them
         layout.addWidget(self.error)
         layout.addWidget(self.close_buttons)
 
@@ -264,9 +263,27 @@ class SecurityDialog(QDialog):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def set_up_recovery(self) -> SecretPrompt | None:
+    def set_up_recovery(self) -> None:
+        """Tries without a password first (servers let a first identity through, MSC3967);
+        asks for the account password only when the server wants it."""
         if self.bridge is None or self.account is None:
-            return None
+            return
+        self.setup_button.setEnabled(False)
+        self.recovery_status.setText(self.tr("Setting up recovery…"))
+        self.bridge.run(
+            _setup(self.account, None),
+            on_success=self._recovery_made,
+            on_failure=self._ask_password,
+        )
+
+    def _ask_password(self, error: BaseException) -> None:
+        from cercle.protocol.trust.bootstrap import PasswordNeeded
+
+        self.setup_button.setEnabled(True)
+        if not isinstance(error, PasswordNeeded) or self.bridge is None or self.account is None:
+            self.retranslate()
+            self._failed(error)
+            return
         prompt = SecretPrompt(
             self.tr("Set up recovery"),
             self.tr(
@@ -279,23 +296,26 @@ class SecurityDialog(QDialog):
         account, bridge = self.account, self.bridge
 
         def submitted(password: str) -> None:
-            bridge.run(_setup(account, password), on_success=done, on_failure=failed)
+            bridge.run(
+                _setup(account, password),
+                on_success=made,
+                on_failure=lambda e: prompt.show_error(self.explain(e)),
+            )
 
-        def done(result: tuple[str, int]) -> None:
+        def made(result: tuple[str, int]) -> None:
             prompt.done_ok()
-            self.refresh()
-            key_dialog = RecoveryKeyDialog(result[0], self)
-            key_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.key_dialog = key_dialog
-            key_dialog.open()
-
-        def failed(error: BaseException) -> None:
-            prompt.show_error(self.explain(error))
+            self._recovery_made(result)
 
         prompt.submitted.connect(submitted)
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.open()
-        return prompt
+
+    def _recovery_made(self, result: tuple[str, int]) -> None:
+        self.setup_button.setEnabled(True)
+        self.refresh()
+        key_dialog = RecoveryKeyDialog(result[0], self)
+        key_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        key_dialog.open()
 
     def restore_recovery(self) -> SecretPrompt | None:
         if self.bridge is None or self.account is None:

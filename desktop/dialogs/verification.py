@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -92,6 +94,8 @@ class VerificationDialog(QDialog):
         self.ok: bool | None = None
         self.waiting_for = "accept"
 
+        self.icon = QLabel(self)  # the outcome: a tick or a warning
+        self.icon.hide()
         self.title = QLabel(self)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -113,6 +117,8 @@ class VerificationDialog(QDialog):
         waiting = QWidget(self)
         self.busy = QProgressBar(waiting)
         self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(8)
         self.cancel_button = QPushButton(waiting)
         wl = QVBoxLayout(waiting)
         wl.addWidget(self.busy)
@@ -140,31 +146,44 @@ class VerificationDialog(QDialog):
         self.close_button = QPushButton(self)
         self.pages.addWidget(_row(self, [self.close_button]))
 
+        header = QHBoxLayout()
+        header.addWidget(self.icon)
+        header.addWidget(self.title, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(header)
         layout.addWidget(self.text)
         layout.addWidget(self.pages)
 
         self.accept_button.clicked.connect(self._accept_clicked)
-        self.decline_button.clicked.connect(self.declineClicked)
-        self.cancel_button.clicked.connect(self.declineClicked)
+        self.decline_button.clicked.connect(self.reject)  # declined or cancelled: it closes
+        self.cancel_button.clicked.connect(self.reject)
         self.match_button.clicked.connect(lambda: self.matchClicked.emit(True))
         self.mismatch_button.clicked.connect(lambda: self.matchClicked.emit(False))
         self.close_button.clicked.connect(self.close)
         if run is not None:
             self.acceptClicked.connect(run.accept)
-            self.declineClicked.connect(run.cancel)
             self.matchClicked.connect(self._answer)
             run.stateChanged.connect(self._state)
             run.emojiReady.connect(self.show_emoji)
             run.finished.connect(self.show_result)
         if self.incoming:
-            self.pages.setCurrentIndex(self.REQUEST)
+            self._page(self.REQUEST)
         else:
             self.show_waiting("accept")
         self.retranslate()
 
     # -- pages -------------------------------------------------------------------------------
+
+    def _page(self, index: int) -> None:
+        """Shows page `index`, the dialog sized for it (a stack is as tall as its tallest)."""
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            page = self.pages.widget(i)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
+        self.pages.setCurrentIndex(index)
+        self.pages.adjustSize()
+        self.adjustSize()
 
     def _accept_clicked(self) -> None:
         self.show_waiting("emoji")
@@ -183,21 +202,26 @@ class VerificationDialog(QDialog):
     def show_waiting(self, what: str) -> None:
         """`what`: "accept" (the request), "emoji" (the keys), "other" (their confirmation)."""
         self.waiting_for = what
-        self.pages.setCurrentIndex(self.WAITING)
+        self._page(self.WAITING)
         self.retranslate()
         self.cancel_button.setFocus()
 
     def show_emoji(self, emoji: Any) -> None:
         for cell, (glyph, english) in zip(self.cells, emoji, strict=False):
             cell.show_emoji(glyph, english)
-        self.pages.setCurrentIndex(self.EMOJI)
+        self._page(self.EMOJI)
         self.retranslate()
         self.match_button.setFocus()
 
     def show_result(self, ok: bool, message: str) -> None:
         self.ok = ok
         self.result_message = message
-        self.pages.setCurrentIndex(self.RESULT)
+        kind = QStyle.StandardPixmap.SP_DialogApplyButton
+        if not ok:
+            kind = QStyle.StandardPixmap.SP_MessageBoxWarning
+        self.icon.setPixmap(self.style().standardIcon(kind).pixmap(32, 32))
+        self.icon.show()
+        self._page(self.RESULT)
         self.retranslate()
         self.close_button.setFocus()
 
@@ -270,9 +294,11 @@ class VerificationDialog(QDialog):
         super().changeEvent(event)
 
     def reject(self) -> None:
-        """Escape, the window's close button, or Close: stops a verification still running."""
+        """Decline, Cancel, Escape, the window's close button or Close: stops a verification
+        still running, then closes."""
         if self.run is not None and not self.run.over:
             self.run.cancel()
+            self.declineClicked.emit()
         super().reject()
 
 

@@ -155,8 +155,9 @@ class RoomListProxy(QSortFilterProxyModel):
     def setSourceModel(self, model) -> None:  # type: ignore[override]
         super().setSourceModel(model)
         # A space that lists a new room (or a room naming its space) changes other rows' fate.
-        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
-            signal.connect(self._links_changed)
+        model.rowsInserted.connect(self._links_changed)
+        model.rowsRemoved.connect(self._links_changed)
+        model.dataChanged.connect(self._rows_changed)
 
     def set_community(self, space_id: str) -> None:
         """Shows only `space_id`'s rooms (its children, its subspaces' …); "" shows them all."""
@@ -174,6 +175,17 @@ class RoomListProxy(QSortFilterProxyModel):
             return set()
         return SpaceTree.build(model.summaries()).contents(self.community)
 
+    def _rows_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, *_roles) -> None:
+        """A burst of syncs updates many rows: only a space, or a room linked to one (now, or
+        before: one held), can change what the community holds."""
+        if not self.community:
+            return
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            room = self.sourceModel().index(row, 0).data(RoomRole.Summary)
+            if room is None or room.is_space or room.parents or room.room_id in self._held:
+                self._links_changed()
+                return
+
     def _links_changed(self, *_args) -> None:
         if self.community:
             held = self._holdings()
@@ -184,8 +196,8 @@ class RoomListProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         room = self.sourceModel().index(source_row, 0, source_parent).data(RoomRole.Summary)
-        if room is None or room.is_space:
-            return False
+        if room is None or (room.is_space and not (room.invited and not self.community)):
+            return False  # spaces are on the rail; an invitation to one is listed under Home
         return not self.community or room.room_id in self._held
 
     def lessThan(self, left: Index, right: Index) -> bool:

@@ -68,6 +68,13 @@ class SpaceListModel(KeyedListModel[SpaceNode]):
             ]
         else:
             parts = [row.name]
+        kinds = {
+            "internal": self.tr("internal community"),
+            "partner": self.tr("partner community: people from other organisations take part"),
+            "public": self.tr("public community"),
+        }
+        if row.kind in kinds:
+            parts.append(kinds[row.kind])
         if row.mentions:
             parts.append(self.tr("{n} mentions").format(n=row.mentions))
         if row.unread:

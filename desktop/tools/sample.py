@@ -13,6 +13,7 @@ from cercle.protocol.changes import (
     RoomsChanged,
     RoomSummary,
 )
+from cercle.protocol.panels import FileInfo, MemberInfo, PinnedInfo, ThreadInfo
 
 ME = "@camille.laurent:velotech.example"
 PARTNER_SERVER = "rouelibre.example"
@@ -26,6 +27,8 @@ PEOPLE = {
 }
 VELOTECH = "!velotech:velotech.example"
 PARTNERS = "!partenaires:velotech.example"
+EQUIPE = "!equipe:velotech.example"
+ROUE_LIBRE = "!rouelibre:rouelibre.example"
 
 
 def at(days_ago: int, hour: int, minute: int) -> int:
@@ -182,8 +185,55 @@ def rooms() -> RoomsChanged:
         return Message(f"$last{room}", room, sender, PEOPLE[sender], body, ts)
 
     summaries = (
-        RoomSummary(VELOTECH, "Vélotech", is_space=True),
-        RoomSummary("!equipe:velotech.example", "Équipe commerciale", is_space=True),
+        RoomSummary(
+            VELOTECH,
+            "Vélotech",
+            is_space=True,
+            children=(PARTNERS, "!annonces:velotech.example", "!cafe:velotech.example", EQUIPE),
+            community_kind="internal",
+        ),
+        RoomSummary(
+            EQUIPE,
+            "Équipe commerciale",
+            is_space=True,
+            parents=(VELOTECH,),
+            children=("!support:velotech.example",),
+        ),
+        RoomSummary(
+            ROUE_LIBRE,
+            "Roue Libre",
+            is_space=True,
+            children=("!catalogue:rouelibre.example",),
+            community_kind="partner",
+        ),
+        RoomSummary(
+            "!catalogue:rouelibre.example",
+            "Catalogue 2027",
+            parents=(ROUE_LIBRE,),
+            external_servers=(PARTNER_SERVER,),
+            unread_count=3,
+            last_message=last(
+                "!catalogue:rouelibre.example",
+                "@lea.moreau:rouelibre.example",
+                "Les fiches produits des cadres alu sont prêtes.",
+                at(0, 11, 5),
+            ),
+        ),
+        RoomSummary(
+            "!dm-lea:rouelibre.example",
+            "Léa Moreau",
+            encrypted=True,
+            is_direct=True,
+            external_servers=(PARTNER_SERVER,),
+            unread_count=1,
+            highlight_count=1,
+            last_message=last(
+                "!dm-lea:rouelibre.example",
+                "@lea.moreau:rouelibre.example",
+                "Camille, tu peux valider les prix revendeurs ?",
+                at(0, 15, 48),
+            ),
+        ),
         RoomSummary(
             PARTNERS,
             "Salon partenaires",
@@ -192,12 +242,15 @@ def rooms() -> RoomsChanged:
             parents=(VELOTECH,),
             external_servers=("cyclonord.example", PARTNER_SERVER),
             last_message=next(m for m in reversed(day) if m.state == "sent"),
+            unread_count=2,
+            highlight_count=1,
         ),
         RoomSummary(
             "!annonces:velotech.example",
             "Annonces",
             topic="Les nouvelles de l’entreprise",
             parents=(VELOTECH,),
+            unread_count=1,
             last_message=last(
                 "!annonces:velotech.example",
                 "@sophie.martin:velotech.example",
@@ -209,8 +262,9 @@ def rooms() -> RoomsChanged:
             "!support:velotech.example",
             "Support technique revendeurs et distributeurs Europe du Sud",
             encrypted=True,
-            parents=("!equipe:velotech.example",),
+            parents=(EQUIPE,),
             external_servers=(PARTNER_SERVER,),
+            unread_count=5,
             last_message=last(
                 "!support:velotech.example",
                 "@karim.haddad:rouelibre.example",
@@ -222,6 +276,7 @@ def rooms() -> RoomsChanged:
             "!dm-hugo:velotech.example",
             "Hugo Bernard",
             encrypted=True,
+            is_direct=True,
             last_message=last(
                 "!dm-hugo:velotech.example",
                 "@hugo.bernard:velotech.example",
@@ -250,6 +305,69 @@ def rooms() -> RoomsChanged:
     return RoomsChanged(summaries)
 
 
+def members() -> list[MemberInfo]:
+    """The partners' room's people, from three organisations, with their roles."""
+    rows = [
+        (ME, 100, "manager"),
+        ("@hugo.bernard:velotech.example", 50, "moderator"),
+        ("@sophie.martin:velotech.example", 0, "member"),
+        ("@lea.moreau:rouelibre.example", 0, "partner_guest"),
+        ("@karim.haddad:rouelibre.example", 0, "partner_guest"),
+        ("@ines.costa:cyclonord.example", 0, "partner_guest"),
+    ]
+    return [
+        MemberInfo(
+            user_id,
+            PEOPLE[user_id],
+            user_id.split(":", 1)[1],
+            not user_id.endswith(":velotech.example"),
+            level,
+            role,
+        )
+        for user_id, level, role in rows
+    ]
+
+
+def room_files() -> list[FileInfo]:
+    """What the partners' room shared, newest first."""
+    lea, sophie = "@lea.moreau:rouelibre.example", "@sophie.martin:velotech.example"
+    return [
+        FileInfo(
+            "$f3", sophie, PEOPLE[sophie], "Plan du stand.pdf", "m.file", "", 482_000, at(0, 9, 25)
+        ),
+        FileInfo(
+            "$f2",
+            lea,
+            PEOPLE[lea],
+            "cadres-alu.jpg",
+            "m.image",
+            "image/jpeg",
+            2_400_000,
+            at(0, 8, 54),
+        ),
+        FileInfo(
+            "$f1",
+            lea,
+            PEOPLE[lea],
+            "Tarifs revendeurs 2027.xlsx",
+            "m.file",
+            "",
+            61_000,
+            at(1, 16, 2),
+        ),
+    ]
+
+
+def room_threads() -> list[ThreadInfo]:
+    day = partner_day()
+    return [ThreadInfo(day[8], 3, at(0, 10, 40)), ThreadInfo(day[3], 2, at(1, 18, 1))]
+
+
+def room_pins() -> list[PinnedInfo]:
+    day = partner_day()
+    return [PinnedInfo(day[7].event_id, day[7]), PinnedInfo(day[0].event_id, day[0])]
+
+
 # -- trust screens: the emoji of a verification, the security settings ----------------------
 
 SAS_EMOJI = (
@@ -262,6 +380,13 @@ SAS_EMOJI = (
     ("👍", "Thumbs Up"),
 )
 VERIFYING = "@lea.moreau:rouelibre.example"
+
+
+def mention_candidates():
+    """The partners' room's members as the composer offers them after `@`."""
+    from cercle.protocol.composing import mention_candidates as candidates
+
+    return candidates(PEOPLE.items(), ME)
 
 
 def security_state():

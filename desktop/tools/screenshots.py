@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from cercle.desktop.dialogs.emoji_picker import EmojiPicker
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.security import SecurityDialog
 from cercle.desktop.dialogs.verification import VerificationDialog
@@ -17,7 +18,7 @@ from cercle.desktop.i18n import Translations
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel, RoomRole
 from cercle.desktop.theme import Appearance
-from cercle.desktop.tools import sample
+from cercle.desktop.tools import community_screens, sample
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
 
@@ -45,6 +46,41 @@ def home_view() -> HomeView:
     messages.show_room(sample.PARTNERS, sample.partner_day())
     view.composer.set_text("")
     return view
+
+
+def community_view() -> HomeView:
+    """A community chosen on the rail, the partners' room open with its side panel on Members."""
+    view = home_view()
+    view.show_community(sample.VELOTECH)
+    view.select_room(sample.PARTNERS)
+    view.show_details(True)
+    panel = view.side_panel
+    panel.show_rows("members", sample.PARTNERS, sample.members())
+    panel.show_rows("threads", sample.PARTNERS, sample.room_threads())
+    panel.show_rows("files", sample.PARTNERS, sample.room_files())
+    panel.show_rows("pinned", sample.PARTNERS, sample.room_pins())
+    view.composer.set_text("")
+    return view
+
+
+def composing_view(trigger: str) -> HomeView:
+    """The partners' room while writing: replying to Léa, a file on its way, and the
+    suggestions open: people after "@" (trigger "@"), emoji after ":" (trigger ":thu")."""
+    view = home_view()
+    composer = view.composer
+    composer.set_enabled(True)
+    composer.set_room(sample.PARTNERS)
+    composer.set_members(sample.PARTNERS, sample.mention_candidates())
+    lea = "@lea.moreau:rouelibre.example"
+    composer.start_reply("$m9", sample.PEOPLE[lea], "On garde le créneau de 10 h pour la démo ?")
+    composer.uploads.progress("$upload", "Plan du stand v2.pdf", 310_000, 482_000)
+    composer.editor.insertPlainText(f"Oui, parfait {trigger}")
+    return view
+
+
+def emoji_picker() -> EmojiPicker:
+    """The picker as the emoji button opens it: recent emoji, the first one selected."""
+    return EmojiPicker(popup=False)
 
 
 def login_view() -> LoginView:
@@ -81,8 +117,9 @@ def shoot(widget: QWidget, path: Path, width: int, height: int | None = None) ->
     widget.resize(width, height or widget.sizeHint().height())
     widget.show()
     settle()
-    if isinstance(widget, HomeView):
+    if isinstance(widget, HomeView):  # the community view too
         widget.message_list.scrollToBottom()
+        widget.composer.refresh_suggestions()  # placed again now that the window has its size
         settle()
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
@@ -93,7 +130,8 @@ def render(out: Path, app: QApplication) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     translations = Translations(app)
     appearance = Appearance(app)
-    login, home = login_view(), home_view()
+    login, home, community = login_view(), home_view(), community_view()
+    composing = (composing_view("@"), composing_view(":thu"))
     written = []
     for language in LANGUAGES:
         translations.apply(language)
@@ -104,9 +142,14 @@ def render(out: Path, app: QApplication) -> list[Path]:
             shots = [
                 (login, "login", 900, 640),
                 (home, "home", 1100, 700),
+                (community, "community", 1280, 760),
                 (passphrase_dialog(), "passphrase", 480, None),
                 (verification_dialog(), "verification", 560, None),
                 (security_dialog(), "security", 660, None),
+                (composing[0], "composer-mention", 1100, 700),
+                (composing[1], "composer-emoji", 1100, 700),
+                (emoji_picker(), "emoji-picker", 400, None),
+                *community_screens.shots(home_view),  # governance: header, charter, roles, ACL
             ]
             for widget, screen, width, height in shots:
                 path = out / f"{screen}-{name}.png"
@@ -119,10 +162,21 @@ def render(out: Path, app: QApplication) -> list[Path]:
                     if not home.grab().save(str(path)):
                         raise OSError(f"could not write {path}")
                     written.append(path)
-                if isinstance(widget, QDialog):
+                if widget is community:  # the same room's files
+                    community.side_panel.show_tab("files")
+                    settle()
+                    path = out / f"community-files-{name}.png"
+                    if not community.grab().save(str(path)):
+                        raise OSError(f"could not write {path}")
+                    written.append(path)
+                    community.side_panel.show_tab("members")
+                if isinstance(widget, QDialog) or screen in community_screens.SCREENS:
                     widget.deleteLater()
     login.deleteLater()
     home.deleteLater()
+    community.deleteLater()
+    for view in composing:
+        view.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     return written
 

@@ -6,13 +6,14 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from cercle.desktop.dialogs.acl import AclDialog
 from cercle.desktop.dialogs.charter import CharterDialog
 from cercle.desktop.dialogs.invite import InviteDialog
 from cercle.desktop.dialogs.roles import RolesDialog
+from cercle.desktop.views.community_actions import CommunityActions
 from cercle.desktop.views.community_header import CommunityHeader, language_name
 from cercle.protocol.changes import RoomsChanged
 from cercle.protocol.community import acl, charter, context, roles
@@ -52,6 +53,8 @@ class CommunityController(QObject):
         self.header.rolesRequested.connect(self.open_roles)
         self.header.aclRequested.connect(self.open_acl)
         self.header.inviteRequested.connect(self.open_invite)
+        # report/delete/remove/ban in the message menu, browsing, the moderation log
+        self.actions = CommunityActions(self)
 
     # -- the open room -------------------------------------------------------------------------
 
@@ -160,32 +163,16 @@ class CommunityController(QObject):
         if check.allowed:
             composer.set_blocked(None)
         elif check.block == PostBlock.CHARTER:
-            composer.set_blocked(self.block_reason(check), self.tr("Read the charter…"))
+            composer.set_blocked(self.block_reason(check), charter_action_text())
         else:
             composer.set_blocked(self.block_reason(check))
 
     def placeholder(self, community: Community) -> str | None:
-        line = community.editorial
-        if line is None:
-            return None
-        language = language_name(line.language)
-        if line.tone:
-            return self.tr("Write a message ({tone}, in {language})…").format(
-                tone=line.tone, language=language
-            )
-        return self.tr("Write a message (in {language})…").format(language=language)
+        return placeholder_text(community)
 
     def block_reason(self, check: PostCheck) -> str:
-        community = self.community
-        if check.block == PostBlock.CHARTER and community and community.charter:
-            if charter.accepted_version(community, self.user_id) > 0:
-                return self.tr(
-                    "The charter has a new version ({version}): read and accept it to post again."
-                ).format(version=community.charter.version)
-            return self.tr("Read and accept the community's charter to start posting.")
-        if check.block == PostBlock.READ_ONLY:
-            return self.tr("Only the community's managers post in this room.")
-        return self.tr("Join this room of the community to post in it.")
+        assert self.community is not None
+        return block_text(self.community, self.user_id, check)
 
     def _blocked_action(self) -> None:
         if self.check is not None and self.check.block == PostBlock.CHARTER:
@@ -308,3 +295,42 @@ class CommunityController(QObject):
         dialog.inviteRequested.connect(invite)
         self._open(dialog)
         return dialog
+
+
+def charter_action_text() -> str:
+    return QCoreApplication.translate("CommunityController", "Read the charter…")
+
+
+def placeholder_text(community: Community) -> str | None:
+    """The composer's placeholder: the editorial line's tone and language."""
+    line = community.editorial
+    if line is None:
+        return None
+    language = language_name(line.language)
+    if line.tone:
+        return QCoreApplication.translate(
+            "CommunityController", "Write a message ({tone}, in {language})…"
+        ).format(tone=line.tone, language=language)
+    return QCoreApplication.translate(
+        "CommunityController", "Write a message (in {language})…"
+    ).format(language=language)
+
+
+def block_text(community: Community, user_id: str, check: PostCheck) -> str:
+    """Why the composer is closed, in the interface's language."""
+    if check.block == PostBlock.CHARTER and community.charter:
+        if charter.accepted_version(community, user_id) > 0:
+            return QCoreApplication.translate(
+                "CommunityController",
+                "The charter has a new version ({version}): read and accept it to post again.",
+            ).format(version=community.charter.version)
+        return QCoreApplication.translate(
+            "CommunityController", "Read and accept the community's charter to start posting."
+        )
+    if check.block == PostBlock.READ_ONLY:
+        return QCoreApplication.translate(
+            "CommunityController", "Only the community's managers post in this room."
+        )
+    return QCoreApplication.translate(
+        "CommunityController", "Join this room of the community to post in it."
+    )

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -67,8 +66,7 @@ class CommunityHeader(QFrame):
 
         self.charter_button = QPushButton(self)
         self.browse_button = QPushButton(self)
-        self.manage_button = QToolButton(self)
-        self.manage_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.manage_button = QPushButton(self)
         self.manage_menu = QMenu(self)
         self.manage_button.setMenu(self.manage_menu)
         self.roles_action = self.manage_menu.addAction("", self.rolesRequested.emit)

@@ -1,65 +1,46 @@
-"""The composer under the timeline: writes a message and asks for it to be sent."""
+"""The composer under the timeline: writes a message (mentions, emoji, reply, edit, files) and
+asks for it to be sent."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QTextCursor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-MAX_LINES = 8
+from cercle.desktop import emojis
+from cercle.desktop.dialogs.emoji_picker import EmojiPicker, ui_language
+from cercle.desktop.models.completion import Suggestion, SuggestionModel
+from cercle.desktop.views.completion import SuggestionPopup
+from cercle.desktop.views.message_edit import MAX_LINES, Fragments, MessageEdit
+from cercle.desktop.views.uploads import UploadList
+from cercle.protocol.composing import MentionCandidate, match_mentions
+
+__all__ = ["MAX_LINES", "Composer"]
+PREVIEW_CHARS = 80
 
 
-class MessageEdit(QPlainTextEdit):
-    """A plain-text editor that grows with its text up to MAX_LINES lines; Enter submits."""
+@dataclass
+class Draft:
+    """What a room's composer held when the user left it."""
 
-    submitted = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-        self._fit()
-
-    def text(self) -> str:
-        return self.toPlainText()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.submitted.emit()
-            return
-        if enter:  # Shift+Enter: a new line, not a paragraph separator
-            self.insertPlainText("\n")
-            return
-        super().keyPressEvent(event)
-
-    def _lines_height(self, lines: int) -> int:
-        metrics = QFontMetrics(self.font())
-        margins = self.contentsMargins()
-        frame = int(self.document().documentMargin() * 2) + margins.top() + margins.bottom()
-        return metrics.lineSpacing() * lines + frame
-
-    def _fit(self, *_args) -> None:
-        lines = max(1, int(self.document().size().height()))  # in lines for a plain text layout
-        self.setFixedHeight(self._lines_height(min(lines, MAX_LINES)))
-        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded
-        if lines <= MAX_LINES:
-            policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        self.setVerticalScrollBarPolicy(policy)
-
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self.height())
+    fragments: Fragments
+    mode: str = ""  # "" | "reply" | "edit"
+    target: str = ""  # the event replied to or edited
+    about: tuple[str, str] = ("", "")  # a reply's sender name and quoted text
+    before_edit: Fragments | None = None
 
 
 class BlockedPanel(QWidget):
@@ -79,23 +60,94 @@ class BlockedPanel(QWidget):
         layout.addWidget(self.action)
 
 
+class Banner(QWidget):
+    """The reply or edit line ("Replying to X: …"), with a button (and Esc) to cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composerBannerBox")
+        self.label = QLabel(self)
+        self.label.setObjectName("composerBanner")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 2, 2, 2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.close_button)
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A quiet box with an accent bar on the left, in the palette's colours (both themes)."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.AlternateBase))
+        painter.drawRoundedRect(self.rect(), 4, 4)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Highlight))
+        painter.drawRect(0, 0, 3, self.height())
+        painter.end()
+        super().paintEvent(event)
+
+
 class Composer(QWidget):
-    sendRequested = Signal(str)  # the text, stripped and not empty
+    sendRequested = Signal(str)  # a new message: the markdown text, stripped, not empty
+    replySendRequested = Signal(str, str)  # text, the event id replied to
+    editSendRequested = Signal(str, str)  # new text, the event id edited
+    editLastRequested = Signal()  # Up in the empty editor: the home screen finds our last one
+    filesChosen = Signal(list)  # [Path] dropped, pasted or picked
+    dataChosen = Signal(bytes, str, str)  # pasted bytes, a file name, MIME type
+    uploadCancelRequested = Signal(str)  # txn id
+    membersWanted = Signal(str)  # room id: mention candidates are needed (set_members answers)
     blockedActionRequested = Signal()  # the button of the blocked panel was pressed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._placeholder: str | None = None
         self._enabled = False
+        self.room_id: str | None = None
+        self._drafts: dict[str, Draft] = {}
+        self.mode = ""
+        self.target = ""
+        self._about = ("", "")
+        self._before_edit: Fragments | None = None
+        self._members: list[MentionCandidate] = []
+        self._members_room: str | None = None
+        self._dismissed: tuple[str, str] | None = None
+        self._token = ("", "")
+
+        self.banner = Banner(self)
+        self.uploads = UploadList(self)
         self.editor = MessageEdit(self)
         self.editor.setObjectName("composer")
+        self.emoji_button = QToolButton(self)
+        self.emoji_button.setObjectName("composerEmoji")
+        self.emoji_button.setText("😊")
+        self.emoji_button.setAutoRaise(True)
+        self.attach_button = QToolButton(self)
+        self.attach_button.setObjectName("composerAttach")
+        self.attach_button.setText("📎")
+        self.attach_button.setAutoRaise(True)
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("composerSend")
+        glyphs = QFont(self.emoji_button.font())
+        glyphs.setPixelSize(18)
+        for button in (self.emoji_button, self.attach_button):
+            button.setFont(glyphs)
         editing = QWidget(self)
-        row = QHBoxLayout(editing)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(editing)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.banner)
+        column.addWidget(self.uploads)
+        row = QHBoxLayout()
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.editor, 1)
+        row.addWidget(self.emoji_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        column.addLayout(row)
 
         self.blocked = BlockedPanel(self)
         self.stack = QStackedWidget(self)
@@ -106,8 +158,22 @@ class Composer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
+        self.suggestions = SuggestionModel(self)
+        self.popup: SuggestionPopup | None = None  # made on first use, over the window
+        self.picker: EmojiPicker | None = None
+
         self.editor.submitted.connect(self.send)
+        self.editor.tokenChanged.connect(self._token_changed)
+        self.editor.completionKey.connect(self._completion_key)
+        self.editor.editLastRequested.connect(self.editLastRequested)
+        self.editor.cancelRequested.connect(self.cancel_mode)
+        self.editor.filesDropped.connect(self.filesChosen)
+        self.editor.imagePasted.connect(self._image_pasted)
         self.send_button.clicked.connect(self.send)
+        self.emoji_button.clicked.connect(self.open_emoji_picker)
+        self.attach_button.clicked.connect(self.choose_files)
+        self.banner.close_button.clicked.connect(self.cancel_mode)
+        self.uploads.cancelRequested.connect(self.uploadCancelRequested)
         self.blocked.action.clicked.connect(self.blockedActionRequested)
         self.set_enabled(False)
         self.retranslate()
@@ -115,8 +181,22 @@ class Composer(QWidget):
     def retranslate(self) -> None:
         self.editor.setAccessibleName(self.tr("Message"))
         self.editor.setPlaceholderText(self._placeholder or self.tr("Write a message…"))
-        self.send_button.setText(self.tr("Send"))
-        self.send_button.setAccessibleName(self.tr("Send message"))
+        self.send_button.setText(self.tr("Save") if self.mode == "edit" else self.tr("Send"))
+        self.send_button.setAccessibleName(
+            self.tr("Save the edited message") if self.mode == "edit" else self.tr("Send message")
+        )
+        self.emoji_button.setAccessibleName(self.tr("Insert an emoji"))
+        self.emoji_button.setToolTip(self.tr("Insert an emoji"))
+        self.attach_button.setAccessibleName(self.tr("Attach files"))
+        self.attach_button.setToolTip(self.tr("Attach files (or paste, or drop them here)"))
+        self.banner.close_button.setAccessibleName(
+            self.tr("Cancel editing") if self.mode == "edit" else self.tr("Cancel the reply")
+        )
+        self.banner.close_button.setToolTip(self.tr("Cancel (Esc)"))
+        self._show_banner()
+        if self.popup is not None:
+            self.popup.setAccessibleName(self.tr("Suggestions"))
+        self.uploads.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -127,8 +207,8 @@ class Composer(QWidget):
 
     def set_enabled(self, enabled: bool) -> None:
         self._enabled = enabled
-        self.editor.setEnabled(enabled)
-        self.send_button.setEnabled(enabled)
+        for widget in (self.editor, self.send_button, self.emoji_button, self.attach_button):
+            widget.setEnabled(enabled)
 
     def set_placeholder(self, text: str | None) -> None:
         """The editorial line shown in the empty editor; None gives back the default one."""
@@ -147,6 +227,7 @@ class Composer(QWidget):
         self.blocked.action.setText(action_text or "")
         self.blocked.action.setAccessibleName(action_text or "")
         had_focus = self.editor.hasFocus()
+        self._hide_popup()
         self.stack.setCurrentIndex(1)
         if had_focus and action_text:
             self.blocked.action.setFocus()
@@ -155,11 +236,11 @@ class Composer(QWidget):
         return self.stack.currentIndex() == 1
 
     def text(self) -> str:
-        return self.editor.toPlainText()
+        """The markdown that would be sent (pills as matrix.to links)."""
+        return self.editor.markdown()
 
     def set_text(self, text: str) -> None:
-        self.editor.setPlainText(text)
-        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.editor.set_fragments([(text, None)] if text else [])
 
     def focus(self) -> None:
         if self.is_blocked():
@@ -168,7 +249,199 @@ class Composer(QWidget):
             self.editor.setFocus()
 
     def send(self) -> None:
-        text = self.editor.toPlainText().strip()
-        if text and self._enabled and not self.is_blocked():
+        if not self._enabled or self.is_blocked():
+            return
+        text = self.editor.markdown().strip()
+        if not text:
+            return
+        mode, target = self.mode, self.target
+        if mode == "edit":
+            self.editSendRequested.emit(text, target)
+        elif mode == "reply":
+            self.replySendRequested.emit(text, target)
+        else:
             self.sendRequested.emit(text)
-            self.editor.clear()
+        self._before_edit = None
+        self._set_mode("", "")
+        self.editor.clear()
+        self._hide_popup()
+
+    # --- rooms and drafts ------------------------------------------------------------------
+
+    def set_room(self, room_id: str | None) -> None:
+        """Keeps what was being written in the room left (in memory) and brings back the
+        draft of `room_id`."""
+        if room_id == self.room_id:
+            return
+        if self.room_id is not None:
+            fragments = self.editor.fragments()
+            if fragments or self.mode:
+                self._drafts[self.room_id] = Draft(
+                    fragments, self.mode, self.target, self._about, self._before_edit
+                )
+            else:
+                self._drafts.pop(self.room_id, None)
+        self.room_id = room_id
+        self._hide_popup()
+        draft = self._drafts.pop(room_id, None) if room_id else None
+        self.editor.set_fragments(draft.fragments if draft else [])
+        self._before_edit = draft.before_edit if draft else None
+        if draft:
+            self._set_mode(draft.mode, draft.target, draft.about)
+        else:
+            self._set_mode("", "")
+
+    def draft_of(self, room_id: str) -> str:
+        """The text kept for a room not shown (for tests and a room list's "draft" hint)."""
+        if room_id == self.room_id:
+            return self.text()
+        draft = self._drafts.get(room_id)
+        return "".join(text for text, _user in draft.fragments) if draft else ""
+
+    # --- reply and edit --------------------------------------------------------------------
+
+    def start_reply(self, event_id: str, sender_name: str, body: str) -> None:
+        preview = " ".join(body.split())
+        if len(preview) > PREVIEW_CHARS:
+            preview = preview[: PREVIEW_CHARS - 1] + "…"
+        if self.mode == "edit":  # leaving an edit: the text from before it comes back
+            self.editor.set_fragments(self._before_edit or [])
+            self._before_edit = None
+        self._set_mode("reply", event_id, (sender_name, preview))
+        self.focus()
+
+    def start_edit(self, event_id: str, body: str) -> None:
+        if self.mode != "edit":
+            self._before_edit = self.editor.fragments()
+        self.editor.set_fragments([(body, None)])
+        self._set_mode("edit", event_id)
+        self.focus()
+
+    def cancel_mode(self) -> None:
+        """Esc: closes the suggestions, else leaves reply or edit mode."""
+        if self.popup is not None and self.popup.isVisible():
+            self._dismissed = self._token
+            self._hide_popup()
+            return
+        if self.mode == "edit":
+            self.editor.set_fragments(self._before_edit or [])
+        self._before_edit = None
+        self._set_mode("", "")
+
+    def _set_mode(self, mode: str, target: str, about: tuple[str, str] = ("", "")) -> None:
+        self.mode, self.target, self._about = mode, target, about
+        self.banner.setVisible(bool(mode))
+        self.retranslate()
+
+    def _show_banner(self) -> None:
+        if self.mode == "reply":
+            name, text = self._about
+            banner = self.tr("Replying to {name}: {text}").format(name=name, text=text)
+        elif self.mode == "edit":
+            banner = self.tr("Editing your message")
+        else:
+            banner = ""
+        self.banner.label.setText(banner)
+        self.banner.label.setToolTip(banner)
+        self.banner.setAccessibleName(banner)
+
+    # --- completion ------------------------------------------------------------------------
+
+    def set_members(self, room_id: str, members: list[MentionCandidate]) -> None:
+        """The room's mention candidates (answering membersWanted); refreshes an open list."""
+        self._members_room = room_id
+        self._members = list(members)
+        if room_id == self.room_id and self._token[0] == "@":
+            self._token_changed(*self._token)
+
+    def refresh_suggestions(self) -> None:
+        """Computes and places the suggestion list again (after a resize, for screenshots)."""
+        self._token_changed(*self._token)
+
+    def _token_changed(self, trigger: str, word: str) -> None:
+        fresh_mention = trigger == "@" and self._token[0] != "@"
+        self._token = (trigger, word)
+        dismissed = self._dismissed
+        if dismissed and trigger == dismissed[0] and trigger and word.startswith(dismissed[1]):
+            return  # Esc closed the list for this word: not again while it grows
+        self._dismissed = None
+        items: list[Suggestion] = []
+        if trigger == "@":
+            if self.room_id and (fresh_mention or self._members_room != self.room_id):
+                if self._members_room != self.room_id:
+                    self._members = []
+                self._members_room = self.room_id
+                self.membersWanted.emit(self.room_id)  # again each time: members come and go
+            items = [Suggestion.of_member(m) for m in match_mentions(self._members, word)]
+        elif trigger == ":":
+            found = emojis.search(word, ui_language(), limit=8)
+            items = [Suggestion.of_emoji(e) for e in found]
+        self.suggestions.set_items(items)
+        if not items:
+            self._hide_popup()
+            return
+        popup = self._popup()
+        width = min(max(self.editor.width(), 280), 460)
+        token = self.editor.token_rect()
+        x = self.editor.mapTo(self, token.topLeft()).x()
+        popup.show_above(self, QRect(x, 0, token.width(), token.height()), width)
+        self.editor.completing = popup.isVisible()
+
+    def _popup(self) -> SuggestionPopup:
+        if self.popup is None or self.popup.parentWidget() is not self.window():
+            self.popup = SuggestionPopup(self.suggestions, self.window())
+            self.popup.chosen.connect(self._chosen)
+            self.popup.setAccessibleName(self.tr("Suggestions"))
+        return self.popup
+
+    def _hide_popup(self) -> None:
+        if self.popup is not None:
+            self.popup.hide()
+        self.editor.completing = False
+
+    def _completion_key(self, key: int) -> None:
+        if self.popup is None:
+            return
+        if key == Qt.Key.Key_Up:
+            self.popup.move_selection(-1)
+        elif key == Qt.Key.Key_Down:
+            self.popup.move_selection(1)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Tab):
+            self.popup.accept_current()
+        elif key == Qt.Key.Key_Escape:
+            self.cancel_mode()
+
+    def _chosen(self, item: Suggestion) -> None:
+        if item.kind == "user":
+            self.editor.insert_pill(item.key, item.label)
+        else:
+            emojis.RECENT.use(item.key)
+            self.editor.insert_emoji(item.key)
+        self._hide_popup()
+        self.editor.setFocus()
+
+    # --- emoji picker and files ------------------------------------------------------------
+
+    def open_emoji_picker(self) -> EmojiPicker:
+        """Opens the picker under the emoji button; the chosen emoji goes at the cursor."""
+        self.picker = picker = EmojiPicker(self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.emojiChosen.connect(self.editor.insert_emoji)
+        picker.adjustSize()
+        corner = self.emoji_button.mapToGlobal(self.emoji_button.rect().topRight())
+        picker.move(corner.x() - picker.width(), corner.y() - picker.height() - 4)
+        picker.show()
+        picker.activateWindow()
+        picker.search.setFocus()
+        return picker
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
+        if paths:
+            self.filesChosen.emit([Path(p) for p in paths])
+
+    def _image_pasted(self, image: QImage) -> None:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; str works
+        self.dataChosen.emit(bytes(buffer.data().data()), "image.png", "image/png")

@@ -20,6 +20,7 @@ from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel, RoomListProxy, RoomRole
 from cercle.desktop.models.spaces import SpaceListModel
 from cercle.desktop.views.composer import Composer
+from cercle.desktop.views.invitation_bar import InvitationBar
 from cercle.desktop.views.rail import Rail
 from cercle.desktop.views.room_header import RoomHeader
 from cercle.desktop.views.side_panel import SidePanel
@@ -51,6 +52,7 @@ class HomeView(QWidget):
         self.user_id = ""
         self.account_label = QLabel(self)
         self.account_label.setObjectName("accountLabel")
+        self.account_label.setWordWrap(True)  # a long user id wraps, never widens the column
         self.room_list = QListView(self)
         self.room_list.setObjectName("roomList")
         self.room_list.setModel(self.proxy)
@@ -84,6 +86,8 @@ class HomeView(QWidget):
         self._right_layout = right_layout = QVBoxLayout(right)
         right_layout.addLayout(header_row)
         right_layout.addWidget(self.timeline, 1)
+        self.invitation_bar = InvitationBar(self)
+        right_layout.addWidget(self.invitation_bar)
         right_layout.addWidget(self.composer)
 
         self.side_panel = SidePanel(self)
@@ -233,6 +237,7 @@ class HomeView(QWidget):
         room = indexes[0].data(RoomRole.Summary)
         self.header.show_room(room)
         self.composer.set_enabled(not room.invited)
+        self.invitation_bar.show_room(room)
         self.side_panel.set_room(room.room_id)
         self.roomSelected.emit(room.room_id)
 
@@ -240,6 +245,9 @@ class HomeView(QWidget):
         room = self.rooms.summary(self.messages.room_id) if self.messages.room_id else None
         if room is not None:
             self.header.show_room(room)
+            if self.invitation_bar.room is not None and not room.invited:  # joined
+                self.composer.set_enabled(True)
+            self.invitation_bar.show_room(room)
 
     def _send(self, text: str) -> None:
         if self.messages.room_id:

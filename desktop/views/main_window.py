@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -16,14 +18,20 @@ from PySide6.QtWidgets import (
 )
 
 from cercle.desktop.attention import Attention
+from cercle.desktop.composing import ComposerController
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.switcher import RoomSwitcher
+from cercle.desktop.invitations import InvitationController
 from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
+from cercle.desktop.views.community import CommunityController
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
 from cercle.desktop.views.timeline_actions import TimelineActions
 from cercle.protocol.changes import SyncStateChanged
+
+if TYPE_CHECKING:
+    from cercle.desktop.tray import Tray
 
 
 class StartingView(QWidget):
@@ -51,7 +59,10 @@ class StartingView(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: SessionController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: SessionController, parent: QWidget | None = None, tray: Tray | None = None
+    ) -> None:
+        """`tray`: the one shared by several accounts' windows (desktop/accounts.py), if any."""
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Cercle")
@@ -79,14 +90,20 @@ class MainWindow(QMainWindow):
         self.home.retryRequested.connect(session.retry)
         self.home.discardRequested.connect(session.discard)
         self.home.reactionToggled.connect(session.toggle_reaction)
+        # Replies, edits, mentions, uploads: the composer's work beyond a plain message.
+        self.composing = ComposerController(session, self.home, self)
         # Media, receipts, typing, threads, and the undecryptable messages' actions.
         self.timeline_actions = TimelineActions(session, self.home, self)
         # The side panel (members, threads, files, pins), read off the UI thread.
         self.room_details = RoomDetailsController(session, self.home.side_panel)
+        # Join or decline an invitation (a room, or a community) from its bar.
+        self.invitations = InvitationController(session, self.home.invitation_bar)
+        # The open room's community: header, composer gate (charter, read-only), its dialogs.
+        self.community = CommunityController(session, self.home, self)
         switch = QShortcut(QKeySequence("Ctrl+K"), self)
         switch.activated.connect(self.open_switcher)
         # Verifications, identity warnings, notifications, the tray and the Security menu.
-        self.attention = Attention(self)
+        self.attention = Attention(self, tray)
         self.menuBar().addMenu(self.attention.menu)
 
     def open_switcher(self) -> RoomSwitcher | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QVBoxLayout, QWidget
 
 from cercle.desktop.delegates.rail import WIDTH, RailDelegate
@@ -28,10 +29,10 @@ class Rail(QWidget):
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.list.setMouseTracking(True)  # hover rings
-        self.list.viewport().setAutoFillBackground(False)
-        self.list.setStyleSheet("QListView#communityRail { background: transparent; }")
+        # The window's colour, not a list's white: the rail reads as part of the frame.
+        self.list.viewport().setBackgroundRole(QPalette.ColorRole.Window)
         self.setFixedWidth(WIDTH + 4)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         layout.addWidget(self.list)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -40,6 +41,14 @@ class Rail(QWidget):
         model.rowsMoved.connect(self._keep_selection)
         self._keep_selection()
         self.retranslate()
+
+    def set_account_switcher(self, widget: QWidget) -> None:
+        """Puts the accounts' switcher (several accounts side by side) at the top of the rail,
+        above Home and the communities; it must fit the rail's width."""
+        self._layout.insertWidget(0, widget)
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        self._layout.insertWidget(1, line)
 
     def retranslate(self) -> None:
         self.list.setAccessibleName(self.tr("Communities"))
@@ -56,6 +65,9 @@ class Rail(QWidget):
     def select(self, space_id: str) -> None:
         """Selects a community ("" Home), as a click would; unknown ids select Home."""
         row = self.model.row_of(space_id)
+        if row < 0:  # rooms that arrived this very turn: the rail has not caught up yet
+            self.model.refresh()
+            row = self.model.row_of(space_id)
         if row < 0:
             row = self.model.row_of("")
         if row >= 0:

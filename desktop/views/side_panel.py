@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QListView,
     QStackedLayout,
+    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,6 +26,15 @@ from cercle.desktop.models.panels import (
 KINDS = ("members", "threads", "files", "pinned")
 
 
+class TallTabBar(QTabBar):
+    """Fusion clips the accent of a capital (“Épinglés”) on tabs not selected: a little height
+    keeps it whole."""
+
+    def tabSizeHint(self, index: int) -> QSize:
+        size = super().tabSizeHint(index)
+        return QSize(size.width(), size.height() + 6)
+
+
 class PanelList(QWidget):
     """One tab: a list, or a sentence when it is empty."""
 
@@ -39,6 +49,7 @@ class PanelList(QWidget):
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setMargin(12)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)
@@ -71,6 +82,8 @@ class SidePanel(QWidget):
         )
         self.pages = {kind: PanelList(model, self) for kind, model in self.models.items()}
         self.tabs = QTabWidget(self)
+        self.tabs.setTabBar(TallTabBar(self.tabs))
+        self.tabs.tabBar().setUsesScrollButtons(False)  # all four in sight: the panel widens
         self.tabs.setObjectName("sidePanelTabs")
         self.tabs.setDocumentMode(True)
         for page in self.pages.values():
@@ -115,6 +128,10 @@ class SidePanel(QWidget):
         self._stale.update(kinds)
         if self.isVisible():
             self._timer.start()
+
+    def mark_stale(self, kind: str) -> None:
+        """A read that could not happen yet (not signed in): done again on the next change."""
+        self._stale.add(kind)
 
     def show_rows(self, kind: str, room_id: str, rows: list) -> None:
         if room_id == self.room_id and kind in self.models:
@@ -164,6 +181,7 @@ class SidePanel(QWidget):
             page.list.setAccessibleName(titles[kind])
             page.empty.setText(empty[kind])
         self.tabs.setAccessibleName(self.tr("Room details"))
+        self.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 8)  # per language
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -71,6 +74,8 @@ class TimelineView(QWidget):
     retryRequested = Signal(str)  # txn id of a failed message
     discardRequested = Signal(str)  # txn id of an unsent message
     reactionToggled = Signal(str, str, str)  # room id, event id, reaction key
+    replyRequested = Signal(str)  # event id to reply to (the composer's reply mode)
+    editRequested = Signal(str)  # event id of our message to edit (the composer's edit mode)
     threadRequested = Signal(str, str)  # room id, thread root event id
     imageRequested = Signal(object)  # the Message whose image to show full size
     saveRequested = Signal(object)  # the Message whose file to save where the user chooses
@@ -98,6 +103,7 @@ class TimelineView(QWidget):
         view.setWordWrap(True)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._message_menu)
+        self.menu_extenders: list[Callable[[QMenu, Any], None]] = []  # add entries to the menu
         self.typing_line = QLabel(self)
         self.typing_line.setObjectName("typingLine")
         self.typing_line.setContentsMargins(12, 0, 0, 0)
@@ -332,13 +338,25 @@ class TimelineView(QWidget):
 
     def _message_menu(self, pos) -> None:
         message = self.list.indexAt(pos).data(MessageRole.Message)
-        if message is None or message.state == "sent" or not message.txn_id:
-            return
+        menu = self.message_menu(message) if message is not None else None
+        if menu is not None and not menu.isEmpty():
+            menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def message_menu(self, message) -> QMenu:
+        """One message's actions: reply, edit (ours), retry or discard (unsent)."""
         menu = QMenu(self)
-        if message.state == "failed":
-            menu.addAction(self.tr("Retry"), lambda: self.retryRequested.emit(message.txn_id))
-        menu.addAction(self.tr("Discard"), lambda: self.discardRequested.emit(message.txn_id))
-        menu.exec(self.list.viewport().mapToGlobal(pos))
+        if message.state == "sent" and not message.redacted and not message.undecryptable:
+            menu.addAction(self.tr("Reply"), lambda: self.replyRequested.emit(message.event_id))
+            own = getattr(self, "own_user_id", "")
+            if own and message.sender == own and not getattr(message, "attachment", None):
+                menu.addAction(self.tr("Edit"), lambda: self.editRequested.emit(message.event_id))
+        if message.state != "sent" and message.txn_id:
+            if message.state == "failed":
+                menu.addAction(self.tr("Retry"), lambda: self.retryRequested.emit(message.txn_id))
+            menu.addAction(self.tr("Discard"), lambda: self.discardRequested.emit(message.txn_id))
+        for extend in self.menu_extenders:  # e.g. the community's report and moderation entries
+            extend(menu, message)
+        return menu
 
 
 def open_link_to_file(path: str) -> bool:

@@ -71,6 +71,8 @@ async def create_community(
             _state(schema.COMMUNITY, info),
             _state(schema.CHARTER, charter),
             _state(schema.EDITORIAL, editorial),
+            # the manager wrote the charter: they accept it (and are not asked to before posting)
+            _state(schema.ACCEPTANCE, schema.acceptance_content(1), me),
         ],
     )
     via = [server_name_of(me) or ""]

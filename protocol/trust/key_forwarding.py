@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets as random
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from cercle.protocol.account import Account
 
 log = logging.getLogger(__name__)
+
+OUTCOMES_KEPT = 500  # what was done with recent requests, for logs and tests
 
 KEY_REQUEST = "m.room_key_request"
 MEGOLM = "m.megolm.v1.aes-sha2"
@@ -139,7 +142,8 @@ class KeyForwarding:
         self._account = account
         self._devices = devices
         self.requests: dict[str, KeyRequest] = {}  # session id → our request
-        self.outcomes: list[tuple[str, str]] = []  # (session id, what was done)
+        # (session id, what was done), newest last
+        self.outcomes: deque[tuple[str, str]] = deque(maxlen=OUTCOMES_KEPT)
         self._queue: asyncio.Queue[_Item] | None = None
         self._worker: asyncio.Task[None] | None = None
         if gate is not None:
@@ -245,6 +249,13 @@ class KeyForwarding:
             client, client.user_id, device_id, FORWARDED_ROOM_KEY, forward_content(session)
         )
         self._note(asked.session_id, f"forwarded to our verified device {device_id} over Olm")
+
+    async def close(self) -> None:
+        """Stops the worker (the account is closing)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+            self._worker, self._queue = None, None
 
     def _note(self, session_id: Any, outcome: str) -> None:
         self.outcomes.append((str(session_id), outcome))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets as random
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from cercle.protocol.account import Account
 
 log = logging.getLogger(__name__)
+
+OUTCOMES_KEPT = 500  # what was done with recent requests, for logs and tests
 
 REQUEST = "m.secret.request"
 SHAREABLE = (MASTER, SELF_SIGNING, USER_SIGNING, BACKUP)
@@ -166,7 +169,7 @@ class SecretSharing:
     def __init__(self, account: Account, devices: OwnDevices, gate: OlmGate | None) -> None:
         self._account = account
         self._devices = devices
-        self.outcomes: list[tuple[str, str]] = []
+        self.outcomes: deque[tuple[str, str]] = deque(maxlen=OUTCOMES_KEPT)
         self._pending: dict[str, str] = {}  # our request id → secret name
         self._received: dict[str, str] = {}  # secret name → value, checked
         self._done: asyncio.Future[frozenset[str]] | None = None  # the latest request's
@@ -253,6 +256,13 @@ class SecretSharing:
                     await self._receive(payload)
             except Exception:  # one bad event never stops the worker
                 log.exception("%s from %s not handled", event_type, sender)
+
+    async def close(self) -> None:
+        """Stops the worker (the account is closing)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+            self._worker, self._queue = None, None
 
     def _note(self, request_id: str, outcome: str) -> None:
         self.outcomes.append((request_id, outcome))
@@ -353,15 +363,24 @@ class SecretSharing:
         await asyncio.to_thread(local.save_identity, updated)
         client = self._account.client
         if keys is not None and identity.secrets is None:
-            await sign_own_device(client, await query_own_keys(client), keys.self_signing)
-            log.info("cross-signing keys received from our verified device; this device signed")
+            try:
+                await sign_own_device(client, await query_own_keys(client), keys.self_signing)
+                log.info("cross-signing keys received from our verified device; device signed")
+            except (TrustError, MatrixError) as e:  # kept: signing can be retried from them
+                log.warning("cross-signing keys received, but this device is not signed: %s", e)
         if self._pending:
             return
         if keys is not None and backup is not None:
-            version, imported, failed, note = await _restore_keys(self._account, keys, backup)
-            log.info("backup %s: %d keys restored, %d failed (%s)", version, imported, failed, note)
-            self._account.key_backup.reload()
-            if imported:
-                await self._account.engine.repair_undecrypted()
+            try:
+                version, imported, failed, note = await _restore_keys(self._account, keys, backup)
+            except (TrustError, MatrixError) as e:  # the key is kept: a restore can retry
+                log.warning("backup key received, but its room keys were not restored: %s", e)
+            else:
+                log.info(
+                    "backup %s: %d keys restored, %d failed (%s)", version, imported, failed, note
+                )
+                self._account.key_backup.reload()
+                if imported:
+                    await self._account.engine.repair_undecrypted()
         if self._done is not None and not self._done.done():
             self._done.set_result(frozenset(self._received))

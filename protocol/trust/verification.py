@@ -165,6 +165,11 @@ class Verification:
         with contextlib.suppress(Exception):  # we end either way; the other side times out
             await self._send("cancel", {"code": code, "reason": reason})
 
+    def abandon(self) -> None:
+        """Ends the flow here without telling the other side (this device is signing out)."""
+        if self.phase not in (Phase.DONE, Phase.CANCELLED):
+            self._end_cancelled("m.user", "this device closed the session", by_us=True)
+
     # -- incoming events ---------------------------------------------------------------------
 
     async def handle(self, event_type: str, content: Mapping[str, Any]) -> None:

@@ -22,7 +22,7 @@ from cercle.protocol.trust.crosssigning import (
     sign_user,
 )
 from cercle.protocol.trust.local import LocalTrust
-from cercle.protocol.trust.remote import TrustError
+from cercle.protocol.trust.remote import TrustError, query_own_keys
 from cercle.protocol.trust.sas import METHOD, Party
 from cercle.protocol.trust.verification import (
     PREFIX,
@@ -56,8 +56,12 @@ class RoomTransport:
         return body
 
 
+ALL_DEVICES = "*"
+
+
 class ToDeviceTransport:
-    """To one device (our own devices), with the flow id as `transaction_id`."""
+    """To one device (our own devices), with the flow id as `transaction_id`. A request to all
+    our devices (`device_id` "*") is bound to the first device that answers."""
 
     def __init__(self, client: MatrixClient, user_id: str, device_id: str, flow_id: str) -> None:
         self.client, self.user_id, self.device_id, self.flow_id = (
@@ -84,6 +88,7 @@ class Verifications:
         self.timeout = timeout
         self.flows: dict[str, Verification] = {}
         self.incoming: asyncio.Queue[Verification] = asyncio.Queue()
+        self._broadcast: dict[str, ToDeviceTransport] = {}  # to all our devices, not bound yet
         self.on_request: Callable[[Verification], None] | None = None
         self._queue: asyncio.Queue[tuple[str | None, str, str, Mapping[str, Any], Any]] | None = (
             None
@@ -124,9 +129,15 @@ class Verifications:
             flow_id = await self._client.send_event(room_id, "m.room.message", content)
             transport: Transport = RoomTransport(self._client, room_id, flow_id)
         elif device_id is not None:
+            if device_id == ALL_DEVICES and user_id != own.user_id:
+                raise ValueError("only our own devices are asked all at once")
             flow_id = secrets.token_urlsafe(16)
-            transport = ToDeviceTransport(self._client, user_id, device_id, flow_id)
-            await transport.send(REQUEST, {**base, "timestamp": int(time.time() * 1000)})
+            to_device = ToDeviceTransport(self._client, user_id, device_id, flow_id)
+            await to_device.send(REQUEST, {**base, "timestamp": int(time.time() * 1000)})
+            if device_id == ALL_DEVICES:
+                self._broadcast[flow_id] = to_device
+                device_id = None  # the first of our devices to answer
+            transport = to_device
         else:
             raise ValueError("a verification request goes to a room or to a device")
         return await self._new(flow_id, user_id, device_id, transport, True, room_id is not None)
@@ -171,6 +182,21 @@ class Verifications:
             task = asyncio.ensure_future(tell(verified))
             self._after.add(task)
             task.add_done_callback(self._after_done)
+
+    async def close(self) -> None:
+        """Stops the worker, the flows and what runs after them (the account is closing)."""
+        for flow in self.flows.values():
+            flow.abandon()
+        tasks = [*self._after, *([self._worker] if self._worker is not None else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._worker, self._queue = None, None
+
+    async def settled(self) -> None:
+        """Waits for what runs after own-device verifications (e.g. the secret requests)."""
+        while self._after:
+            await asyncio.gather(*self._after, return_exceptions=True)
 
     def _after_done(self, task: asyncio.Task[None]) -> None:
         self._after.discard(task)
@@ -246,7 +272,47 @@ class Verifications:
                 return
         flow = self.flows.get(flow_id) if isinstance(flow_id, str) else None
         if flow is not None and sender == flow.other_user:
+            if room_id is None and not await self._bound(flow, event_type, content):
+                return
             await flow.handle(event_type, content)
+
+    async def _bound(self, flow: Verification, event_type: str, content: Mapping[str, Any]) -> bool:
+        """A request to all our devices goes on with the first that answers (ready or start);
+        the others are told `m.accepted` (the spec). False: not for this flow, dropped."""
+        device = content.get("from_device")
+        answer = event_type in (PREFIX + "ready", PREFIX + "start")
+        transport = self._broadcast.get(flow.flow_id)
+        if transport is not None and answer and isinstance(device, str) and device:
+            del self._broadcast[flow.flow_id]
+            transport.device_id = device
+            await self._tell_others(flow.flow_id, device)
+            return True
+        if answer and flow.other_device and isinstance(device, str) and device != flow.other_device:
+            await self._cancel_one(flow.flow_id, device)  # a late second answer
+            return False
+        return transport is None or event_type == PREFIX + "cancel"
+
+    async def _tell_others(self, flow_id: str, chosen: str) -> None:
+        try:
+            devices = (await query_own_keys(self._client)).device_keys.get(self._client.user_id, {})
+        except MatrixError as e:
+            log.info("our other devices were not told %s was answered: %s", flow_id, e)
+            return
+        for device_id in devices:
+            if device_id not in (chosen, self._client.nio.device_id):
+                await self._cancel_one(flow_id, device_id)
+
+    async def _cancel_one(self, flow_id: str, device_id: str) -> None:
+        body = {
+            "transaction_id": flow_id,
+            "code": "m.accepted",
+            "reason": "another device answered",
+        }
+        message = nio.ToDeviceMessage(PREFIX + "cancel", self._client.user_id, device_id, body)
+        try:
+            await self._client.call(self._client.nio.to_device(message))
+        except MatrixError as e:
+            log.info("could not tell %s another device answered: %s", device_id, e)
 
     async def _incoming(
         self,

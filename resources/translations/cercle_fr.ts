@@ -2,9 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>AccountBar</name>
+    <message>
+        <location filename="../../desktop/views/account_bar.py" line="+148"/>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your accounts side by side: choose one to show it (Ctrl+1 to Ctrl+9)</source>
+        <translation>Vos comptes côte à côte&#xa0;: choisissez-en un pour l’afficher (Ctrl+1 à Ctrl+9)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add account…</source>
+        <translation>Ajouter un compte…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add account</source>
+        <translation>Ajouter un compte</translation>
+    </message>
+</context>
+<context>
+    <name>AccountListModel</name>
+    <message>
+        <location filename="../../desktop/models/accounts.py" line="+51"/>
+        <source>New account</source>
+        <translation>Nouveau compte</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>New account (not signed in)</source>
+        <translation>Nouveau compte (non connecté)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{user}: {count} unread, {mentions} mentioning you</source>
+        <translation>{user}&#xa0;: {count} non lus, dont {mentions} vous mentionnant</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{user}: {count} unread</source>
+        <translation>{user}&#xa0;: {count} non lus</translation>
+    </message>
+</context>
+<context>
+    <name>AccountMenu</name>
+    <message>
+        <location filename="../../desktop/views/account_pane.py" line="+194"/>
+        <source>&amp;Accounts</source>
+        <translation>&amp;Comptes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add account…</source>
+        <translation>Ajouter un compte…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign out of this account…</source>
+        <translation>Se déconnecter de ce compte…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next account	Ctrl+Alt+Down</source>
+        <translation>Compte suivant	Ctrl+Alt+Down</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous account	Ctrl+Alt+Up</source>
+        <translation>Compte précédent	Ctrl+Alt+Up</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsWindow</name>
+    <message>
+        <location line="-111"/>
+        <source>this new account</source>
+        <translation>ce nouveau compte</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign out of {user}? Its messages and keys are removed from this computer; without a recovery key, encrypted history may not come back.</source>
+        <translation>Se déconnecter de {user}&#xa0;? Ses messages et ses clés seront effacés de cet ordinateur&#xa0;; sans clé de récupération, l’historique chiffré risque de ne pas revenir.</translation>
+    </message>
+</context>
+<context>
     <name>AclDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/acl.py" line="+99"/>
+        <location filename="../../desktop/dialogs/acl.py" line="+113"/>
         <source>Partner servers of {community}</source>
         <translation>Serveurs partenaires de {community}</translation>
     </message>
@@ -14,17 +106,17 @@
         <translation>Seuls les serveurs de cette liste peuvent participer aux salons de la communauté. Les motifs acceptent * et&#xa0;?, par exemple *.partenaire.example.</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>🔒 {pattern} is your company&apos;s server: it always stays on the list.</source>
-        <translation>🔒 {pattern} est le serveur de votre entreprise&#xa0;: il reste toujours dans la liste.</translation>
-    </message>
-    <message>
         <location line="+4"/>
         <source>Allowed servers</source>
         <translation>Serveurs autorisés</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>your company, always allowed</source>
+        <translation>votre entreprise, toujours autorisée</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>partner.example</source>
         <translation>partenaire.example</translation>
     </message>
@@ -82,7 +174,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+113"/>
+        <location filename="../../desktop/attention.py" line="+129"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -132,7 +224,12 @@
         <translation>Couper les notifications</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+11"/>
+        <source>Verify by emoji…</source>
+        <translation>Vérifier par émojis…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
     </message>
@@ -145,6 +242,74 @@
         <location line="+1"/>
         <source>Verify someone…</source>
         <translation>Vérifier quelqu’un…</translation>
+    </message>
+</context>
+<context>
+    <name>BrowseDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/browse.py" line="+59"/>
+        <source>Loading the rooms…</source>
+        <translation>Chargement des salons…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Rooms of {community}</source>
+        <translation>Salons de {community}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rooms of the community</source>
+        <translation>Salons de la communauté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>★ suggested</source>
+        <translation>★ suggéré</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>joined</source>
+        <translation>rejoint</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>access asked</source>
+        <translation>accès demandé</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>on request</source>
+        <translation>sur demande</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} members</source>
+        <translation>{n} membres</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Suggested rooms come first. Join any room of the community.</source>
+        <translation>Les salons suggérés viennent en premier. Rejoignez n’importe quel salon de la communauté.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This community lists no rooms you can see.</source>
+        <translation>Cette communauté ne liste aucun salon visible pour vous.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Ask to join</source>
+        <translation>Demander à rejoindre</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Join</source>
+        <translation>Rejoindre</translation>
     </message>
 </context>
 <context>
@@ -191,9 +356,32 @@
     </message>
 </context>
 <context>
+    <name>CommunityActions</name>
+    <message>
+        <location filename="../../desktop/views/community_actions.py" line="+56"/>
+        <source>Report to the moderators…</source>
+        <translation>Signaler aux modérateurs…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delete (moderation)…</source>
+        <translation>Supprimer (modération)…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove {name} from the community…</source>
+        <translation>Retirer {name} de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ban {name} from the community…</source>
+        <translation>Bannir {name} de la communauté…</translation>
+    </message>
+</context>
+<context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+163"/>
+        <location filename="../../desktop/views/community.py" line="+301"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -208,22 +396,22 @@
         <translation>Écrire un message (en {language})…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>The charter has a new version ({version}): read and accept it to post again.</source>
         <translation>La charte a une nouvelle version ({version})&#xa0;: lisez-la et acceptez-la pour publier à nouveau.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Read and accept the community&apos;s charter to start posting.</source>
         <translation>Lisez et acceptez la charte de la communauté pour commencer à publier.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Only the community&apos;s managers post in this room.</source>
         <translation>Seuls les responsables de la communauté publient dans ce salon.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Join this room of the community to post in it.</source>
         <translation>Rejoignez ce salon de la communauté pour y publier.</translation>
     </message>
@@ -231,7 +419,7 @@
 <context>
     <name>CommunityHeader</name>
     <message>
-        <location filename="../../desktop/views/community_header.py" line="+105"/>
+        <location filename="../../desktop/views/community_header.py" line="+103"/>
         <source>Community</source>
         <translation>Communauté</translation>
     </message>
@@ -349,7 +537,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/views/composer.py" line="+164"/>
+        <location filename="../../desktop/views/composer.py" line="+182"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -386,12 +574,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+231"/>
+        <location line="+249"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-230"/>
+        <location line="-248"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -411,20 +599,39 @@
         <translation>Annuler (Échap)</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+180"/>
+        <location line="+3"/>
+        <location line="+196"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-55"/>
         <source>Replying to {name}: {text}</source>
-        <translation>En réponse à {name} : {text}</translation>
+        <translation>En réponse à {name}&#xa0;: {text}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+2"/>
         <source>Editing your message</source>
         <translation>Modification de votre message</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerController</name>
+    <message>
+        <location filename="../../desktop/composing.py" line="+142"/>
+        <source>Not sent: {name} is {size}, your server accepts files up to {limit}.</source>
+        <translation>Non envoyé&#xa0;: {name} fait {size}, votre serveur accepte des fichiers jusqu’à {limit}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not sent: {name} cannot be read ({reason}).</source>
+        <translation>Non envoyé&#xa0;: impossible de lire {name} ({reason}).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+16"/>
+        <source>Not sent: {reason}</source>
+        <translation>Non envoyé&#xa0;: {reason}</translation>
     </message>
 </context>
 <context>
@@ -491,7 +698,7 @@
 <context>
     <name>EmojiPicker</name>
     <message>
-        <location filename="../../desktop/dialogs/emoji_picker.py" line="+106"/>
+        <location filename="../../desktop/dialogs/emoji_picker.py" line="+112"/>
         <location line="+4"/>
         <source>Emoji</source>
         <translation>Émoji</translation>
@@ -562,7 +769,7 @@
         <translation>Drapeaux</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>No emoji found</source>
         <translation>Aucun émoji trouvé</translation>
     </message>
@@ -570,7 +777,7 @@
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../desktop/views/home.py" line="+140"/>
+        <location filename="../../desktop/views/home.py" line="+144"/>
         <source>Rooms</source>
         <translation>Salons</translation>
     </message>
@@ -599,6 +806,40 @@
         <location line="-26"/>
         <source>All rooms</source>
         <translation>Tous les salons</translation>
+    </message>
+</context>
+<context>
+    <name>InvitationBar</name>
+    <message>
+        <location filename="../../desktop/views/invitation_bar.py" line="+57"/>
+        <source>You are invited to the community {name}.</source>
+        <translation>Vous êtes invité(e) dans la communauté {name}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You are invited to join {name}.</source>
+        <translation>Vous êtes invité(e) à rejoindre {name}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>People from other organisations take part: {servers}.</source>
+        <translation>Des personnes d’autres organisations y participent&#xa0;: {servers}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+2"/>
+        <source>Join</source>
+        <translation>Rejoindre</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Decline</source>
+        <translation>Refuser</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Decline the invitation</source>
+        <translation>Refuser l’invitation</translation>
     </message>
 </context>
 <context>
@@ -730,12 +971,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+67"/>
+        <location filename="../../desktop/views/main_window.py" line="+77"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+54"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -930,6 +1171,142 @@
     </message>
 </context>
 <context>
+    <name>ModerationDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/moderation.py" line="+67"/>
+        <source>Report a message</source>
+        <translation>Signaler un message</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The message from {who} goes to the moderators of {community} and to your server&apos;s administrators. Say what is wrong:</source>
+        <translation>Le message de {who} sera transmis aux modérateurs de {community} et aux administrateurs de votre serveur. Dites ce qui ne va pas&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Report</source>
+        <translation>Signaler</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete a message</source>
+        <translation>Supprimer un message</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The message from {who} will be deleted for everyone. Reason (shown):</source>
+        <translation>Le message de {who} sera supprimé pour tout le monde. Motif (affiché)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove from the community</source>
+        <translation>Retirer de la communauté</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{who} will be removed from every room of {community} at once. They may come back if invited. Reason (shown to them):</source>
+        <translation>{who} sera retiré(e) de tous les salons de {community} d’un coup. Cette personne pourra revenir si on l’invite. Motif (qui lui sera affiché)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove everywhere</source>
+        <translation>Retirer partout</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ban from the community</source>
+        <translation>Bannir de la communauté</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{who} will be banned from every room of {community} at once and cannot come back. Reason (kept in the moderation log):</source>
+        <translation>{who} sera banni(e) de tous les salons de {community} d’un coup et ne pourra pas revenir. Motif (conservé dans le journal de modération)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ban everywhere</source>
+        <translation>Bannir partout</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+</context>
+<context>
+    <name>ModerationLogDialog</name>
+    <message>
+        <location line="+41"/>
+        <source>Loading the log…</source>
+        <translation>Chargement du journal…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Moderation log of {community}</source>
+        <translation>Journal de modération de {community}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Moderation log</source>
+        <translation>Journal de modération</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{count} entries, newest first.</source>
+        <translation>{count} entrées, les plus récentes en premier.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing reported and no action taken yet.</source>
+        <translation>Aucun signalement ni aucune action pour l’instant.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{who} reported a message</source>
+        <translation>{who} a signalé un message</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{who} banned {target} from {rooms} rooms</source>
+        <translation>{who} a banni {target} de {rooms} salons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} removed {target} from {rooms} rooms</source>
+        <translation>{who} a retiré {target} de {rooms} salons</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} lifted the ban on {target}</source>
+        <translation>{who} a levé le bannissement de {target}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} acted on {target}</source>
+        <translation>{who} est intervenu(e) sur {target}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>: “{reason}”</source>
+        <translation>&#xa0;: «&#xa0;{reason}&#xa0;»</translation>
+    </message>
+</context>
+<context>
     <name>Notifier</name>
     <message>
         <location filename="../../desktop/notifications.py" line="+71"/>
@@ -1054,7 +1431,7 @@
 <context>
     <name>Rail</name>
     <message>
-        <location filename="../../desktop/views/rail.py" line="+45"/>
+        <location filename="../../desktop/views/rail.py" line="+54"/>
         <source>Communities</source>
         <translation>Communautés</translation>
     </message>
@@ -1212,6 +1589,11 @@
     </message>
     <message>
         <location line="+42"/>
+        <source>Invitation to a community</source>
+        <translation>Invitation dans une communauté</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>You are invited to join</source>
         <translation>Invitation à rejoindre le salon</translation>
     </message>
@@ -1306,7 +1688,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+187"/>
+        <location filename="../../desktop/dialogs/security.py" line="+186"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -1412,7 +1794,12 @@
         <translation>Vos messages et vos clés sur cet ordinateur sont chiffrés avec votre phrase secrète (aucun trousseau système sûr n’a été trouvé). Cercle la demande à chaque démarrage.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
+        <source>Setting up recovery…</source>
+        <translation>Configuration de la récupération…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Set up recovery</source>
         <translation>Configurer la récupération</translation>
     </message>
@@ -1423,7 +1810,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+91"/>
+        <location line="+94"/>
         <source>Account password</source>
         <translation>Mot de passe du compte</translation>
     </message>
@@ -1559,12 +1946,12 @@
 <context>
     <name>SidePanel</name>
     <message>
-        <location filename="../../desktop/delegates/panels.py" line="+38"/>
+        <location filename="../../desktop/delegates/panels.py" line="+37"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>{n} replies</source>
         <translation>{n} réponses</translation>
     </message>
@@ -1579,7 +1966,7 @@
         <translation>Un message pas encore chargé</translation>
     </message>
     <message>
-        <location filename="../../desktop/views/side_panel.py" line="+148"/>
+        <location filename="../../desktop/views/side_panel.py" line="+165"/>
         <location line="+18"/>
         <source>Room details</source>
         <translation>Détails du salon</translation>
@@ -1644,6 +2031,21 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>internal community</source>
+        <translation>communauté interne</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>partner community: people from other organisations take part</source>
+        <translation>communauté partenaire&#xa0;: des personnes d’autres organisations y participent</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>public community</source>
+        <translation>communauté publique</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{n} mentions</source>
         <translation>{n} mentions</translation>
     </message>
@@ -1656,7 +2058,7 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-102"/>
+        <location filename="../../desktop/views/main_window.py" line="-109"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
@@ -1673,7 +2075,7 @@
 <context>
     <name>SuggestionModel</name>
     <message>
-        <location filename="../../desktop/models/completion.py" line="+98"/>
+        <location filename="../../desktop/models/completion.py" line="+100"/>
         <source>{name}, {user_id}, external, from {server}</source>
         <translation>{name}, {user_id}, externe, de {server}</translation>
     </message>
@@ -1751,7 +2153,7 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../desktop/views/timeline.py" line="+137"/>
+        <location filename="../../desktop/views/timeline.py" line="+143"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
@@ -1781,7 +2183,17 @@
         <translation>Plusieurs personnes écrivent…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
+        <source>Reply</source>
+        <translation>Répondre</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Edit</source>
+        <translation>Modifier</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
@@ -1794,12 +2206,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../desktop/tray.py" line="+80"/>
+        <location filename="../../desktop/tray.py" line="+81"/>
         <source>Cercle: {count} unread</source>
         <translation>Cercle&#xa0;: {count} non lus</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+24"/>
         <source>Show Cercle</source>
         <translation>Afficher Cercle</translation>
     </message>
@@ -1883,7 +2295,7 @@
 <context>
     <name>VerificationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/verification.py" line="+208"/>
+        <location filename="../../desktop/dialogs/verification.py" line="+233"/>
         <source>Verification</source>
         <translation>Vérification</translation>
     </message>

@@ -4,6 +4,7 @@ withheld from devices that are not cross-signed, and a fallback key once one-tim
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import nio
 import pytest
@@ -72,7 +73,9 @@ def test_the_rooms_rotation_period_in_messages_is_honoured(register, tmp_path):
         reader = await signed_in(reader_user, tmp_path / "reader")
         await reader.start()
         try:
-            room_id = await _encrypted_room(sender, "Rotation", rotation_period_msgs=2)
+            room_id = await _encrypted_room(
+                sender, "Rotation", rotation_period_msgs=2, rotation_period_ms=3_600_000
+            )
             await sender.sync_once()
             await _invite_and_join(sender, room_id, reader.client)
             sent = []
@@ -89,6 +92,12 @@ def test_the_rooms_rotation_period_in_messages_is_honoured(register, tmp_path):
                     lambda ev: ev is not None and ev.type == "m.room.message",
                 )
                 assert stored.content["body"] == f"message {i}"
+
+            # rotation_period_ms: an hour later, the fifth message's session is not used again.
+            session = sender.nio.olm.outbound_group_sessions[room_id]
+            session.creation_time -= timedelta(minutes=61)
+            await sender.send_text(room_id, "une heure plus tard")
+            assert _session(sender, room_id) not in sessions
         finally:
             await reader.close()
             await sender.close()

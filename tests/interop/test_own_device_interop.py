@@ -5,6 +5,7 @@ from the other by secret gossiping (`m.secret.request` / `m.secret.send` over Ol
 from __future__ import annotations
 
 import asyncio
+import secrets
 
 import pytest
 from sas_flow import WAIT_MS, emoji_names
@@ -13,6 +14,7 @@ from support import signed_in, until
 from cercle.protocol.trust.bootstrap import own_devices, setup_recovery
 from cercle.protocol.trust.crosssigning import TrustLevel
 from cercle.protocol.trust.secrets import MASTER, SELF_SIGNING, USER_SIGNING
+from cercle.protocol.trust.verifier import ALL_DEVICES
 
 pytestmark = pytest.mark.integration
 
@@ -113,6 +115,105 @@ def test_cercle_new_device_verifies_element_on_our_account_and_gets_our_keys_fro
             mine = await own_devices(cercle)
             assert mine.devices[cercle.client.nio.device_id].level is TrustLevel.VERIFIED
             assert mine.devices[js_peer.device_id].level is TrustLevel.VERIFIED
+        finally:
+            await cercle.close()
+
+    asyncio.run(scenario())
+
+
+def test_element_on_our_account_forwards_old_room_keys_to_a_new_cercle_device(
+    register, js_peer, tmp_path
+):
+    me, partner_user = register("company"), register("partner")
+
+    async def scenario():
+        await js_peer.login(me)
+        await js_peer.acall("bootstrapCrossSigning", within=60)
+        partner = await signed_in(partner_user, tmp_path / "partner")
+        await partner.start()
+        cercle = None
+        try:
+            room_id = await partner.client.create_room(
+                "Clés d’Element", encrypted=True, invite=[me.user_id]
+            )
+            await js_peer.acall("waitForInvite", roomId=room_id)
+            await js_peer.acall("join", roomId=room_id)
+            await until(
+                lambda: partner.store.rooms.member(room_id, me.user_id),
+                lambda m: m is not None and m.membership == "join",
+            )
+            text = f"Avant Cercle {secrets.token_hex(3)}"
+            await partner.send_text(room_id, text)
+            seen = await js_peer.acall("waitForMessage", roomId=room_id, body=text)
+            assert seen["decryptionFailureReason"] is None
+
+            cercle = await signed_in(me, tmp_path / "cercle")
+            await cercle.start()
+            await until(
+                lambda: [
+                    e
+                    for e in cercle.store.timeline.page(room_id).events
+                    if e.sender == partner_user.user_id and e.decryption_error is not None
+                ]
+            )
+            await _element_asks_cercle_confirms(cercle, js_peer)
+            read = await until(
+                lambda: [
+                    e.content.get("body")
+                    for e in cercle.store.timeline.page(room_id).events
+                    if e.sender == partner_user.user_id and e.decryption_error is None
+                ]
+            )
+            assert read == [text]
+            assert any(
+                o == f"imported from our verified device {js_peer.device_id}"
+                for _, o in cercle.key_forwarding.outcomes
+            )
+        finally:
+            await asyncio.gather(partner.close(), *([cercle.close()] if cercle else []))
+
+    asyncio.run(scenario())
+
+
+def test_cercle_asks_all_our_devices_and_element_answers(register, js_peer, tmp_path):
+    me = register("company")
+
+    async def scenario():
+        cercle = await signed_in(me, tmp_path / "cercle")
+        await cercle.start()
+        try:
+            await js_peer.login(me)
+            # Element ignores a request from a device it has not fetched the keys of yet.
+            for _ in range(100):
+                known = (await js_peer.acall("devices", userId=me.user_id))["devices"]
+                if cercle.client.nio.device_id in {d["deviceId"] for d in known}:
+                    break
+                await asyncio.sleep(0.2)
+            flow = await cercle.verifications.request(me.user_id, device_id=ALL_DEVICES)
+            incoming = await js_peer.next_event(
+                "verificationRequest",
+                lambda e: e["transactionId"] == flow.flow_id,
+                within=30,
+            )
+            js_id = incoming["verificationId"]
+            await js_peer.acall("acceptVerification", verificationId=js_id)
+            await asyncio.wait_for(flow.ready, 30)
+            assert flow.other_device == js_peer.device_id
+            await flow.start_sas()
+            js_sas, ours = await asyncio.gather(
+                js_peer.acall("waitForSas", verificationId=js_id, timeoutMs=WAIT_MS),
+                asyncio.wait_for(flow.short_auth, 30),
+            )
+            assert emoji_names(ours.emoji) == emoji_names(js_sas["emoji"])
+            await asyncio.gather(
+                flow.confirm(True), js_peer.acall("confirmSas", verificationId=js_id)
+            )
+            verified, final = await asyncio.gather(
+                asyncio.wait_for(flow.finished, 30),
+                js_peer.acall("waitForVerification", verificationId=js_id, timeoutMs=WAIT_MS),
+            )
+            assert final["phase"] == "Done"
+            assert verified.device_id == js_peer.device_id
         finally:
             await cercle.close()
 

@@ -15,8 +15,10 @@ from cercle.desktop.models.panels import (
 )
 from cercle.desktop.models.rooms import RoomListModel, RoomListProxy, RoomRole, Section
 from cercle.desktop.models.spaces import SpaceListModel, SpaceRole
+from cercle.desktop.views.invitation_bar import InvitationBar
 from cercle.protocol.changes import Message, RoomsChanged, RoomSummary
 from cercle.protocol.panels import FileInfo, MemberInfo, PinnedInfo, ThreadInfo
+from cercle.protocol.spaces import SpaceTree
 
 
 def space(room_id, name, children=(), parents=()):
@@ -42,7 +44,9 @@ def world() -> RoomsChanged:
         (
             space("!velo", "Vélotech", children=("!general", "!atelier")),
             space("!atelier", "Atelier", children=("!outils",)),
-            space("!roue", "Roue Libre", children=("!salon",)),
+            RoomSummary(
+                "!roue", "Roue Libre", is_space=True, children=("!salon",), community_kind="partner"
+            ),
             room("!general", ts=5, unread=2),
             room("!outils", ts=6, unread=1, mentions=1),
             room("!salon", ts=7, unread=4),
@@ -81,6 +85,9 @@ def test_the_rail_lists_home_then_communities_with_their_subspaces_and_sums(qtmo
     assert rail.index(0).data() == "Home"
     assert (
         rail.index(2).data(Qt.ItemDataRole.AccessibleTextRole) == "Vélotech, 1 mentions, 3 unread"
+    )
+    assert rail.index(1).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Roue Libre, partner community: people from other organisations take part, 4 unread"
     )
 
 
@@ -170,3 +177,37 @@ def test_the_panel_models_pass_the_model_tester(qtmodeltester):
     )
     assert pinned.index(1).data() == "A message not loaded yet"
     assert files.index(0).data(SummaryRole).event_id == "$f"
+
+
+def test_an_invitation_to_a_community_is_listed_under_home_only():
+    rooms = RoomListModel()
+    rooms.apply(world())
+    invited = RoomSummary("!new", "Nouveau", is_space=True, invited=True)
+    rooms.apply(RoomsChanged((invited,)))
+    proxy = RoomListProxy()
+    proxy.setSourceModel(rooms)
+    assert shown(proxy)[:2] in (["!invite", "!new"], ["!new", "!invite"])
+    proxy.set_community("!velo")
+    assert "!new" not in shown(proxy)
+    assert [n.space_id for n in SpaceTree.build(rooms.summaries()).nodes()] == [
+        "!roue",
+        "!velo",
+        "!atelier",
+    ]
+
+
+def test_the_invitation_bar_words_a_room_and_a_community_and_answers_once(qtbot):
+    bar = InvitationBar()
+    qtbot.addWidget(bar)
+    answers = []
+    bar.joinRequested.connect(lambda room_id: answers.append(("join", room_id)))
+    bar.show_room(RoomSummary("!r", "Général"))
+    assert bar.isHidden()
+    bar.show_room(RoomSummary("!s", "Roue Libre", is_space=True, invited=True))
+    assert not bar.isHidden()
+    assert bar.text.text() == "You are invited to the community Roue Libre."
+    bar.join.click()
+    bar.join.click()
+    assert answers == [("join", "!s")]
+    bar.failed()
+    assert bar.join.isEnabled()

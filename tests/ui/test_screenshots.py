@@ -19,7 +19,12 @@ def test_screens_render_in_both_languages_and_themes(qapp, tmp_path):
         qapp.setPalette(former)
         QLocale.setDefault(locale)
     names = sorted(p.name for p in written)
-    assert len(names) == 24
+    assert len(names) == 44
+    assert "composer-mention-fr-dark.png" in names
+    assert "composer-emoji-en-light.png" in names
+    assert "emoji-picker-fr-light.png" in names
+    assert "community-fr-light.png" in names
+    assert "community-files-en-dark.png" in names
     assert "verification-fr-light.png" in names
     assert "security-en-dark.png" in names
     assert "home-fr-dark.png" in names
@@ -27,6 +32,16 @@ def test_screens_render_in_both_languages_and_themes(qapp, tmp_path):
     home = QImage(str(tmp_path / "home-fr-dark.png"))
     assert (home.width(), home.height()) == (1100, 700)
     assert home.pixelColor(2, 690).lightness() < 60  # a dark window really was painted
+
+
+def test_sample_community_has_subspaces_unread_and_people_from_several_servers():
+    rooms = sample.rooms().rooms
+    spaces = [r for r in rooms if r.is_space]
+    assert any(s.parents for s in spaces)  # a subspace
+    assert any(r.is_direct for r in rooms)
+    assert any(r.highlight_count for r in rooms)
+    assert len({m.server for m in sample.members()}) >= 3
+    assert any(m.external for m in sample.members())
 
 
 def test_sample_data_has_what_the_screens_must_show():

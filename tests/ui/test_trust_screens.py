@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import QLocale, Qt
 
 from cercle.desktop.dialogs.security import SecurityDialog
@@ -157,3 +158,22 @@ def test_tray_counts_and_always_reports_messages(qtbot):
     assert shown.args == ["Léa mentioned you", "Hello"]
     assert not badge_icon(5).isNull()
     assert not badge_icon(250).isNull()
+
+
+@pytest.mark.parametrize(
+    ("code", "by_us", "start"),
+    [
+        ("m.timeout", False, "The verification timed out."),
+        ("m.mismatched_sas", True, "You said the emoji do not match"),
+        ("m.mismatched_sas", False, "The other side said the emoji do not match"),
+        ("m.user", False, "The other side cancelled"),
+        ("m.user", True, "Verification cancelled."),
+        ("m.key_mismatch", False, "The verification stopped: keys differ"),
+    ],
+)
+def test_every_way_a_verification_ends_is_said(qtbot, code, by_us, start):
+    from cercle.desktop.trust import VerificationRun
+    from cercle.protocol.trust.verification import VerificationCancelled
+
+    run = VerificationRun(None, other_user="@lea:x", own_device=False, incoming=False)
+    assert run.explain(VerificationCancelled(code, "keys differ", by_us=by_us)).startswith(start)

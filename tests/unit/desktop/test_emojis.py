@@ -37,6 +37,11 @@ def test_catalogue_has_no_skin_tones_and_starts_with_faces():
     assert emojis.lookup("🇫🇷").category == "flags"
 
 
+def test_emoji_too_new_for_the_fonts_are_left_out():
+    assert emojis.lookup("\U0001faf9") is None  # leftwards thumb sign, Emoji 18
+    assert emojis.lookup("🫰") is not None  # Emoji 14
+
+
 def test_no_match_and_empty_query():
     assert emojis.search("zzzzqqq") == []
     assert len(emojis.search("", limit=5)) == 5

@@ -30,7 +30,8 @@ def test_candidates_leave_us_out_and_mark_other_servers():
     assert found[0] == MentionCandidate(
         "@elodie:velotech.example", "Élodie Durand", "velotech.example", external=False
     )
-    assert found[1].external and found[1].server == "partner.example"
+    assert found[1].external
+    assert found[1].server == "partner.example"
     assert found[2].display_name == "eli"  # no display name: the localpart
 
 
@@ -46,6 +47,8 @@ def test_matching_ignores_case_and_accents_and_ranks_name_words_first():
         "@bob:partner.example",
         "@eli:partner.example",
     ]
+    assert [c.user_id for c in match_mentions(candidates, "odi")] == ["@elodie:velotech.example"]
+    assert match_mentions(candidates, "d") == [candidates[0]]  # Durand; not every "d" inside
     assert match_mentions(candidates, "zzz") == []
     assert len(match_mentions(candidates, "", limit=2)) == 2
 

@@ -42,6 +42,7 @@ def test_rows_say_dm_unread_mentions_and_a_space_lists_its_children(store):
                         *joined("Vélotech"),
                         StateEvent("m.space.child", sub, {"via": ["c"]}),
                         StateEvent("m.space.child", "!gone:c", {}),
+                        StateEvent("org.cercle.community", "", {"kind": "partner", "purpose": "x"}),
                     ],
                 ),
                 RoomBatch(
@@ -50,6 +51,7 @@ def test_rows_say_dm_unread_mentions_and_a_space_lists_its_children(store):
                         StateEvent("m.room.create", "", {"type": "m.space"}),
                         *joined("Atelier"),
                         StateEvent("m.space.child", room, {"via": ["c"]}),
+                        StateEvent("org.cercle.community", "", {"kind": "secret"}),  # malformed
                     ],
                 ),
                 RoomBatch(room, state=joined("Général"), unread_count=4, highlight_count=1),
@@ -62,6 +64,9 @@ def test_rows_say_dm_unread_mentions_and_a_space_lists_its_children(store):
     rows = {r.room_id: r for r in summaries(store, ME)}
 
     assert rows[space].children == (sub,)
+    assert rows[space].community_kind == "partner"
+    assert rows[sub].community_kind == ""  # a malformed kind is ignored, the space still lists
+    assert rows[room].community_kind == ""
     assert rows[sub].children == (room,)
     assert rows[sub].parents == (space,)
     assert rows[room].parents == (sub,)

@@ -56,3 +56,10 @@ def test_cycles_neither_loop_nor_lose_a_space():
     )
     assert [n.space_id for n in tree.nodes()] == ["!x", "!y"]
     assert tree.contents("!x") == {"!y", "!r"}
+
+
+def test_an_invitation_to_a_space_is_no_community_yet():
+    invited = RoomSummary("!i", "Invitée", is_space=True, invited=True, children=("!r",))
+    tree = SpaceTree.build([invited, room("!r", parents=("!i",))])
+    assert tree.nodes() == []
+    assert tree.contents("!i") == set()

@@ -8,7 +8,15 @@ from types import SimpleNamespace
 
 import nio
 import pytest
-from olm_pair import ROOM, deliver, forwarded_content, machine, olm_to_device, room_key_content
+from olm_pair import (
+    ROOM,
+    deliver,
+    device_of,
+    forwarded_content,
+    machine,
+    olm_to_device,
+    room_key_content,
+)
 
 from cercle.protocol.trust.key_forwarding import (
     KEY_REQUEST,
@@ -221,3 +229,33 @@ def test_a_forward_of_our_own_session_exports_it_from_its_first_index():
     )
     assert imported is not None
     assert imported.id == room_key["session_id"]
+
+
+def _nio_would_forward(laptop, phone) -> dict:
+    """The laptop holds a session, knows and (by nio's own DB) trusts the phone, has an Olm
+    session with it; the phone asks for the session, in clear."""
+    room_key = room_key_content(laptop)
+    device = device_of(phone)
+    device.trust_state = nio.crypto.TrustState.verified
+    laptop.device_store.add(device)
+    olm_to_device(laptop, phone, "m.dummy", {})  # an Olm session laptop → phone
+    asked = KeyRequest(
+        "r1", ROOM, room_key["session_id"], laptop.account.identity_keys["curve25519"]
+    )
+    raw = {"type": KEY_REQUEST, "sender": ME, "content": request_content(asked, "PHONE")}
+    laptop.handle_to_device_event(nio.ToDeviceEvent.parse_event(raw))
+    return room_key
+
+
+def test_left_alone_nio_forwards_to_a_device_its_own_db_trusts():
+    laptop, phone = machine(ME, "LAPTOP"), machine(ME, "PHONE")
+    _nio_would_forward(laptop, phone)
+    laptop.collect_key_requests()
+    assert [m.type for m in laptop.outgoing_to_device_messages] == ["m.room.encrypted"]
+
+
+def test_nios_own_forwarding_is_off_cercles_rules_decide():
+    s = Setup()
+    _nio_would_forward(s.laptop, s.phone)
+    s.laptop.collect_key_requests()
+    assert s.laptop.outgoing_to_device_messages == []

@@ -112,6 +112,28 @@ def test_both_confirm_then_each_verified_the_others_device_and_master_key(starte
     asyncio.run(run())
 
 
+def test_what_the_mac_proved_is_told_before_our_done_goes_out():
+    """The other side may act on our `done` at once (ask this device for secrets): by then
+    the device it proved must be known here."""
+
+    async def run():
+        a, b, _, wb = _pair()
+        told: list[tuple[Verified, list[str]]] = []
+        b._on_mac_checked = lambda v: told.append((v, [t for t, _ in wb.sent]))
+        await _until_showing(a, b, a)
+        await asyncio.gather(a.confirm(True), b.confirm(True))
+        await asyncio.wait_for(asyncio.gather(a.finished, b.finished), 1)
+        ((verified, sent_by_then),) = told
+        assert verified == Verified(
+            ALICE.user_id, "ADEV", KEYS[ALICE]["dev"], KEYS[ALICE]["master"]
+        )
+        assert "m.key.verification.mac" in sent_by_then
+        assert "m.key.verification.done" not in sent_by_then
+        assert wb.sent[-1][0] == "m.key.verification.done"
+
+    asyncio.run(run())
+
+
 def test_a_mismatch_cancels_both_sides_with_mismatched_sas():
     async def run():
         a, b, wa, _ = _pair()

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
+
 import pytest
 
+from cercle.protocol.trust import secret_sharing
 from cercle.protocol.trust.backup import BackupKey
 from cercle.protocol.trust.crosssigning import CrossSigningSecrets, KeysQueryResult
 from cercle.protocol.trust.local import LocalIdentity
+from cercle.protocol.trust.olm_gate import OlmPayload
 from cercle.protocol.trust.secret_sharing import (
+    REQUEST,
     SHAREABLE,
     SecretRejected,
     SecretRequest,
+    SecretSharing,
     cancel_content,
     check_backup_secret,
     check_cross_signing_secret,
@@ -136,3 +143,103 @@ def test_what_we_would_send_is_only_what_we_hold():
     public_only = LocalIdentity(ours.master.public_key)
     assert [secret_value(public_only, n) for n in SHAREABLE] == [None] * 4
     assert secret_value(None, MASTER) is None
+
+
+class _Devices:
+    def __init__(self, master: str | None, trusted_curve: str) -> None:
+        self.master, self.trusted_curve = master, trusted_curve
+        self.saved: list[LocalIdentity] = []
+
+    async def trusted_master(self):
+        return self.master
+
+    async def find(self, *, curve25519=None, ed25519=None, device_id=None):
+        if curve25519 == self.trusted_curve:
+            return SimpleNamespace(device_id="PHONE"), "cross-signed by our identity"
+        return None, "not verified (neither cross-signed by our identity nor by emoji here)"
+
+    def local(self):
+        devices = self
+
+        class Local:
+            def identity(self):
+                return LocalIdentity(devices.master) if devices.master else None
+
+            def save_identity(self, identity):
+                devices.saved.append(identity)
+
+        return Local()
+
+
+def _sharing(monkeypatch, master: str | None = ours.master.public_key):
+    sent: list = []
+
+    async def call(request):
+        return await request
+
+    async def to_device(message):
+        sent.append(message)
+
+    async def keys(_client):
+        return published(ours)
+
+    monkeypatch.setattr(secret_sharing, "query_own_keys", keys)
+    client = SimpleNamespace(
+        user_id=ME, call=call, nio=SimpleNamespace(device_id="LAPTOP", to_device=to_device)
+    )
+    devices = _Devices(master, "PHONE-CURVE")
+    sharing = SecretSharing(SimpleNamespace(client=client), devices, None)  # type: ignore[arg-type]
+    return sharing, sent, devices
+
+
+def _send(request_id: str, secret: str, *, sender: str = ME, curve: str = "PHONE-CURVE"):
+    content = {"request_id": request_id, "secret": secret}
+    return OlmPayload(sender, curve, "ed", "m.secret.send", content)
+
+
+def test_a_secret_is_taken_only_for_a_request_we_made_then_the_others_are_cancelled(monkeypatch):
+    async def scenario():
+        sharing, sent, _ = _sharing(monkeypatch)
+        await sharing.request([SELF_SIGNING])
+        (asked,) = sent
+        assert (asked.type, asked.recipient, asked.recipient_device) == (REQUEST, ME, "*")
+        request_id = asked.content["request_id"]
+        value = encode_private_key(ours.self_signing.seed)
+
+        await sharing._receive(_send("not-ours", value))
+        assert sharing.outcomes[-1] == (
+            "not-ours",
+            "ignored: a secret we did not ask for (or already have)",
+        )
+        await sharing._receive(_send(request_id, value, curve="ELSEWHERE"))
+        assert sharing.outcomes[-1][1].startswith("ignored: the sending device is not verified")
+        wrong = encode_private_key(other.self_signing.seed)
+        await sharing._receive(_send(request_id, wrong))
+        assert sharing.outcomes[-1][1] == (
+            f"rejected from PHONE: {SELF_SIGNING} does not match our published public key"
+        )
+        assert sharing.pending == {request_id: SELF_SIGNING}
+
+        await sharing._receive(_send(request_id, value))
+        assert sharing.outcomes[-1] == (request_id, f"received {SELF_SIGNING} from PHONE")
+        assert sharing.pending == {}
+        assert sent[-1].content == cancel_content(request_id, "LAPTOP")
+        assert (sent[-1].recipient, sent[-1].recipient_device) == (ME, "*")
+        # Taken once: the same answer again is not asked for any more.
+        await sharing._receive(_send(request_id, value))
+        assert sharing.outcomes[-1][1].startswith("ignored: a secret we did not ask for")
+
+    asyncio.run(scenario())
+
+
+def test_nothing_is_taken_from_another_user_even_for_our_request_id(monkeypatch):
+    async def scenario():
+        sharing, sent, _ = _sharing(monkeypatch)
+        await sharing.request([MASTER])
+        request_id = sent[0].content["request_id"]
+        value = encode_private_key(ours.master.seed)
+        await sharing._receive(_send(request_id, value, sender="@eve:velotech.test"))
+        assert sharing.outcomes[-1][1] == "ignored: a secret from another user @eve:velotech.test"
+        assert sharing.pending == {request_id: MASTER}
+
+    asyncio.run(scenario())

@@ -1,0 +1,34 @@
+"""Start-up: the window's modules do not load nio, aiohttp or markdown-it before the first paint
+(they cost ~0.8 s of CPU; the protocol thread loads them once the cached room list is shown)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("nio", "aiohttp", "jsonschema", "markdown_it")
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "cercle.desktop.session",
+        "cercle.desktop.attention",
+        "cercle.desktop.dialogs.security",
+        "cercle.desktop.notifications",
+        "cercle.desktop.views.timeline_actions",
+        "cercle.desktop.views.thread_panel",
+        "cercle.protocol.media",
+        "cercle.protocol.roomlist",
+    ],
+)
+def test_a_module_the_window_imports_leaves_heavy_libraries_unloaded(module):
+    code = f"import sys, {module}; print(sorted(n for n in {HEAVY!r} if n in sys.modules))"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "[]", f"{module} loads {done.stdout.strip()}"
