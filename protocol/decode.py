@@ -368,7 +368,7 @@ def decode(body: Any, own_user_id: str) -> Decoded:
     counts = _dict(body.get("device_one_time_keys_count"))
     fallback = body.get("device_unused_fallback_key_types")
     if d.dropped:
-        log.warning("sync %s: skipped malformed parts %s", body["next_batch"], dict(d.dropped))
+        log.warning("sync response: skipped malformed parts %s", dict(d.dropped))
     return Decoded(
         batch=SyncBatch(
             body["next_batch"], batches, _account_data(body.get("account_data"), d.dropped)

@@ -15,7 +15,7 @@ from cercle.protocol import crypto_feed, sync
 from cercle.protocol.changes import RoomsChanged, TimelineAppended, UndecryptableCause
 from cercle.protocol.decode import Refused, decode, finish
 from cercle.storage.db import Database
-from cercle.storage.store import Store
+from cercle.storage.store import Store, SyncBatch
 
 ME = "@camille:company.test"
 ELODIE = "@elodie:partner.test"
@@ -386,3 +386,19 @@ def test_the_engine_stores_a_hostile_response_and_publishes_rooms_then_messages(
     assert kinds == [RoomsChanged, TimelineAppended]
     assert {r.room_id for r in published[0].rooms} == {ROOM, INVITE}
     assert [m.event_id for m in published[1].messages] == ["$a", "$b"]
+
+
+def test_if_nio_fails_on_its_part_nothing_is_stored_and_its_token_is_rewound(store, monkeypatch):
+    store.write_sync_batch(SyncBatch("s1"))  # a token stored by an earlier sync
+    client = RawClient()
+
+    async def broken(nio_client, decoded):
+        nio_client.next_batch = decoded.batch.next_batch  # nio moves its token first
+        raise RuntimeError("a bug in nio")
+
+    monkeypatch.setattr(crypto_feed, "feed", broken)
+    engine = sync.SyncEngine(client, store, lambda change: None)  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        asyncio.run(engine.ingest_body(sync_body([event("$a")])))
+    assert client.nio.next_batch == store.session.sync_token() == "s1"
+    assert store.timeline.page(ROOM).events == []
