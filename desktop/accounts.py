@@ -71,6 +71,7 @@ class AccountPane(QObject):
     """One account's bridge, session controller and window (a MainWindow shown as a page)."""
 
     countsChanged = Signal(int, int)  # unread, mentions
+    unlocking = Signal()  # its passphrase is about to be asked: show this account first
 
     def __init__(
         self,
@@ -89,6 +90,8 @@ class AccountPane(QObject):
         self.location = location
         self.bridge = Bridge(protocol, ui_loop, self)
         self.session = SessionController(self.bridge, location, key_options, self)
+        # Connected before the window's own slot (which opens the dialog): which account asks.
+        self.session.passphraseNeeded.connect(lambda *_: self.unlocking.emit())
         self.window: MainWindow = MainWindow(self.session, tray=tray)
         self.unread = self.mentions = 0
         rooms = self.session.rooms
@@ -151,9 +154,25 @@ class Accounts(QObject):
         return [self._open(key) for key in self.registry.folders() if self.pane(key) is None]
 
     def start(self, *, skip: tuple[str, ...] = ()) -> None:
-        for pane in self.panes:
-            if pane.key not in skip:
-                pane.session.start()
+        """Opens the accounts' profiles one after the other: a passphrase asked (no keyring) is
+        then always the shown account's, one dialog at a time."""
+        self._start_next([p for p in self.panes if p.key not in skip])
+
+    def _start_next(self, queue: list[AccountPane]) -> None:
+        if not queue:
+            return
+        pane = queue.pop(0)
+        session = pane.session
+        done: list[bool] = []
+
+        def opened(*_args) -> None:
+            if not done:
+                done.append(True)
+                self._start_next(queue)
+
+        for signal in (session.needsSignIn, session.signedIn, session.profileFailed):
+            signal.connect(opened)
+        session.start()
 
     def pane(self, key: str) -> AccountPane | None:
         return next((p for p in self.panes if p.key == key), None)

@@ -54,13 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from cercle.desktop.bridge import Bridge
+    from cercle.desktop.accounts import AccountRegistry, Accounts
     from cercle.desktop.i18n import Translations
     from cercle.desktop.preferences import PreferencesMenu
-    from cercle.desktop.session import SessionController
     from cercle.desktop.settings import UiSettings
     from cercle.desktop.theme import Appearance
-    from cercle.desktop.views.main_window import MainWindow
+    from cercle.desktop.views.account_pane import AccountsWindow
     from cercle.protocol.policy import load_policy
     from cercle.protocol.profiles import ProfileLocation
     from cercle.protocol.runtime import ProtocolThread
@@ -79,7 +78,6 @@ def main(argv: list[str] | None = None) -> int:
 
     protocol = ProtocolThread()
     protocol.start()
-    bridge = Bridge(protocol, loop)
     if args.demo:  # the demo's seed needs nio; a plain start paints before nio loads
         from cercle.desktop.demo import DemoLauncher
         from cercle.protocol import seed
@@ -87,17 +85,29 @@ def main(argv: list[str] | None = None) -> int:
         location = seed.profile_location()
     else:
         location = ProfileLocation.from_path(args.profile)
-    session = SessionController(bridge, location)
-    window = MainWindow(session)
-    if not args.demo:  # the demo runs on its own local servers, whatever IT manages
-        window.login.apply_policy(load_policy())
-    window.menuBar().addMenu(PreferencesMenu(settings, translations, appearance, window))
-    demo = DemoLauncher(window, session, reset=args.reset_demo) if args.demo else None
-    window.show()
+    # One page per account, side by side; account 0 is `location`, as when there was only one.
+    accounts = Accounts(protocol, loop, AccountRegistry(location, settings))
+    policy = None if args.demo else load_policy()  # the demo runs on its own local servers
+
+    def decorate(page) -> None:
+        if policy is not None:
+            page.login.apply_policy(policy)
+        page.menuBar().addMenu(PreferencesMenu(settings, translations, appearance, page))
+
+    accounts.decorators.append(decorate)
+    shell = AccountsWindow(accounts)
+    first = accounts.open_all()[0]
+    window, session = first.window, first.session
+    demo = (
+        DemoLauncher(window, session, reset=args.reset_demo, accounts=accounts)
+        if args.demo
+        else None
+    )
+    shell.show()
     if demo is not None:
-        demo.start()  # starts the network, then the session
+        demo.start()  # starts the network, then every account's session
     else:
-        session.start()
+        accounts.start()
 
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
@@ -106,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         with loop:
             loop.run_until_complete(closing.wait())
     finally:
-        session.close()
-        bridge.close()
+        accounts.close()
         protocol.stop()
         if demo is not None:
             demo.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from cercle.desktop.dialogs.security import SecurityDialog
@@ -42,6 +42,7 @@ class Attention(QObject):
         self.unread = 0  # this account's share of the tray's count
         self.dialogs: list[VerificationDialog] = []
         self.security: SecurityDialog | None = None
+        self.identity_warnings: dict[str, QMessageBox] = {}  # user id → its open warning
 
         self.menu = QMenu(window)
         self.security_action = QAction(self.menu)
@@ -112,6 +113,14 @@ class Attention(QObject):
         dialog.destroyed.connect(lambda *_: self.dialogs.remove(dialog))
         dialog.show()
         _to_front(dialog)
+        if not run.own_device:  # "Léa Moreau (@lea.moreau:rouelibre.example)": name and id
+            user_id = run.other_user
+
+            def named(name: str) -> None:
+                if _alive(dialog):
+                    dialog.set_who(f"{name} ({user_id})")
+
+            self.trust.display_name(user_id, named)
         return dialog
 
     def verify_user(self, user_id: str) -> VerificationDialog | None:
@@ -136,7 +145,10 @@ class Attention(QObject):
     # -- identity changes --------------------------------------------------------------------
 
     def warn_identity(self, user_id: str) -> QMessageBox:
-        """A verified user's identity changed: never silent; the user acknowledges or verifies."""
+        """A verified user's identity changed: never silent. "I understand" or "Verify again"
+        acknowledge it; "Later" leaves it pending (warned again at the next start)."""
+        if user_id in self.identity_warnings:
+            return self.identity_warnings[user_id]
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Identity changed"))
@@ -148,21 +160,24 @@ class Attention(QObject):
                 "Check with them in person or on a call before you share anything sensitive."
             ).format(user=user_id)
         )
+        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
         understood = box.addButton(self.tr("I understand"), QMessageBox.ButtonRole.AcceptRole)
         verify = box.addButton(self.tr("Verify again"), QMessageBox.ButtonRole.ActionRole)
         box.setDefaultButton(verify)
-        box.setEscapeButton(understood)
+        box.setEscapeButton(later)
 
         def answered(button) -> None:
             failed = lambda e: self.window.statusBar().showMessage(str(e), 10_000)  # noqa: E731
             if button is verify:
                 self.trust.acknowledge(user_id, on_failure=failed)
                 self.verify_user(user_id)
-            else:
+            elif button is understood:
                 self.trust.acknowledge(user_id, on_failure=failed)
 
         box.buttonClicked.connect(answered)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.identity_warnings[user_id] = box
+        box.destroyed.connect(lambda *_: self.identity_warnings.pop(user_id, None))
         box.open()
         return box
 
@@ -191,12 +206,22 @@ class Attention(QObject):
         return dialog
 
     def room_menu(self, room_id: str) -> QMenu:
-        """The room list's context menu for `room_id` (built here so tests can trigger it)."""
+        """The room list's context menu for `room_id`: its notifications, as Element offers
+        them (built here so tests can trigger it)."""
         menu = QMenu(self.window)
-        muted = room_id in self.notifier.muted
-        action = menu.addAction(self.tr("Unmute") if muted else self.tr("Mute"))
-        action.setObjectName("muteAction")
-        action.triggered.connect(lambda: self.notifier.set_muted(room_id, not muted))
+        current = self.notifier.mode(room_id)
+        group = QActionGroup(menu)
+        for mode, text, name in (
+            ("all", self.tr("All messages"), "allAction"),
+            ("mentions", self.tr("Mentions only"), "mentionsAction"),
+            ("mute", self.tr("Mute"), "muteAction"),
+        ):
+            action = menu.addAction(text)
+            action.setObjectName(name)
+            action.setCheckable(True)
+            action.setChecked(mode == current)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, m=mode: self.notifier.set_mode(room_id, m))
         return menu
 
     def member_menu(self, user_id: str) -> QMenu | None:
@@ -250,3 +275,10 @@ def _to_front(widget) -> None:
     if QGuiApplication.platformName() != "offscreen":
         widget.raise_()
         widget.activateWindow()
+
+
+def _alive(widget) -> bool:
+    """False once Qt deleted the widget (a dialog closed before an answer came back)."""
+    import shiboken6
+
+    return shiboken6.isValid(widget)

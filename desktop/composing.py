@@ -64,7 +64,7 @@ class ComposerController(QObject):
     def edit(self, event_id: str) -> None:
         message = self._message(event_id)
         if message is not None and message.sender == self.own_user_id:
-            self.composer.start_edit(event_id, message.body)
+            self.composer.start_edit(event_id, message.body, message.html)
 
     def edit_last(self) -> bool:
         """Up in the empty composer: our latest message shown in the room goes into edit mode."""
@@ -78,7 +78,7 @@ class ComposerController(QObject):
                 and not message.undecryptable
                 and not getattr(message, "attachment", None)
             ):
-                self.composer.start_edit(message.event_id, message.body)
+                self.composer.start_edit(message.event_id, message.body, message.html)
                 return True
         return False
 
@@ -117,24 +117,25 @@ class ComposerController(QObject):
         for path in paths:
             if path.is_dir():
                 continue
-            self._queue(path.name, account.send_file(room_id, path))
+            self._queue(room_id, path.name, account.send_file(room_id, path))
 
     def send_data(self, data: bytes, filename: str, mimetype: str) -> None:
         account, room_id = self.session.account, self.session.messages.room_id
         if account is not None and room_id:
-            self._queue(filename, account.send_data(room_id, data, filename, mimetype or None))
+            work = account.send_data(room_id, data, filename, mimetype or None)
+            self._queue(room_id, filename, work)
 
-    def _queue(self, name: str, work) -> None:
+    def _queue(self, room_id: str, name: str, work) -> None:
         def queued(txn_id: str) -> None:
             self._names[txn_id] = name
             if self.composer.uploads.value(txn_id) is None:
-                self.composer.uploads.add(txn_id, name)
+                self.composer.uploads.add(txn_id, name, room_id)
 
         self.session.bridge.run(
-            work, on_success=queued, on_failure=lambda error: self._refused(name, error)
+            work, on_success=queued, on_failure=lambda error: self._refused(room_id, name, error)
         )
 
-    def _refused(self, name: str, error: BaseException) -> None:
+    def _refused(self, room_id: str, name: str, error: BaseException) -> None:
         """Nothing was queued: the row says why and stays until dismissed."""
         if isinstance(error, TooLarge):
             locale = QLocale()
@@ -151,11 +152,12 @@ class ComposerController(QObject):
             )
         else:
             reason = self.tr("Not sent: {reason}").format(reason=self.session.explain(error))
-        self.composer.uploads.fail(f"refused:{name}", name, reason)
+        self.composer.uploads.fail(f"refused:{name}", name, reason, room_id)
 
     def _progress(self, change: UploadProgress) -> None:
         self._names.setdefault(change.txn_id, change.filename)
-        self.composer.uploads.progress(change.txn_id, change.filename, change.sent, change.total)
+        uploads = self.composer.uploads
+        uploads.progress(change.txn_id, change.filename, change.sent, change.total, change.room_id)
 
     def _outbox_changed(self, change: OutboxChanged) -> None:
         echo = change.echo
@@ -167,7 +169,7 @@ class ComposerController(QObject):
         elif echo.state == "failed":
             name = self._names.pop(echo.txn_id, "")
             reason = self.tr("Not sent: {reason}").format(reason=echo.failure)
-            self.composer.uploads.fail(echo.txn_id, name, reason)
+            self.composer.uploads.fail(echo.txn_id, name, reason, echo.room_id)
 
     def _cancel_upload(self, txn_id: str) -> None:
         self._names.pop(txn_id, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
 
@@ -11,7 +12,11 @@ from cercle.desktop.session import SessionController
 from cercle.desktop.views.main_window import MainWindow
 from cercle.protocol.seed import Demo, liven, open_demo
 
+if TYPE_CHECKING:
+    from cercle.desktop.accounts import AccountPane, Accounts
+
 log = logging.getLogger(__name__)
+PARTNER = "elodie"  # the demo's second identity, on the partner's server, beside Camille's
 
 LIVE_AFTER_MS = 2500  # long enough for a newcomer to see the messages arrive
 
@@ -26,11 +31,19 @@ PROGRESS_STEPS = (
 
 
 class DemoLauncher(QObject):
-    def __init__(self, window: MainWindow, session: SessionController, *, reset: bool) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        session: SessionController,
+        *,
+        reset: bool,
+        accounts: Accounts | None = None,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.session = session
         self.reset = reset
+        self.accounts = accounts  # given: Élodie (partner) is signed in as a second account
         self.demo: Demo | None = None
 
     def start(self) -> None:
@@ -51,7 +64,12 @@ class DemoLauncher(QObject):
         self.demo = demo
         self.session.signedIn.connect(self._signed_in)
         self.session.needsSignIn.connect(self._sign_in)
-        self.session.start()  # the demo's profile: resumes Camille's session after a first run
+        if self.accounts is None:
+            self.session.start()  # the demo's profile: resumes Camille's session after a first run
+            return
+        for pane in self.accounts.panes[1:]:  # the partner's account, once added: resumed too
+            self._partner_pane(pane)
+        self.accounts.start()  # one after the other
 
     def _sign_in(self) -> None:
         demo = self.demo
@@ -64,6 +82,24 @@ class DemoLauncher(QObject):
 
     def _signed_in(self, _user_id: str) -> None:
         QTimer.singleShot(LIVE_AFTER_MS, self._liven)
+        if self.accounts is not None and len(self.accounts.panes) == 1:
+            pane = self.accounts.add()  # side by side, Camille's account stays shown
+            if pane is not None:
+                self._partner_pane(pane)
+
+    def _partner_pane(self, pane: AccountPane) -> None:
+        """Signs the partner in on `pane` whenever its profile holds no session."""
+        pane.session.needsSignIn.connect(lambda: self._sign_in_partner(pane))
+
+    def _sign_in_partner(self, pane: AccountPane) -> None:
+        if self.demo is None:
+            return
+        partner = self.demo.manifest["people"][PARTNER]
+        homeserver = self.demo.network["partner"].client_url
+        pane.window.show_progress(self.tr("Signing in as Élodie Martin…"))
+        pane.window.login.homeserver.setText(homeserver)
+        pane.window.login.user.setText(partner["user_id"])
+        pane.session.sign_in(homeserver, partner["user_id"], partner["password"])
 
     def _liven(self) -> None:
         if self.demo is not None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from cercle.protocol.changes import TimelineAppended
-from cercle.protocol.notifications import Notice
+from cercle.protocol.notifications import Notice, RoomModes
 
 if TYPE_CHECKING:
     from cercle.desktop.bridge import Bridge
@@ -41,6 +41,7 @@ class Notifier(QObject):
         self.bridge = bridge
         self._account_of = account_of
         self._opened_room = opened_room
+        self.modes = RoomModes()
         self.muted: frozenset[str] = frozenset()
         self.last: Notice | None = None  # the latest shown: a click on it opens its room
         # The room list's name for a room (the stored name may be empty: a DM's is computed).
@@ -50,31 +51,38 @@ class Notifier(QObject):
     # -- the signed-in account ---------------------------------------------------------------
 
     def start(self) -> None:
-        """Reads which rooms are muted (push rules kept from the last sync)."""
-        from cercle.protocol.notifications import current_muted
+        """Reads each room's notification mode (push rules kept from the last sync)."""
+        from cercle.protocol.notifications import current_modes
 
         account = self._account_of()
         if account is not None:
-            self.bridge.run(current_muted(account), on_success=self._set_muted)
+            self.bridge.run(current_modes(account), on_success=self._set_modes)
 
-    def set_muted(self, room_id: str, muted: bool) -> None:
-        """Mutes or unmutes a room as a server push rule (Element and phones agree)."""
-        from cercle.protocol.notifications import set_muted
+    def set_mode(self, room_id: str, mode: str) -> None:
+        """ "all", "mentions" or "mute", as server push rules (Element and phones agree)."""
+        from cercle.protocol.notifications import set_room_mode
 
         account = self._account_of()
         if account is None:
             return
         self.bridge.run(
-            set_muted(account, room_id, muted),
-            on_success=self._set_muted,
+            set_room_mode(account, room_id, mode),
+            on_success=self._set_modes,
             on_failure=lambda e: self.failed.emit(
                 self.tr("Notification settings not changed: {reason}").format(reason=str(e))
             ),
         )
 
-    def _set_muted(self, muted: frozenset[str]) -> None:
-        self.muted = muted
-        self.mutedChanged.emit(muted)
+    def set_muted(self, room_id: str, muted: bool) -> None:
+        self.set_mode(room_id, "mute" if muted else "all")
+
+    def mode(self, room_id: str) -> str:
+        return self.modes.mode(room_id)
+
+    def _set_modes(self, modes: RoomModes) -> None:
+        self.modes = modes
+        self.muted = modes.muted
+        self.mutedChanged.emit(modes.muted)
 
     # -- new messages ------------------------------------------------------------------------
 

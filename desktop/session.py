@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,6 +20,7 @@ from cercle.protocol.changes import (
     ReadReceipt,
     RoomsChanged,
     RoomSummary,
+    SessionEnded,
     TimelineAppended,
 )
 from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
@@ -33,6 +36,7 @@ from cercle.protocol.profiles import (
 
 if TYPE_CHECKING:  # nio loads on the protocol thread, after the cached room list is shown
     from cercle.protocol.account import Account
+    from cercle.protocol.session import ServerInfo
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,7 @@ class SessionController(QObject):
     passphraseNeeded = Signal(bool, str)  # creating a new one?, what went wrong last time
     profileFailed = Signal(str)  # the profile cannot be opened: words, then the app stops
     roomOpened = Signal(str, object)  # room id, the event our read receipt was at (or None)
+    sessionExpired = Signal(str, str)  # user id, words: soft logout, sign in again (same device)
 
     def __init__(
         self,
@@ -72,6 +77,8 @@ class SessionController(QObject):
             lambda change: self.messages.set_receipts(change.room_id, change.receipts)
         )
         self.messages.olderWanted.connect(self._load_older)
+        bridge.sessionEnded.connect(self._session_ended)
+        self._sso: concurrent.futures.Future[Any] | None = None
         self.messages.newerWanted.connect(self._load_newer)
 
     # -- the profile -------------------------------------------------------------------------
@@ -114,6 +121,64 @@ class SessionController(QObject):
             _sign_in(homeserver, user, password, self.bridge.publish, self.profile),
             on_success=self._signed_in,
             on_failure=lambda e: self.signInFailed.emit(self.explain(e, homeserver)),
+        )
+
+    def sign_in_sso(
+        self, server: ServerInfo, idp_id: str | None, open_browser: Callable[[str], Any]
+    ) -> None:
+        """Single sign-on in the system browser; `cancel_sso` gives up waiting for it."""
+        if self.profile is None:
+            self.signInFailed.emit(self.tr("Cercle's local data is not open yet."))
+            return
+        self.cancel_sso()
+        self._sso = future = self.bridge.run(
+            _sign_in_sso(server, idp_id, open_browser, self.bridge.publish, self.profile),
+            on_success=lambda account: self._sso_done(future, account),
+            on_failure=lambda e: self._sso_done(future, None, e, server.base_url),
+        )
+
+    def _sso_done(self, future, account, error=None, homeserver: str = "") -> None:
+        if future is not self._sso:  # cancelled, and maybe started again since
+            return
+        self._sso = None
+        if account is not None:
+            self._signed_in(account)
+        elif isinstance(error, LoginFailed):
+            self.signInFailed.emit(self.tr("The server refused the single sign-on. Try again."))
+        else:
+            self.signInFailed.emit(self.explain(error or RuntimeError(), homeserver))
+
+    def cancel_sso(self) -> None:
+        """Stops waiting for the browser (its loopback listener closes; nothing is signed in)."""
+        future, self._sso = self._sso, None
+        if future is not None:
+            future.cancel()
+
+    def _session_ended(self, change: SessionEnded) -> None:
+        account = self.account
+        if account is None:
+            return
+        if change.soft_logout:
+            self.sessionExpired.emit(
+                account.user_id,
+                self.tr(
+                    "Your session expired: sign in again. Your messages stay on this computer."
+                ),
+            )
+        else:
+            self.operationFailed.emit(
+                self.tr("This device was signed out by the server. Sign out and sign in again.")
+            )
+
+    def sign_in_again(self, password: str) -> None:
+        """After a soft logout: a new token for the same device; cache and keys are kept."""
+        account = self.account
+        if account is None:
+            return
+        self.bridge.run(
+            account.sign_in_again(password),
+            on_success=lambda _: self.signedIn.emit(account.user_id),
+            on_failure=lambda e: self.signInFailed.emit(self.explain(e)),
         )
 
     def _signed_in(self, account: Account, published: tuple[RoomSummary, ...] = ()) -> None:
@@ -241,8 +306,39 @@ class SessionController(QObject):
             return self.tr("The server refused: {reason}").format(reason=str(error))
         if isinstance(error, StorageError):
             return str(error)  # the store words its errors for users (what happened, what to do)
+        sign_in = self._explain_sign_in(error, homeserver)
+        if sign_in is not None:
+            return sign_in
         log.error("unexpected failure", exc_info=error)
         return self.tr("Something went wrong; the details are in the log.")
+
+    def _explain_sign_in(self, error: BaseException, homeserver: str) -> str | None:
+        """Discovery and single sign-on failures, in words (their modules load with nio)."""
+        from cercle.protocol import session as ses
+        from cercle.protocol import sso
+
+        server = homeserver or self.tr("the homeserver")
+        if isinstance(error, ses.InvalidUserId):
+            return self.tr(
+                "Write your user name as @name:example.com, or enter your homeserver's address."
+            )
+        if isinstance(error, ses.DiscoveryPrompt):
+            return self.tr(
+                "Could not find the homeserver of this user name. Enter its address (ask your IT "
+                "team), or check your connection."
+            )
+        if isinstance(error, ses.DiscoveryFailed):
+            return self.tr(
+                "{server} does not answer as a Matrix homeserver. Check the address; the server "
+                "may also be down."
+            ).format(server=server)
+        if isinstance(error, sso.SsoTimedOut):
+            return self.tr("Single sign-on did not come back from the browser in time. Try again.")
+        if isinstance(error, sso.SsoUnavailable):
+            return self.tr("This server does not offer single sign-on: sign in with a password.")
+        if isinstance(error, sso.SsoError):
+            return self.tr("Single sign-on did not finish in the browser. Try again.")
+        return None
 
 
 def _invisible_echo(message: Message) -> bool:
@@ -284,4 +380,19 @@ async def toggle_reaction(account: Account, room_id: str, event_id: str, key: st
 async def _sign_in(homeserver: str, user: str, password: str, publish, profile) -> Account:
     from cercle.protocol.account import Account
 
+    if not homeserver:  # "@name:server" typed, signed in before its discovery answered
+        from cercle.protocol.session import discover
+
+        homeserver = (await discover(user)).base_url
     return await Account.sign_in(homeserver, user, password, publish, profile=profile)
+
+
+async def _sign_in_sso(server, idp_id, open_browser, publish, profile) -> Account:
+    from cercle.protocol.account import Account
+    from cercle.protocol.profiles import crypto_for
+    from cercle.protocol.sso import login_sso
+
+    client = await login_sso(
+        server, idp_id=idp_id, open_browser=open_browser, crypto=crypto_for(profile)
+    )
+    return await Account.from_client(client, publish, profile=profile)

@@ -59,6 +59,20 @@ async def _finished(flow: Verification) -> str | None:
     return flow.signing_error
 
 
+async def display_name_of(account: Account, user_id: str) -> str | None:
+    """Their profile's display name (None when unset or unreachable)."""
+    from cercle.protocol import endpoints
+    from cercle.protocol.client import MatrixError
+    from cercle.protocol.rooms import send_request
+
+    try:
+        body = await send_request(account.client, endpoints.profile_get(user_id), what="profile")
+    except MatrixError:
+        return None
+    name = body.get("displayname")
+    return name if isinstance(name, str) and name.strip() else None
+
+
 # -- one verification, as a dialog drives it ---------------------------------------------------
 
 
@@ -88,6 +102,7 @@ class VerificationRun(QObject):
         self.flow = flow
         self.state = "requested" if incoming else "waiting_accept"
         self.over = False
+        self.recorded = True  # False: verified, but our signature could not be uploaded
         if flow is not None and incoming:
             self._watch_end()
 
@@ -174,6 +189,7 @@ class VerificationRun(QObject):
 
     def _verified(self, signing_error: str | None) -> None:
         if signing_error:
+            self.recorded = False
             text = self.tr(
                 "The emoji matched, but this verification could not be recorded: "
                 "set up or restore recovery in the security settings, then verify again."
@@ -300,6 +316,21 @@ class TrustController(QObject):
             return
         self._listening = account
         self._next_request(account)
+        self.check_pending()
+
+    def check_pending(self) -> None:
+        """Warns again about verified users whose changed identity is not acknowledged yet
+        (dismissed with "Later", or the app closed meanwhile): never silent."""
+        account = self.account
+        if account is None:
+            return
+
+        def warn(pins) -> None:
+            for user_id, pin in sorted(pins.items()):
+                if not pin.acknowledged:
+                    self.identityWarning.emit(user_id)
+
+        self.bridge.run(account.identities.pinned(), on_success=warn)
 
     def _next_request(self, account: Account) -> None:
         self.bridge.run(
@@ -320,6 +351,16 @@ class TrustController(QObject):
         )
         self.verificationRequested.emit(run)
         self._next_request(account)
+
+    def display_name(self, user_id: str, on_found: Callable[[str], None]) -> None:
+        """Looks their display name up (off the UI thread); `on_found` gets it if there is one."""
+        account = self.account
+        if account is not None:
+            self.bridge.run(
+                display_name_of(account, user_id),
+                on_success=lambda name: on_found(name) if name else None,
+                on_failure=lambda _e: None,
+            )
 
     def verify_user(self, user_id: str) -> VerificationRun | None:
         if self.account is None:

@@ -70,6 +70,8 @@ class Account:
         # Secrets and forwarded room keys: only inside Olm, only from our own verified devices.
         olm = client.nio.olm
         self.olm_gate = OlmGate(olm) if olm is not None else None
+        if self.olm_gate is not None:
+            self.verifications.listen(self.olm_gate)
         self.own_devices = OwnDevices(self)
         self.secret_sharing = SecretSharing(self, self.own_devices, self.olm_gate)
         self.key_forwarding = KeyForwarding(self, self.own_devices, self.olm_gate)
@@ -107,6 +109,33 @@ class Account:
         client = await MatrixClient.login(homeserver, user, password, crypto=crypto_for(profile))
         await asyncio.to_thread(profile.store.session.save, client.session)
         return cls(client, profile, publish)
+
+    @classmethod
+    async def from_client(
+        cls, client: MatrixClient, publish: Callable[[Change], None], *, profile: Profile
+    ) -> Account:
+        """An account from a client signed in another way (single sign-on), its session saved
+        to the profile as `sign_in` does. The client must use the profile's crypto store."""
+        await asyncio.to_thread(profile.store.session.save, client.session)
+        return cls(client, profile, publish)
+
+    async def sign_in_again(self, password: str) -> None:
+        """After a soft logout: a new token for this same device (cache and keys stay), saved,
+        and syncing again."""
+        from cercle.protocol.session import sign_in_again
+
+        await sign_in_again(self.client, password)
+        await self.resumed()
+
+    async def resumed(self) -> None:
+        """The client holds a new token for this device (password or SSO again): saves it and
+        starts syncing again (the sync task stopped when the server rejected the old one)."""
+        await asyncio.to_thread(self.store.session.save, self.client.session)
+        self._tasks = [task for task in self._tasks if not task.done()]
+        if not any(task.get_name() == "sync" for task in self._tasks):
+            task = asyncio.create_task(self.engine.run(), name="sync")
+            task.add_done_callback(_log_crash)
+            self._tasks.append(task)
 
     @classmethod
     async def resume(cls, profile: Profile, publish: Callable[[Change], None]) -> Account | None:

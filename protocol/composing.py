@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -10,6 +12,8 @@ from typing import Any
 
 from cercle.protocol import media, messages
 from cercle.protocol.client import MatrixClient, MatrixError
+from cercle.protocol.endpoints import InvalidMatrixLink
+from cercle.protocol.links import LinkKind, parse_matrix_to
 from cercle.protocol.roomlist import server_of
 from cercle.storage.store import Store
 
@@ -139,3 +143,32 @@ async def check_upload(client: MatrixClient, size: int) -> None:
         log.info("upload limit not known yet: %s", e)
         return
     media.check_size(size, config)
+
+
+_ANCHOR = re.compile(r"<a\s[^>]*?href=\"(https://matrix\.to/#/[^\"]+)\"[^>]*>(.*?)</a>", re.S)
+
+
+def editable_fragments(body: str, html: str | None) -> list[tuple[str, str | None]]:
+    """A sent message back as the composer's runs of text and pills (user id): the user links
+    of its formatted body found again, in order, in its plain body. Without any: the body."""
+    pills = []
+    for href, label in _ANCHOR.findall(html or ""):
+        try:
+            link = parse_matrix_to(htmllib.unescape(href))
+        except InvalidMatrixLink:
+            continue
+        if link.kind is LinkKind.USER and link.event_id is None:
+            pills.append((link.identifier, htmllib.unescape(re.sub(r"<[^>]+>", "", label))))
+    out: list[tuple[str, str | None]] = []
+    rest = body
+    for user_id, label in pills:
+        at = rest.find(label) if label else -1
+        if at < 0:
+            continue
+        if at:
+            out.append((rest[:at], None))
+        out.append((label, user_id))
+        rest = rest[at + len(label) :]
+    if rest:
+        out.append((rest, None))
+    return out

@@ -66,6 +66,14 @@ RATE_LIMITS = {
 }
 
 
+LOOPBACK_ALLOWED_BLOCKLIST = [
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "192.0.0.0/24",
+    "169.254.0.0/16", "192.88.99.0/24", "198.18.0.0/15", "192.0.2.0/24", "198.51.100.0/24",
+    "203.0.113.0/24", "224.0.0.0/4", "fe80::/10", "fc00::/7", "2001:db8::/32", "ff00::/8",
+    "fec0::/10",
+]  # fmt: skip
+
+
 class LocalNetError(RuntimeError):
     """A local homeserver could not be prepared, started or used."""
 
@@ -80,11 +88,15 @@ class ServerSpec:
     registration_secret: str
     macaroon_secret: str
     form_secret: str
+    # The server name's host part. "localhost" for all by default; server ACLs ignore ports, so
+    # a test that needs a server an allow-list can tell apart names it "127.0.0.1" (an IP
+    # literal, which the ACL's `allow_ip_literals` also governs).
+    host: str = "localhost"
 
     @property
     def server_name(self) -> str:
         # An explicit port makes Synapse skip .well-known/SRV and dial the peer directly.
-        return f"localhost:{self.federation_port}"
+        return f"{self.host}:{self.federation_port}"
 
     @property
     def client_url(self) -> str:
@@ -166,6 +178,10 @@ class Homeserver:
             "tls_private_key_path": f"{d}/tls.key",
             "federation_verify_certificates": False,
             "ip_range_whitelist": ["127.0.0.0/8", "::1/128"],
+            # Synapse's default blocklist without loopback: the allow-list above lets names that
+            # resolve to loopback through, but a server *named* 127.0.0.1:PORT (an IP literal,
+            # see ServerSpec.host) is checked against this list alone.
+            "ip_range_blacklist": LOOPBACK_ALLOWED_BLOCKLIST,
             "trusted_key_servers": [],
             "suppress_key_server_warning": True,
             "database": {"name": "sqlite3", "args": {"database": f"{d}/homeserver.db"}},
@@ -343,10 +359,13 @@ class LocalNetwork:
         *,
         python: str = sys.executable,
         extra_config: dict[str, dict] | None = None,
+        hosts: dict[str, str] | None = None,
     ) -> None:
-        """`extra_config` maps a label to Synapse settings merged over the defaults."""
+        """`extra_config` maps a label to Synapse settings merged over the defaults; `hosts`
+        maps a label to its server name's host when first created ("localhost" otherwise)."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._hosts = hosts or {}
         specs = self._load_or_create_specs(labels)
         extra = extra_config or {}
         self.servers = [Homeserver(s, self.root, python, extra.get(s.label)) for s in specs]
@@ -361,7 +380,10 @@ class LocalNetwork:
         else:
             known = {}
         # Ports are part of each server's identity (its server_name): chosen once, then kept.
-        specs = [known.get(label) or _new_spec(label) for label in labels]
+        specs = [
+            known.get(label) or _new_spec(label, self._hosts.get(label, "localhost"))
+            for label in labels
+        ]
         if [s.label for s in specs] != list(known)[: len(specs)] or not state.exists():
             _write_private(state, json.dumps({"servers": [asdict(s) for s in specs]}, indent=1))
         return specs
@@ -405,7 +427,9 @@ class LocalNetwork:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _new_spec(label: str) -> ServerSpec:
+def _new_spec(label: str, host: str = "localhost") -> ServerSpec:
+    if host not in ("localhost", "127.0.0.1"):  # the TLS certificate names these two only
+        raise LocalNetError(f"a local homeserver's host is localhost or 127.0.0.1, not {host}")
     client_port, federation_port = _free_ports(2)
     return ServerSpec(
         label=label,
@@ -414,6 +438,7 @@ def _new_spec(label: str) -> ServerSpec:
         registration_secret=secrets.token_urlsafe(24),
         macaroon_secret=secrets.token_urlsafe(24),
         form_secret=secrets.token_urlsafe(24),
+        host=host,
     )
 
 

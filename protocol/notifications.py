@@ -247,24 +247,65 @@ async def notices_for(account: Account, change: TimelineAppended, now_ms: int) -
     return await asyncio.to_thread(read)
 
 
-async def set_muted(account: Account, room_id: str, muted: bool) -> frozenset[str]:
-    """Mutes or unmutes a room on the server (so Element and phones agree), then keeps the
-    server's rules in the store at once (the next sync would bring them too); returns the
-    muted rooms."""
+MODES = ("all", "mentions", "mute")  # Element's All messages / Mentions and keywords / Mute
+
+
+@dataclass(frozen=True)
+class RoomModes:
+    """Rooms whose notifications the push rules turn down."""
+
+    muted: frozenset[str] = frozenset()
+    mentions_only: frozenset[str] = frozenset()
+
+    def mode(self, room_id: str) -> str:
+        if room_id in self.muted:
+            return "mute"
+        return "mentions" if room_id in self.mentions_only else "all"
+
+
+def room_modes(push_rules: Mapping[str, Any] | None) -> RoomModes:
+    return RoomModes(muted_rooms(push_rules), mentions_only_rooms(push_rules))
+
+
+def mode_requests(room_id: str, mode: str) -> list[tuple[Request, bool]]:
+    """The requests that put a room in `mode`, each with "a 404 is fine" (removing a rule
+    that is not there)."""
+    if mode == "mute":
+        return [(mute_room(room_id), False), (all_messages(room_id), True)]
+    if mode == "mentions":
+        return [(unmute_room(room_id), True), (mentions_only(room_id), False)]
+    if mode == "all":
+        return [(unmute_room(room_id), True), (all_messages(room_id), True)]
+    raise ValueError(f"unknown notification mode {mode!r}")
+
+
+async def set_room_mode(account: Account, room_id: str, mode: str) -> RoomModes:
+    """Sets a room's notifications on the server (so Element and phones agree), then keeps the
+    server's rules in the store at once (the next sync would bring them too)."""
     from cercle.protocol.rooms import send_request  # nio: not before the first paint
 
-    request = mute_room(room_id) if muted else unmute_room(room_id)
-    try:
-        await send_request(account.client, request, what="push rule")
-    except MatrixError as e:
-        if muted or e.errcode != "M_NOT_FOUND":  # unmuting a room that was not muted: done
-            raise
+    for request, missing_ok in mode_requests(room_id, mode):
+        try:
+            await send_request(account.client, request, what="push rule")
+        except MatrixError as e:
+            if not (missing_ok and e.errcode == "M_NOT_FOUND"):
+                raise
     rules = await send_request(account.client, push_rules(), what="push rules")
     await asyncio.to_thread(account.store.receipts.set_account_data, PUSH_RULES, rules)
-    return muted_rooms(rules)
+    return room_modes(rules)
+
+
+async def current_modes(account: Account) -> RoomModes:
+    """The rooms' modes in the stored push rules."""
+    rules = await asyncio.to_thread(account.store.receipts.account_data, PUSH_RULES)
+    return room_modes(rules)
+
+
+async def set_muted(account: Account, room_id: str, muted: bool) -> frozenset[str]:
+    """Mutes a room, or brings it back to all messages; returns the muted rooms."""
+    return (await set_room_mode(account, room_id, "mute" if muted else "all")).muted
 
 
 async def current_muted(account: Account) -> frozenset[str]:
     """The rooms muted in the stored push rules."""
-    rules = await asyncio.to_thread(account.store.receipts.account_data, PUSH_RULES)
-    return muted_rooms(rules)
+    return (await current_modes(account)).muted

@@ -151,13 +151,11 @@ def files(store: Store, room_id: str, limit: int = 200) -> list[FileInfo]:
 
 def pinned(store: Store, room_id: str) -> list[PinnedInfo]:
     """The room's pinned events, most recently pinned first (the list's end is the newest)."""
-    content = store.rooms.state(room_id, PINNED) or {}
-    ids = content.get("pinned")
-    if not isinstance(ids, list):
-        return []
+    from cercle.protocol.community.context import pinned_ids  # one parser of the pins
+
     names: dict[str, str] = {}
     rows = []
-    for event_id in reversed(list(dict.fromkeys(i for i in ids if isinstance(i, str)))):
+    for event_id in reversed(pinned_ids(store.rooms.state(room_id, PINNED))):
         event = store.timeline.get(event_id)
         message = None
         if event is not None and event.room_id == room_id and not event.redacted_by:

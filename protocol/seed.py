@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "demo.json"
 DEMO_PROFILE = "profile"
-SEED_VERSION = 3  # bump when the seed below changes: an older demo is then re-created
+SEED_VERSION = 4  # bump when the seed below changes: an older demo is then re-created
 
 # Fictional people. The first is the employee the demo app signs in as.
 PEOPLE = {
@@ -272,13 +272,18 @@ async def seed(network: LocalNetwork) -> dict:
     try:
         await asyncio.gather(*(clients[k].set_display_name(v[1]) for k, v in PEOPLE.items()))
         rooms = await _create_communities(clients, people)
+        guides: dict[str, list[str]] = {}
         for i, (room_key, author, text) in enumerate(CONVERSATIONS):
             event_id = await clients[author].send_text(rooms[room_key], text)
+            if text.startswith("Guide"):  # pinned: the community shows them as its guides
+                guides.setdefault(rooms[room_key], []).append(event_id)
             following = next((c for c in CONVERSATIONS[i + 1 :] if c[0] == room_key), None)
             if following and PEOPLE[following[1]][0] != PEOPLE[author][0]:
                 # The next speaker is on the other server: let federation deliver this first,
                 # or the two servers would order the exchange differently.
                 await _wait_visible(clients[following[1]], rooms[room_key], event_id)
+        for room_id, pinned in guides.items():
+            await clients["julien"].put_state(room_id, "m.room.pinned_events", {"pinned": pinned})
     finally:
         await asyncio.gather(*(c.close() for c in clients.values()))
     return {"version": SEED_VERSION, "people": people, "rooms": rooms}
@@ -297,6 +302,10 @@ async def _create_communities(clients: dict[str, MatrixClient], people: dict) ->
             )
             await manager.add_to_space(space_id, room_id, suggested=True)
             rooms[child_key] = room_id
+            if child_key == "annonces":  # an announcements room: only managers post
+                levels = await room_power_levels(manager, room_id)
+                levels["events_default"] = 100
+                await manager.put_state(room_id, "m.room.power_levels", levels)
         await _govern(manager, space_id, key)
         joined = [r for r in (space_id, *(rooms[c[0]] for c in children))]
         for member in members:

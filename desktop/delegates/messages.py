@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as htmllib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
@@ -18,7 +19,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from cercle.desktop.delegates import richtext
@@ -45,9 +56,11 @@ QUOTE = 24
 CHIP = 24
 CHIP_GAP = 6
 LINE = 18  # the thread summary, the sending state
+LAYOUTS_KEPT = 300  # row geometries (and documents) cached: the ~240 rows loaded, and some
 RECEIPT = 16  # a read avatar
 RECEIPTS_SHOWN = 3  # read avatars under a message, then "+N"
-RECEIPTS_W = RECEIPTS_SHOWN * (RECEIPT - 4) + 4 + 26  # the right-hand column they sit in
+RECEIPT_STEP = RECEIPT - 3  # read avatars overlap a little, each ringed in the background
+RECEIPTS_W = (RECEIPTS_SHOWN - 1) * RECEIPT_STEP + RECEIPT + 28  # the column they sit in
 # Undecryptable causes and the action that fixes them: verifying this device makes senders
 # share their keys with it; the recovery key opens the key backup that holds older ones.
 FIXES = {
@@ -120,11 +133,20 @@ class MessageDelegate(QStyledItemDelegate):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.documents = richtext.DocumentCache()
+        self.documents = richtext.DocumentCache(LAYOUTS_KEPT)
         self.thumbnails = Thumbnails(self)
         self.saved: dict[str, str] = {}  # event id → where its file was saved, this session
+        self._layouts: OrderedDict[tuple, Layout] = OrderedDict()
+        self.show_thread_summaries = True  # not inside the thread panel: it shows the thread
+        self._avatars: dict[tuple, QPixmap] = {}
+        self._name_colours: dict[tuple[str, int], QColor] = {}
 
     # -- geometry ------------------------------------------------------------------------------
+
+    def forget_layouts(self) -> None:
+        """The language changed (texts and their widths): rows are laid out again."""
+        self._layouts.clear()
+        self.documents.clear()
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         width = option.rect.width()
@@ -157,16 +179,47 @@ class MessageDelegate(QStyledItemDelegate):
         )
 
     def layout(self, option: QStyleOptionViewItem, index: Index) -> Layout | None:
-        message: Message | None = index.data(MessageRole.Message)
-        if message is None:
+        """The row's geometry, cached: sizeHint and paint ask for it often while scrolling."""
+        row = index.data(MessageRole.Row)
+        if row is None:
             return None
-        out = Layout()
+        message, starts_day, grouped, read_by = row
         width = self._text_width(option)
+        key = (
+            message,
+            starts_day,
+            grouped,
+            read_by,
+            width,
+            option.rect.width(),
+            option.font.key(),
+            option.palette.cacheKey(),
+            message.event_id in self.saved,
+        )
+        found = self._layouts.get(key)
+        if found is not None:
+            self._layouts.move_to_end(key)
+            return found
+        found = self._layout(option, message, starts_day, grouped, read_by, width)
+        self._layouts[key] = found
+        if len(self._layouts) > LAYOUTS_KEPT:
+            self._layouts.popitem(last=False)
+        return found
+
+    def _layout(
+        self,
+        option: QStyleOptionViewItem,
+        message: Message,
+        starts_day: bool,
+        grouped: bool,
+        read_by: tuple[str, ...],
+        width: int,
+    ) -> Layout:
+        out = Layout()
         y = 0
-        if index.data(MessageRole.StartsDay):
+        if starts_day:
             out.day = QRect(0, 0, max(option.rect.width(), TEXT_LEFT + width + PAD), DAY)
             y = DAY
-        grouped = bool(index.data(MessageRole.GroupedWithPrevious))
         top = y
         if grouped:
             y += 2
@@ -207,7 +260,7 @@ class MessageDelegate(QStyledItemDelegate):
                 out.chips.append((QRect(x, y, chip_width, CHIP), chip))
                 x += chip_width + CHIP_GAP
             y += CHIP
-        if message.thread_count and not message.redacted:
+        if message.thread_count and not message.redacted and self.show_thread_summaries:
             out.thread = QRect(TEXT_LEFT, y + 2, width, LINE)
             y += LINE + 2
         if message.state != "sent":
@@ -216,7 +269,7 @@ class MessageDelegate(QStyledItemDelegate):
         y += 4
         if not grouped:
             y = max(y, top + 8 + AVATAR + 4)
-        if index.data(MessageRole.ReadBy):
+        if read_by:
             y = max(y, top + RECEIPT + 6)
             right = max(option.rect.width(), TEXT_LEFT + width + PAD + RECEIPTS_W) - PAD
             out.receipts = QRect(right - RECEIPTS_W + 4, y - RECEIPT - 3, RECEIPTS_W - 4, RECEIPT)
@@ -436,13 +489,41 @@ class MessageDelegate(QStyledItemDelegate):
             return self.tr("Yesterday")
         return QLocale().toString(day, QLocale.FormatType.LongFormat)
 
+    def _paint_avatar(self, painter: QPainter, rect: QRect, name: str, key: str) -> None:
+        """An avatar drawn once into a pixmap, then copied: headers repaint on every frame."""
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        cache_key = (name, key, rect.width(), ratio)
+        pixmap = self._avatars.get(cache_key)
+        if pixmap is None:
+            if len(self._avatars) > 500:
+                self._avatars.clear()
+            pixmap = QPixmap(int(rect.width() * ratio), int(rect.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            inner = QPainter(pixmap)
+            inner.setFont(painter.font())
+            paint_avatar(inner, QRect(0, 0, rect.width(), rect.height()), name, key)
+            inner.end()
+            self._avatars[cache_key] = pixmap
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def _name_colour(self, key: str, palette: QPalette) -> QColor:
+        base = palette.color(Role.Base)
+        cache_key = (key, base.rgba())
+        colour = self._name_colours.get(cache_key)
+        if colour is None:
+            colour = self._name_colours[cache_key] = readable(colour_for(key), base)
+        return colour
+
     def _paint_header(self, painter: QPainter, option, top: int, message: Message) -> None:
         palette: QPalette = option.palette
-        paint_avatar(painter, QRect(PAD, top, AVATAR, AVATAR), message.sender_name, message.sender)
+        self._paint_avatar(
+            painter, QRect(PAD, top, AVATAR, AVATAR), message.sender_name, message.sender
+        )
         bold = QFont(option.font)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(readable(colour_for(message.sender), palette.color(Role.Base)))
+        painter.setPen(self._name_colour(message.sender, palette))
         name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
         painter.drawText(
             QRect(TEXT_LEFT, top, name_width, HEADER),
@@ -464,7 +545,7 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.color(Role.AlternateBase))
         painter.drawRoundedRect(rect, 4, 4)
-        accent = readable(colour_for(reply.sender or reply.event_id), palette.color(Role.Base))
+        accent = self._name_colour(reply.sender or reply.event_id, palette)
         painter.setBrush(accent)
         painter.drawRect(QRect(rect.left(), rect.top(), 3, rect.height()))
         inner = rect.adjusted(10, 0, -8, 0)
@@ -541,21 +622,34 @@ class MessageDelegate(QStyledItemDelegate):
         """Who read up to here: small initials, overlapping, right-aligned, then "+N"."""
         shown = list(names)[:RECEIPTS_SHOWN]
         more = len(names) - len(shown)
-        x = rect.right() - RECEIPT
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        right = rect.right()
         if more > 0:
             painter.setFont(small_font(option.font))
             painter.setPen(dim_colour(option.palette))
             plus = f"+{more}"
             width = painter.fontMetrics().horizontalAdvance(plus) + 2
             painter.drawText(
-                QRect(rect.right() - width, rect.top(), width, RECEIPT),
+                QRect(right - width, rect.top(), width, RECEIPT),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                 plus,
             )
-            x -= width + 2
-        for name in shown:
-            paint_avatar(painter, QRect(x, rect.top(), RECEIPT, RECEIPT), name, name)
-            x -= RECEIPT - 4
+            right -= width + 3
+        letter = QFont(option.font)
+        letter.setBold(True)
+        letter.setPixelSize(9)
+        painter.setFont(letter)
+        ring = QPen(option.palette.color(Role.Base), 1.5)
+        # The first reader on the right and on top: drawn last.
+        for i in range(len(shown) - 1, -1, -1):
+            circle = QRect(right - RECEIPT - i * RECEIPT_STEP, rect.top(), RECEIPT, RECEIPT)
+            painter.setPen(ring)
+            painter.setBrush(colour_for(shown[i]))
+            painter.drawEllipse(circle)
+            painter.setPen(QColor("white"))
+            painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, (shown[i][:1] or "?").upper())
+        painter.restore()
 
     def _state_text(self, message: Message) -> str:
         if message.state == "failed":

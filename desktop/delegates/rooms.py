@@ -19,7 +19,6 @@ AVATAR = 36
 PAD = 10
 # Badge fills under white text (≥ 5:1), on light and dark rows alike.
 EXTERNAL = QColor("#c2410c")
-INVITED = QColor("#1864ab")
 MENTIONED = QColor("#c92a2a")
 UNREAD = QColor("#5c636e")
 HEADER = 26  # a section's title above its first row
@@ -111,11 +110,7 @@ class RoomDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             time_text,
         )
-        badge_right = right - time_width - 6
-        if room.invited:
-            badge_right = (
-                paint_badge(painter, badge_right, r.top() + 11, self.tr("Invitation"), INVITED) - 4
-            )
+        badge_right = right - time_width - 6  # an invitation says so in its section and line
         if room.external_servers:
             badge_right = (
                 paint_badge(painter, badge_right, r.top() + 11, self.tr("External"), EXTERNAL) - 4

@@ -36,6 +36,7 @@ class BrowseDialog(QDialog):
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
+        self.list.setAlternatingRowColors(True)  # one room from the next at a glance
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.error = QLabel(self)

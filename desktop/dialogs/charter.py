@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -22,6 +23,7 @@ class CharterDialog(QDialog):
     thread, then calls `accepted_ok()` or `show_error()`)."""
 
     acceptRequested = Signal(int)  # the version read
+    publishRequested = Signal(str)  # managers: the markdown of the next version
 
     def __init__(
         self,
@@ -29,6 +31,8 @@ class CharterDialog(QDialog):
         charter: Charter,
         accepted_version: int,
         parent: QWidget | None = None,
+        *,
+        manager: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("charterDialog")
@@ -50,13 +54,23 @@ class CharterDialog(QDialog):
         self.accept_button.setObjectName("charterAccept")
         self.accept_button.setDefault(True)
         self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.edit_button = QPushButton(self)
+        self.edit_button.setObjectName("charterEdit")
+        self.edit_button.setVisible(manager)
+        self.buttons.addButton(self.edit_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("charterEditor")
+        self.editor.setPlainText(charter.text)
+        self.editor.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.editor, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.accept_button.clicked.connect(self._accept_clicked)
+        self.edit_button.clicked.connect(self._edit_clicked)
         self.buttons.rejected.connect(self.reject)
         self.resize(560, 480)
         self.retranslate()
@@ -91,6 +105,12 @@ class CharterDialog(QDialog):
                 ).format(version=version)
             )
         self.accept_button.setText(self.tr("I accept"))
+        self.editor.setAccessibleName(self.tr("Text of the next version (markdown)"))
+        self.edit_button.setText(
+            self.tr("Publish version {version}").format(version=version + 1)
+            if self.editor.isVisibleTo(self)
+            else self.tr("Write a new version…")
+        )
         self.accept_button.setAccessibleName(
             self.tr("I accept version {version} of the charter").format(version=version)
         )
@@ -100,6 +120,37 @@ class CharterDialog(QDialog):
         self.accept_button.setEnabled(False)
         self.acceptRequested.emit(self.charter.version)
 
+    def _edit_clicked(self) -> None:
+        """First click: edit the text; second: publish it (every member accepts again)."""
+        if not self.editor.isVisibleTo(self):
+            self.text.hide()
+            self.accept_button.hide()
+            self.editor.show()
+            self.intro.setText(
+                self.tr(
+                    "Write the next version in markdown. Once published, every member (you"
+                    " included) accepts it again before posting."
+                )
+            )
+            self.retranslate_edit()
+            self.editor.setFocus()
+            return
+        text = self.editor.toPlainText()
+        if not text.strip():
+            self.show_error(self.tr("A charter needs some text."))
+            return
+        self.error.hide()
+        self.edit_button.setEnabled(False)
+        self.publishRequested.emit(text)
+
+    def retranslate_edit(self) -> None:
+        self.edit_button.setText(
+            self.tr("Publish version {version}").format(version=self.charter.version + 1)
+        )
+
+    def published_ok(self) -> None:
+        self.accept()
+
     def accepted_ok(self) -> None:
         self.accept()
 
@@ -107,3 +158,4 @@ class CharterDialog(QDialog):
         self.error.setText(text)
         self.error.show()
         self.accept_button.setEnabled(True)
+        self.edit_button.setEnabled(True)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -89,7 +90,13 @@ class EmojiPicker(QDialog):
         self.grid.setMinimumSize(CELL * COLUMNS + 24, CELL * 6 + 4)
         self.name = QLabel(self)
         self.name.setObjectName("emojiName")
-        layout = QVBoxLayout(self)
+        # A frameless window needs its own edge, or it melts into the timeline under it.
+        frame = QFrame(self)
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        layout = QVBoxLayout(frame)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.search)
         layout.addLayout(tab_row)

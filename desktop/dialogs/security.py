@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListView,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,12 +33,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def _setup(account: Account, password: str | None) -> tuple[str, int]:
-    """Sets up recovery, then backs up this device's room keys at once; (key, keys sent)."""
+async def _setup(account: Account, password: str | None, reset: bool = False) -> tuple[str, int]:
+    """Sets up (or resets) recovery, then backs up this device's room keys at once;
+    (recovery key, keys sent)."""
     from cercle.protocol.client import MatrixError
     from cercle.protocol.trust.bootstrap import setup_recovery
 
-    done = await setup_recovery(account, password)
+    done = await setup_recovery(account, password, reset=reset)
     try:
         sent = await account.key_backup.upload_pending()
     except MatrixError:
@@ -45,10 +47,22 @@ async def _setup(account: Account, password: str | None) -> tuple[str, int]:
     return done.recovery_key, sent
 
 
-async def _restore(account: Account, recovery_key: str) -> int:
+async def _restore(account: Account, secret: str) -> int:
+    """With the recovery key; what is not shaped like one is tried as the passphrase (Element's
+    "security phrase") when recovery has one, else it is reported as a mistyped key."""
+    from cercle.protocol.trust.recovery import InvalidRecoveryKey
     from cercle.protocol.trust.restore import restore_recovery
+    from cercle.protocol.trust.secrets import SecretStorageError
 
-    return (await restore_recovery(account, recovery_key=recovery_key)).keys_imported
+    try:
+        return (await restore_recovery(account, recovery_key=secret)).keys_imported
+    except InvalidRecoveryKey as typo:
+        try:
+            return (await restore_recovery(account, passphrase=secret)).keys_imported
+        except SecretStorageError as e:
+            if type(e) is SecretStorageError:  # no passphrase in this recovery: a typo
+                raise typo from None
+            raise
 
 
 async def _set_only_verified(account: Account, value: bool) -> None:
@@ -86,13 +100,14 @@ class SecurityDialog(QDialog):
         self.recovery_status.setWordWrap(True)
         self.setup_button = QPushButton(self)
         self.restore_button = QPushButton(self)
+        self.reset_button = QPushButton(self)  # lost the key: a new identity, contacts warned
         self.error = QLabel(self)
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c92a2a;")
         self.error.hide()
         rl.addWidget(self.recovery_status)
-        rl.addLayout(_buttons([self.setup_button, self.restore_button]))
+        rl.addLayout(_buttons([self.reset_button, self.setup_button, self.restore_button]))
 
         self.backup_box, bl = _section("", self)
         self.backup_status = QLabel(self)
@@ -105,7 +120,8 @@ class SecurityDialog(QDialog):
         self.device_list.setModel(self.devices)
         self.device_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.device_list.setSpacing(2)
-        rows = self.device_list.fontMetrics().lineSpacing() + 4
+        self.device_list.setIconSize(QSize(16, 16))
+        rows = max(self.device_list.fontMetrics().lineSpacing(), 16) + 4
         self.device_list.setFixedHeight(rows * 5 + 2 * self.device_list.frameWidth())
         self.verify_button = QPushButton(self)
         self.rename_button = QPushButton(self)
@@ -135,8 +151,9 @@ class SecurityDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.close_buttons)
 
-        self.setup_button.clicked.connect(self.set_up_recovery)
+        self.setup_button.clicked.connect(lambda: self.set_up_recovery())
         self.restore_button.clicked.connect(self.restore_recovery)
+        self.reset_button.clicked.connect(self.reset_recovery)
         self.verify_button.clicked.connect(self._verify)
         self.rename_button.clicked.connect(self._rename)
         self.sign_out_button.clicked.connect(self._sign_out)
@@ -163,6 +180,8 @@ class SecurityDialog(QDialog):
         self.only_verified_help.setVisible(state.only_verified is not None)
         self.retranslate()
         self._buttons()
+        if self.isVisible():
+            self.adjustSize()  # opened while "Reading…": grow to what the state shows
 
     def _selected(self):
         indexes = self.device_list.selectionModel().selectedIndexes()
@@ -171,6 +190,7 @@ class SecurityDialog(QDialog):
     def _buttons(self) -> None:
         state = self.state
         self.setup_button.setVisible(state is not None and not state.published_identity)
+        self.reset_button.setVisible(state is not None and state.published_identity)
         self.restore_button.setVisible(
             state is not None and state.published_identity and not state.identity_here
         )
@@ -190,6 +210,7 @@ class SecurityDialog(QDialog):
         self.local_box.setTitle(self.tr("On this computer"))
         self.setup_button.setText(self.tr("Set up recovery…"))
         self.restore_button.setText(self.tr("Restore with your recovery key…"))
+        self.reset_button.setText(self.tr("Reset recovery…"))
         self.verify_button.setText(self.tr("Verify"))
         self.rename_button.setText(self.tr("Rename…"))
         self.sign_out_button.setText(self.tr("Sign out…"))
@@ -263,23 +284,48 @@ class SecurityDialog(QDialog):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def set_up_recovery(self) -> None:
+    def set_up_recovery(self, reset: bool = False) -> None:
         """Tries without a password first (servers let a first identity through, MSC3967);
         asks for the account password only when the server wants it."""
         if self.bridge is None or self.account is None:
             return
         self.setup_button.setEnabled(False)
+        self.reset_button.setEnabled(False)
         self.recovery_status.setText(self.tr("Setting up recovery…"))
         self.bridge.run(
-            _setup(self.account, None),
+            _setup(self.account, None, reset),
             on_success=self._recovery_made,
-            on_failure=self._ask_password,
+            on_failure=lambda e: self._ask_password(e, reset),
         )
 
-    def _ask_password(self, error: BaseException) -> None:
+    def reset_recovery(self) -> QMessageBox:
+        """For a lost recovery key: a new identity and a new backup, after a clear warning."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Reset recovery"))
+        box.setText(self.tr("Reset your identity and recovery?"))
+        box.setInformativeText(
+            self.tr(
+                "Do this only if you lost your recovery key and have no other verified device. "
+                "The people you talk to will be warned that your identity changed and will "
+                "have to verify you again; messages kept only in the old key backup are lost."
+            )
+        )
+        reset = box.addButton(self.tr("Reset"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(
+            lambda button: self.set_up_recovery(reset=True) if button is reset else None
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def _ask_password(self, error: BaseException, reset: bool = False) -> None:
         from cercle.protocol.trust.bootstrap import PasswordNeeded
 
         self.setup_button.setEnabled(True)
+        self.reset_button.setEnabled(True)
         if not isinstance(error, PasswordNeeded) or self.bridge is None or self.account is None:
             self.retranslate()
             self._failed(error)
@@ -297,7 +343,7 @@ class SecurityDialog(QDialog):
 
         def submitted(password: str) -> None:
             bridge.run(
-                _setup(account, password),
+                _setup(account, password, reset),
                 on_success=made,
                 on_failure=lambda e: prompt.show_error(self.explain(e)),
             )
@@ -308,10 +354,12 @@ class SecurityDialog(QDialog):
 
         prompt.submitted.connect(submitted)
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        prompt.rejected.connect(self.retranslate)  # "Setting up…" no more
         prompt.open()
 
     def _recovery_made(self, result: tuple[str, int]) -> None:
         self.setup_button.setEnabled(True)
+        self.reset_button.setEnabled(True)
         self.refresh()
         key_dialog = RecoveryKeyDialog(result[0], self)
         key_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -324,9 +372,10 @@ class SecurityDialog(QDialog):
             self.tr("Restore recovery"),
             self.tr(
                 "Enter the recovery key you saved when you set up recovery (in Cercle or "
-                "Element): 48 letters and digits, spaces do not matter."
+                "Element): 48 letters and digits, spaces do not matter. A security phrase "
+                "works too, if you chose one."
             ),
-            self.tr("Recovery key"),
+            self.tr("Recovery key or security phrase"),
             secret=False,
             parent=self,
         )

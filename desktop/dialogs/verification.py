@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
-    QStackedWidget,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -71,6 +69,31 @@ class EmojiCell(QWidget):
         self.glyph.setAccessibleName(name)
 
 
+class Pages(QWidget):
+    """One page shown at a time; unlike QStackedWidget, hidden pages take no room, so the
+    dialog is as tall as the page it shows (a short question, or the 7 emoji)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._pages: list[QWidget] = []
+        self._current = -1
+
+    def addWidget(self, page: QWidget) -> None:
+        self._pages.append(page)
+        self._layout.addWidget(page)
+        page.setVisible(len(self._pages) - 1 == self._current)
+
+    def setCurrentIndex(self, index: int) -> None:
+        self._current = index
+        for i, page in enumerate(self._pages):
+            page.setVisible(i == index)
+
+    def currentIndex(self) -> int:
+        return self._current
+
+
 class VerificationDialog(QDialog):
     """Non-modal: the user may read the conversation while comparing. Driven by a
     VerificationRun; closing it before the end cancels the verification."""
@@ -105,7 +128,7 @@ class VerificationDialog(QDialog):
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.pages = QStackedWidget(self)
+        self.pages = Pages(self)
 
         # the request: accept or decline
         self.accept_button = QPushButton(self)
@@ -175,15 +198,22 @@ class VerificationDialog(QDialog):
     # -- pages -------------------------------------------------------------------------------
 
     def _page(self, index: int) -> None:
-        """Shows page `index`, the dialog sized for it (a stack is as tall as its tallest)."""
-        for i in range(self.pages.count()):
-            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            page = self.pages.widget(i)
-            if page is not None:
-                page.setSizePolicy(policy, policy)
+        """Shows page `index` with its texts, the dialog resized to them."""
         self.pages.setCurrentIndex(index)
-        self.pages.adjustSize()
-        self.adjustSize()
+        self.retranslate()
+
+    def _fit(self) -> None:
+        """As tall as the texts need at the dialog's width (they wrap)."""
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            width = max(self.width(), self.minimumWidth())
+            self.resize(width, layout.totalHeightForWidth(width))
+        else:
+            self.adjustSize()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()
 
     def _accept_clicked(self) -> None:
         self.show_waiting("emoji")
@@ -203,26 +233,24 @@ class VerificationDialog(QDialog):
         """`what`: "accept" (the request), "emoji" (the keys), "other" (their confirmation)."""
         self.waiting_for = what
         self._page(self.WAITING)
-        self.retranslate()
         self.cancel_button.setFocus()
 
     def show_emoji(self, emoji: Any) -> None:
         for cell, (glyph, english) in zip(self.cells, emoji, strict=False):
             cell.show_emoji(glyph, english)
         self._page(self.EMOJI)
-        self.retranslate()
         self.match_button.setFocus()
 
     def show_result(self, ok: bool, message: str) -> None:
         self.ok = ok
         self.result_message = message
+        self.recorded = self.run.recorded if self.run is not None else True
         kind = QStyle.StandardPixmap.SP_DialogApplyButton
-        if not ok:
+        if not ok or not self.recorded:
             kind = QStyle.StandardPixmap.SP_MessageBoxWarning
         self.icon.setPixmap(self.style().standardIcon(kind).pixmap(32, 32))
         self.icon.show()
         self._page(self.RESULT)
-        self.retranslate()
         self.close_button.setFocus()
 
     # -- texts -------------------------------------------------------------------------------
@@ -274,11 +302,20 @@ class VerificationDialog(QDialog):
                 ).format(user=self._other())
             )
         else:
-            if self.ok:
+            if self.ok and not getattr(self, "recorded", True):
+                self.title.setText(self.tr("The emoji matched, but nothing was recorded"))
+            elif self.ok:
                 self.title.setText(self.tr("Verified"))
             else:
                 self.title.setText(self.tr("Not verified"))
             self.text.setText(getattr(self, "result_message", ""))
+        if self.isVisible():
+            self._fit()
+
+    def set_who(self, who: str) -> None:
+        """Their name, once known (the dialog opens with their user id)."""
+        self.who = who
+        self.retranslate()
 
     def _subject(self) -> str:
         if self.own_device:

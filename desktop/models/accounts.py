@@ -24,11 +24,12 @@ class AccountEntry:
     mentions: int = 0
 
 
-def account_initials(user_id: str) -> str:
-    """ "@camille:velotech.example" → "CV": the person and the server, so that the same person's
-    company and partner identities still look different."""
+def account_initials(user_id: str, row: int = 0) -> str:
+    """'@camille:velotech.example' → 'CV': the person and the server, so that the same person's
+    company and partner identities still look different. Before its profile is open (its user id
+    is inside), an account shows its number: the one Ctrl+number reaches."""
     if not user_id.startswith("@") or ":" not in user_id:
-        return "+" if not user_id else user_id[:1].upper()
+        return str(row + 1) if not user_id else user_id[:1].upper()
     local, server = user_id[1:].split(":", 1)
     return (local[:1] + server[:1]).upper()
 
@@ -48,9 +49,9 @@ class AccountListModel(QAbstractListModel):
             return None
         entry = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return entry.user_id or self.tr("New account")
+            return entry.user_id or self.tr("Account not open yet")
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.describe(entry)
+            return self.describe(entry, index.row())
         if role == AccountRole.Entry:
             return entry
         if role == AccountRole.Key:
@@ -63,9 +64,11 @@ class AccountListModel(QAbstractListModel):
             return entry.mentions
         return None
 
-    def describe(self, entry: AccountEntry) -> str:
+    def describe(self, entry: AccountEntry, row: int) -> str:
         """What a tooltip and a screen reader say: who, and what waits there."""
-        who = entry.user_id or self.tr("New account (not signed in)")
+        who = entry.user_id or self.tr("Account {n} (not open or not signed in yet)").format(
+            n=row + 1
+        )
         if entry.mentions:
             return self.tr("{user}: {count} unread, {mentions} mentioning you").format(
                 user=who, count=entry.unread, mentions=entry.mentions
@@ -87,6 +90,7 @@ class AccountListModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, AccountEntry(key))
         self.endInsertRows()
+        self._renumbered(row + 1)
 
     def remove(self, key: str) -> None:
         row = self.row_of(key)
@@ -95,6 +99,12 @@ class AccountListModel(QAbstractListModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
         self.endRemoveRows()
+        self._renumbered(row)
+
+    def _renumbered(self, first: int) -> None:
+        """Rows from `first` moved: their number (shown before their user id is known) too."""
+        if first < len(self._rows):
+            self.dataChanged.emit(self.index(first), self.index(len(self._rows) - 1))
 
     def set_user(self, key: str, user_id: str) -> None:
         self._update(key, user_id=user_id)

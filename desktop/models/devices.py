@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtWidgets import QApplication, QStyle
 
 from cercle.protocol.devices import OwnDevice
 from cercle.protocol.trust.crosssigning import TrustLevel
@@ -51,8 +52,9 @@ class DeviceListModel(QAbstractListModel):
             return None
         device = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            name = device.display_name or device.device_id
-            line = f"{name} ({device.device_id}) · {trust_words(device.trust)}"
+            name = device.display_name
+            shown = f"{name} ({device.device_id})" if name else device.device_id
+            line = f"{shown} · {trust_words(device.trust)}"
             if device.this_device:
                 line += " · " + QCoreApplication.translate("DeviceListModel", "this device")
             elif device.last_seen_ms:
@@ -66,6 +68,12 @@ class DeviceListModel(QAbstractListModel):
             return line
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.DecorationRole:  # a tick, or a warning for a stranger device
+            style = QApplication.style()
+            kind = QStyle.StandardPixmap.SP_DialogApplyButton
+            if device.trust is TrustLevel.UNSIGNED:
+                kind = QStyle.StandardPixmap.SP_MessageBoxWarning
+            return style.standardIcon(kind) if style is not None else None
         if role == DeviceRole.Device:
             return device
         if role == DeviceRole.Trust:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import lru_cache
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,11 +26,13 @@ class MessageRole(IntEnum):
     GroupedWithPrevious = Qt.ItemDataRole.UserRole + 2  # same sender and day, within 5 minutes
     StartsDay = Qt.ItemDataRole.UserRole + 3  # the first message of its (local) day: a separator
     ReadBy = Qt.ItemDataRole.UserRole + 4  # names of the others who have read up to this row
+    Row = Qt.ItemDataRole.UserRole + 5  # (message, starts day, grouped, read by): one call
 
 
 GROUP_WINDOW_MS = 5 * 60 * 1000
 
 
+@lru_cache(maxsize=4096)  # painting asks for the same rows' days again and again
 def day_of(timestamp_ms: int) -> QDate:
     """The local calendar day of a timestamp."""
     return QDateTime.fromMSecsSinceEpoch(timestamp_ms).date()
@@ -83,6 +86,14 @@ class MessageModel(QAbstractListModel):
             return self._starts_day(index.row())
         if role == MessageRole.ReadBy:
             return self.read_by(message.event_id)
+        if role == MessageRole.Row:
+            row = index.row()
+            return (
+                message,
+                self._starts_day(row),
+                self._grouped(row),
+                self.read_by(message.event_id),
+            )
         return None
 
     def _grouped(self, row: int) -> bool:

@@ -87,7 +87,10 @@ def community_home(home_view: Callable[[], QWidget], user_id: str) -> QWidget:
     header = CommunityHeader(view)
     view.set_community_header(header)  # type: ignore[attr-defined]
     c = community()
-    header.show_community(c, manager=user_id == sample.ME)
+    external = not user_id.endswith(":velotech.example")
+    header.show_community(
+        c, manager=user_id == sample.ME, guest_from=user_id.split(":", 1)[1] if external else ""
+    )
     header.set_guides(guides())
     composer = view.composer  # type: ignore[attr-defined]
     composer.set_enabled(True)

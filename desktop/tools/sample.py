@@ -7,8 +7,10 @@ from dataclasses import replace
 from PySide6.QtCore import QDate, QDateTime, QTime
 
 from cercle.protocol.changes import (
+    Attachment,
     Message,
     ReactionChip,
+    ReadReceipt,
     ReplyPreview,
     RoomsChanged,
     RoomSummary,
@@ -411,3 +413,108 @@ def security_state():
         store_mode="keyring",
         only_verified=False,
     )
+
+
+def busy_timeline() -> tuple[list[Message], list[ReadReceipt], list[Message]]:
+    """A busy afternoon in the partners' room: a photo, a file, a reply, reactions, a thread
+    root with its summary, a message this device cannot read yet (and its fix), read
+    receipts; then that thread's messages for the thread panel."""
+    lea, karim = "@lea.moreau:rouelibre.example", "@karim.haddad:rouelibre.example"
+    hugo, sophie = "@hugo.bernard:velotech.example", "@sophie.martin:velotech.example"
+    ines = "@ines.costa:cyclonord.example"
+    photo = Attachment(
+        "image", "stand-lyon.jpg", 412_000, "image/jpeg", 1600, 1000, has_thumbnail=True
+    )
+    plan = Attachment("file", "plan-stand-salon-lyon.pdf", 1_840_000, "application/pdf")
+    rows = [
+        _message(200, PARTNERS, lea, "Voici le stand monté hier soir :", at(0, 13, 2), pos=200),
+        _message(201, PARTNERS, lea, "stand-lyon.jpg", at(0, 13, 2), attachment=photo, pos=201),
+        _message(
+            202,
+            PARTNERS,
+            sophie,
+            "Superbe ! Le plan définitif est ici.",
+            at(0, 13, 20),
+            reactions=(ReactionChip("😍", 3, mine=True), ReactionChip("👏", 2)),
+            pos=202,
+        ),
+        _message(
+            203,
+            PARTNERS,
+            sophie,
+            "plan-stand-salon-lyon.pdf",
+            at(0, 13, 21),
+            attachment=plan,
+            pos=203,
+        ),
+        _message(
+            204,
+            PARTNERS,
+            hugo,
+            "Qui s’occupe des badges exposants pour jeudi ?",
+            at(0, 14, 5),
+            thread_count=3,
+            thread_last_sender=PEOPLE[karim],
+            pos=204,
+        ),
+        _message(
+            205,
+            PARTNERS,
+            karim,
+            "Nous avons reçu les cartons, merci.",
+            at(0, 14, 40),
+            reply_to=ReplyPreview("$m203", sophie, PEOPLE[sophie], "plan-stand-salon-lyon.pdf"),
+            pos=205,
+        ),
+        Message(
+            "$m206",
+            PARTNERS,
+            ines,
+            PEOPLE[ines],
+            "",
+            at(0, 15, 1),
+            encrypted=True,
+            undecryptable=True,
+            cause="unknown_device",
+            pos=206,
+        ),
+        _message(207, PARTNERS, ME, "Je passe au stand vers 17 h.", at(0, 15, 30), pos=207),
+    ]
+    receipts = [
+        ReadReceipt(lea, PEOPLE[lea], "$m207"),
+        ReadReceipt(hugo, PEOPLE[hugo], "$m207"),
+        ReadReceipt(sophie, PEOPLE[sophie], "$m205"),
+        ReadReceipt(karim, PEOPLE[karim], "$m207"),
+        ReadReceipt(ines, PEOPLE[ines], "$m207"),
+    ]
+    thread = [
+        rows[4],
+        _message(
+            210,
+            PARTNERS,
+            sophie,
+            "Je les imprime demain matin.",
+            at(0, 14, 12),
+            thread_root="$m204",
+            pos=210,
+        ),
+        _message(
+            211,
+            PARTNERS,
+            hugo,
+            "Merci Sophie, il en faut douze.",
+            at(0, 14, 15),
+            thread_root="$m204",
+            pos=211,
+        ),
+        _message(
+            212,
+            PARTNERS,
+            karim,
+            "Ajoutez-en deux pour Rouelibre, s’il vous plaît.",
+            at(0, 14, 31),
+            thread_root="$m204",
+            pos=212,
+        ),
+    ]
+    return rows, receipts, thread

@@ -18,7 +18,7 @@ from cercle.desktop.i18n import Translations
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel, RoomRole
 from cercle.desktop.theme import Appearance
-from cercle.desktop.tools import community_screens, sample
+from cercle.desktop.tools import account_screens, community_screens, sample
 from cercle.desktop.views.home import HomeView
 from cercle.desktop.views.login import LoginView
 
@@ -44,6 +44,59 @@ def home_view() -> HomeView:
         if index.data(RoomRole.Summary).room_id == sample.PARTNERS:
             view.room_list.setCurrentIndex(index)
     messages.show_room(sample.PARTNERS, sample.partner_day())
+    view.composer.set_text("")
+    return view
+
+
+def sample_photo(width: int = 480, height: int = 300) -> bytes:
+    """A picture for the sample image message: a sky, a hall, a stand with bikes (PNG bytes)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF
+    from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPen
+
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    sky = QLinearGradient(0, 0, 0, height)
+    sky.setColorAt(0, QColor("#8ec5fc"))
+    sky.setColorAt(1, QColor("#e0c3fc"))
+    painter.fillRect(image.rect(), sky)
+    painter.fillRect(QRectF(0, height * 0.62, width, height * 0.38), QColor("#d9d4cf"))
+    painter.fillRect(
+        QRectF(width * 0.12, height * 0.25, width * 0.76, height * 0.42), QColor("#2e6f8e")
+    )
+    painter.fillRect(
+        QRectF(width * 0.12, height * 0.25, width * 0.76, height * 0.08), QColor("#f2a541")
+    )
+    painter.setPen(QPen(QColor("#1d1d1d"), 4))
+    for n in range(4):
+        x = width * (0.2 + n * 0.18)
+        y = height * 0.78
+        painter.drawEllipse(QPointF(x, y), 22, 22)
+        painter.drawEllipse(QPointF(x + 62, y), 22, 22)
+        painter.drawLine(QPointF(x, y), QPointF(x + 30, y - 30))
+        painter.drawLine(QPointF(x + 30, y - 30), QPointF(x + 62, y))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, b"PNG")
+    return bytes(data.data())
+
+
+def timeline_view() -> HomeView:
+    """A busy afternoon: a photo, a file, reactions, a reply, a thread (its summary, and its
+    panel open), read receipts, someone typing, a message to unlock by verifying."""
+    view = home_view()
+    rows, receipts, thread = sample.busy_timeline()
+    delegate = view.timeline.delegate
+    delegate.thumbnails.put("$m201", sample_photo())
+    view.messages.show_room(sample.PARTNERS, rows)
+    view.messages.own_user_id = sample.ME
+    view.messages.set_receipts(sample.PARTNERS, receipts)
+    view.timeline.room_opened("$m200")  # read up to the first: the unread bar shows
+    view.timeline.set_typing(sample.PARTNERS, (sample.PEOPLE["@lea.moreau:rouelibre.example"],))
+    view.thread_panel.open_thread(sample.PARTNERS, "$m204")
+    view.thread_panel.show_thread(sample.PARTNERS, "$m204", thread)
     view.composer.set_text("")
     return view
 
@@ -143,6 +196,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
                 (login, "login", 900, 640),
                 (home, "home", 1100, 700),
                 (community, "community", 1280, 760),
+                (timeline_view(), "timeline-busy", 1280, 760),
                 (passphrase_dialog(), "passphrase", 480, None),
                 (verification_dialog(), "verification", 560, None),
                 (security_dialog(), "security", 660, None),
@@ -150,6 +204,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
                 (composing[1], "composer-emoji", 1100, 700),
                 (emoji_picker(), "emoji-picker", 400, None),
                 *community_screens.shots(home_view),  # governance: header, charter, roles, ACL
+                *account_screens.shots(home_view),  # a company and a partner identity side by side
             ]
             for widget, screen, width, height in shots:
                 path = out / f"{screen}-{name}.png"
@@ -170,7 +225,11 @@ def render(out: Path, app: QApplication) -> list[Path]:
                         raise OSError(f"could not write {path}")
                     written.append(path)
                     community.side_panel.show_tab("members")
-                if isinstance(widget, QDialog) or screen in community_screens.SCREENS:
+                if (
+                    isinstance(widget, QDialog)
+                    or screen in community_screens.SCREENS
+                    or screen in account_screens.SCREENS
+                ):
                     widget.deleteLater()
     login.deleteLater()
     home.deleteLater()

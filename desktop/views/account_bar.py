@@ -86,7 +86,9 @@ class AccountDelegate(QStyledItemDelegate):
         painter.setPen(
             QColor("white") if entry.user_id else palette.color(QPalette.ColorRole.ButtonText)
         )
-        painter.drawText(tile, Qt.AlignmentFlag.AlignCenter, account_initials(entry.user_id))
+        painter.drawText(
+            tile, Qt.AlignmentFlag.AlignCenter, account_initials(entry.user_id, index.row())
+        )
 
         if entry.mentions:
             text = f"@{entry.mentions}"

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from cercle.desktop.accounts import FIRST, AccountPane, Accounts
 from cercle.desktop.tray import Tray
@@ -24,14 +31,20 @@ class AccountsWindow(QWidget):
         self.tray = Tray(self)
         accounts.tray = self.tray
         self.bar = AccountBar(accounts.model, self)
-        self.bar.hide()  # until a second account is added
+        self.line = QFrame(self)  # the column is the window's frame, the page its content
+        self.line.setFrameShape(QFrame.Shape.VLine)
+        self.line.setFrameShadow(QFrame.Shadow.Plain)
+        self.line.setForegroundRole(QPalette.ColorRole.Mid)
         self.stack = QStackedWidget(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.bar)
+        layout.addWidget(self.line)
         layout.addWidget(self.stack, 1)
         self.menus: dict[AccountPane, AccountMenu] = {}
+        self._return_to: AccountPane | None = None  # shown before another account's passphrase
+        self._show_column()
 
         accounts.paneAdded.connect(self._pane_added)
         accounts.paneRemoved.connect(self._pane_removed)
@@ -70,6 +83,20 @@ class AccountsWindow(QWidget):
             window.home.room_list.setFocus()  # where the keyboard would start in that account
         self.bar.select(row)
 
+    def _unlocking(self, pane: AccountPane) -> None:
+        """Its passphrase is asked: show its page (the dialog would be another's otherwise),
+        and come back once it is open."""
+        current = self.current
+        if current is not pane:
+            if self._return_to is None:
+                self._return_to = current
+            self.show_account(self.accounts.panes.index(pane))
+
+    def _unlocked(self, pane: AccountPane) -> None:
+        back, self._return_to = self._return_to, None
+        if back is not None and back in self.accounts.panes and self.current is pane:
+            self.show_account(self.accounts.panes.index(back))
+
     def step(self, by: int) -> None:
         panes = self.accounts.panes
         current = self.current
@@ -102,12 +129,19 @@ class AccountsWindow(QWidget):
 
     def _pane_added(self, pane: AccountPane) -> None:
         row = self.accounts.panes.index(pane)
+        pane.unlocking.connect(lambda: self._unlocking(pane))
+        pane.session.signedIn.connect(lambda _user_id: self._unlocked(pane))
         self.stack.insertWidget(row, pane.window)
         menu = AccountMenu(pane, self)
-        pane.window.menuBar().addMenu(menu)
+        bar = pane.window.menuBar()
+        first = next(iter(bar.actions()), None)  # Accounts first: it frames the other menus
+        if first is not None:
+            bar.insertMenu(first, menu)
+        else:
+            bar.addMenu(menu)
         self.menus[pane] = menu
         pane.window.installEventFilter(self)
-        self.bar.setVisible(len(self.accounts.panes) > 1)
+        self._show_column()
         if self.stack.count() == 1 or pane.key == FIRST:
             self.show_account(row)
 
@@ -119,9 +153,15 @@ class AccountsWindow(QWidget):
         self.stack.removeWidget(window)
         self.menus.pop(pane, None)
         window.deleteLater()
-        self.bar.setVisible(len(self.accounts.panes) > 1)
+        self._show_column()
         if was_shown and self.accounts.panes:
             self.show_account(0)
+
+    def _show_column(self) -> None:
+        """The column shows once there are two accounts (one alone looks as it always did)."""
+        several = len(self.accounts.panes) > 1
+        self.bar.setVisible(several)
+        self.line.setVisible(several)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close:

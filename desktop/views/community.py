@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from cercle.desktop.dialogs.acl import AclDialog
@@ -44,17 +46,27 @@ class CommunityController(QObject):
         self.dialog: QWidget | None = None  # the governance dialog open last (tests reach it)
         self._loading: str | None = None  # the room whose community is being read
         self._again = False
+        self.documents_only = False  # the editorial line takes files only: the gate offers one
         self.header = CommunityHeader(home)
         home.set_community_header(self.header)
         home.roomSelected.connect(self.room_opened)
+        chosen = getattr(home, "communitySelected", None)  # the rail
+        if chosen is not None:
+            chosen.connect(self.community_chosen)
         home.composer.blockedActionRequested.connect(self._blocked_action)
         session.bridge.roomsChanged.connect(self._rooms_changed)
         self.header.charterRequested.connect(self.open_charter)
         self.header.rolesRequested.connect(self.open_roles)
         self.header.aclRequested.connect(self.open_acl)
         self.header.inviteRequested.connect(self.open_invite)
+        home.installEventFilter(self)  # a language switch re-words the composer's gate
         # report/delete/remove/ban in the message menu, browsing, the moderation log
         self.actions = CommunityActions(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.home and event.type() == QEvent.Type.LanguageChange:
+            QTimer.singleShot(0, self._gate)  # after the composer's own retranslation
+        return super().eventFilter(watched, event)
 
     # -- the open room -------------------------------------------------------------------------
 
@@ -73,6 +85,8 @@ class CommunityController(QObject):
             self._gate()  # same community: gate at once with what we know, refresh below
         else:
             self._show(None)
+            if room is not None and room.parents:  # maybe a community: no post before its rules
+                self.home.composer.set_blocked(self.tr("Reading the community's rules…"))
         self.reload()
 
     def reload(self) -> None:
@@ -102,6 +116,8 @@ class CommunityController(QObject):
         def failed(error: BaseException) -> None:
             self._loading = None
             log.warning("the community of %s could not be read: %s", room_id, error)
+            if self.room_id == room_id and self.community is None:
+                self._show(None)  # unknown rules: the composer is not held closed for ever
             if self._again:
                 self._again = False
                 self.reload()
@@ -124,7 +140,13 @@ class CommunityController(QObject):
             self.header.clear()
         else:
             level = roles.level_of(community.power_levels, self.user_id, community.creators)
-            self.header.show_community(community, manager=level >= 100, moderator=level >= 50)
+            own = server_name_of(self.user_id) or ""
+            self.header.show_community(
+                community,
+                manager=level >= 100,
+                moderator=level >= 50,
+                guest_from=own if context.external_to(community, self.user_id) else "",
+            )
             if previous is None or previous.space_id != community.space_id:
                 self.header.set_guides([])
                 self._load_guides(community)
@@ -150,22 +172,47 @@ class CommunityController(QObject):
 
     def _gate(self) -> None:
         composer, community, room_id = self.home.composer, self.community, self.room_id
+        self.documents_only = False
         if community is None or room_id is None:
             self.check = None
             composer.set_blocked(None)
             composer.set_placeholder(None)
+            self._allow_documents(True)
             return
+        line = community.editorial  # allowed post types: no "document", no attaching files
+        self._allow_documents(line is None or "document" in line.allowed_post_types)
         check = charter.can_post(community, self.user_id, room_id)
-        if room_id == community.space_id and check.block != PostBlock.CHARTER:
-            check = PostCheck(True)  # the space itself: only the charter applies
+        browsing = room_id == community.space_id  # the community chosen, none of its rooms joined
+        if browsing and check.block != PostBlock.CHARTER:
+            check = PostCheck(False, PostBlock.UNKNOWN_ROOM)
         self.check = check
         composer.set_placeholder(self.placeholder(community))
-        if check.allowed:
+        if browsing and check.block == PostBlock.UNKNOWN_ROOM:
+            composer.set_blocked(
+                self.tr("You have not joined any room of this community yet."),
+                self.tr("Browse its rooms…"),
+            )
+        elif check.allowed and not context.message_allowed(
+            line,
+            manager=roles.level_of(community.power_levels, self.user_id, community.creators) >= 100,
+        ):
+            self.documents_only = True
+            composer.set_blocked(
+                self.tr("This community's editorial line takes documents here, not messages."),
+                self.tr("Attach a file…"),
+            )
+        elif check.allowed:
             composer.set_blocked(None)
         elif check.block == PostBlock.CHARTER:
             composer.set_blocked(self.block_reason(check), charter_action_text())
         else:
             composer.set_blocked(self.block_reason(check))
+
+    def _allow_documents(self, allowed: bool) -> None:
+        button = getattr(self.home.composer, "attach_button", None)
+        if button is None:
+            return
+        button.setVisible(allowed)  # the header's "Posts:" line says what the community takes
 
     def placeholder(self, community: Community) -> str | None:
         return placeholder_text(community)
@@ -177,6 +224,18 @@ class CommunityController(QObject):
     def _blocked_action(self) -> None:
         if self.check is not None and self.check.block == PostBlock.CHARTER:
             self.open_charter()
+        elif self.check is not None and self.room_id == getattr(self.community, "space_id", 0):
+            self.actions.open_browse()
+        elif self.documents_only:
+            self.home.composer.choose_files()
+
+    def community_chosen(self, space_id: str) -> None:
+        """The rail chose a community. With a joined room the home screen opens it (and
+        room_opened follows); with none, the header still shows, to browse and join its rooms."""
+        if not space_id or self.home.proxy.rowCount() > 0:
+            return
+        self.room_id = space_id
+        self.reload()
 
     # -- dialogs ----------------------------------------------------------------------------------
 
@@ -184,11 +243,29 @@ class CommunityController(QObject):
         return community.name or community.space_id
 
     def _open(self, dialog: QWidget) -> None:
+        """Shows `dialog` (not blocking); the one shown before closes and goes away."""
         if self.dialog is not None:
             self.dialog.close()
+            self.dialog.deleteLater()
         self.dialog = dialog
         dialog.destroyed.connect(lambda *_: self._forget(dialog))
         dialog.open()  # type: ignore[attr-defined]
+
+    def run_for(
+        self,
+        dialog: QWidget,
+        work: Coroutine[Any, Any, Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Bridge.run for a dialog's operation: its answer is dropped if the dialog is gone."""
+
+        def alive(callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+            if callback is None:
+                return None
+            return lambda value: callback(value) if shiboken6.isValid(dialog) else None
+
+        self.session.bridge.run(work, alive(on_success), alive(on_failure))
 
     def _forget(self, dialog: QWidget) -> None:
         if self.dialog is dialog:
@@ -199,7 +276,10 @@ class CommunityController(QObject):
         if community is None or community.charter is None or account is None:
             return None
         accepted = charter.accepted_version(community, self.user_id)
-        dialog = CharterDialog(self._name(community), community.charter, accepted, self.window)
+        level = roles.level_of(community.power_levels, self.user_id, community.creators)
+        dialog = CharterDialog(
+            self._name(community), community.charter, accepted, self.window, manager=level >= 100
+        )
 
         def record(version: int) -> None:
             def done(recorded: int) -> None:
@@ -210,13 +290,28 @@ class CommunityController(QObject):
                 dialog.accepted_ok()
                 self.reload()
 
-            self.session.bridge.run(
+            self.run_for(
+                dialog,
                 charter.accept_charter(account.client, community),
                 on_success=done,
                 on_failure=lambda e: dialog.show_error(self.session.explain(e)),
             )
 
         dialog.acceptRequested.connect(record)
+
+        def publish(text: str) -> None:
+            def done(_version: int) -> None:
+                dialog.published_ok()
+                self.reload()
+
+            self.run_for(
+                dialog,
+                charter.publish_charter(account.client, community, text),
+                on_success=done,
+                on_failure=lambda e: dialog.show_error(self.session.explain(e)),
+            )
+
+        dialog.publishRequested.connect(publish)
         self._open(dialog)
         return dialog
 
@@ -227,14 +322,16 @@ class CommunityController(QObject):
         version = community.charter.version if community.charter else 0
         dialog = RolesDialog(self._name(community), version, self.window)
         failed = lambda e: dialog.show_error(self.session.explain(e))  # noqa: E731
-        self.session.bridge.run(
+        self.run_for(
+            dialog,
             context.members(account.client, community),
             on_success=dialog.set_members,
             on_failure=failed,
         )
 
         def change(user_id: str, role: str) -> None:
-            self.session.bridge.run(
+            self.run_for(
+                dialog,
                 roles.apply_role(account.client, community.all_rooms, user_id, roles.Role(role)),
                 on_success=lambda r: dialog.applied(user_id, role, len(r.rooms), len(r.failed)),
                 on_failure=failed,
@@ -263,7 +360,8 @@ class CommunityController(QObject):
                     else:
                         dialog.show_error(self.session.explain(error))
 
-                self.session.bridge.run(
+                self.run_for(
+                    dialog,
                     acl.apply_allow_list(account.client, community, patterns),
                     on_success=lambda r: dialog.applied(len(r.rooms), len(r.failed)),
                     on_failure=refused,
@@ -286,7 +384,8 @@ class CommunityController(QObject):
         dialog = InviteDialog(community, self.window)
 
         def invite(user_id: str) -> None:
-            self.session.bridge.run(
+            self.run_for(
+                dialog,
                 context.invite(account.client, community, user_id),
                 on_success=lambda _: dialog.invited(user_id),
                 on_failure=lambda e: dialog.show_error(self.session.explain(e)),

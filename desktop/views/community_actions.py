@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -79,6 +80,7 @@ class CommunityActions(QObject):
         client = account.client
 
         def run(reason: str) -> None:
+            work: Coroutine[Any, Any, object]
             if action == "report":
                 work = moderation.report(
                     client, community, message.room_id, message.event_id, reason
@@ -90,7 +92,8 @@ class CommunityActions(QObject):
                 work = moderation.kick(client, community, message.sender, reason=reason or None)
             else:
                 work = moderation.ban(client, community, message.sender, reason=reason or None)
-            self.c.session.bridge.run(
+            self.c.run_for(
+                dialog,
                 work,
                 on_success=lambda _: dialog.done_ok(),
                 on_failure=lambda e: dialog.show_error(self.c.session.explain(e)),
@@ -117,7 +120,8 @@ class CommunityActions(QObject):
             return None
         dialog = BrowseDialog(self.c._name(community), self.c.window)
         failed = lambda e: dialog.show_error(self.c.session.explain(e))  # noqa: E731
-        self.c.session.bridge.run(
+        self.c.run_for(
+            dialog,
             context.browse(account.client, community.space_id, self.joined_rooms()),
             on_success=dialog.set_entries,
             on_failure=failed,
@@ -127,7 +131,8 @@ class CommunityActions(QObject):
             entry = next((e for e in dialog.entries if e.room.room_id == room_id), None)
             if entry is None:
                 return
-            self.c.session.bridge.run(
+            self.c.run_for(
+                dialog,
                 context.enter(account.client, entry.room, community.home_server),
                 on_success=lambda how: dialog.entered(room_id, how),
                 on_failure=failed,
@@ -142,7 +147,8 @@ class CommunityActions(QObject):
         if community is None or account is None:
             return None
         dialog = ModerationLogDialog(self.c._name(community), self.c.window)
-        self.c.session.bridge.run(
+        self.c.run_for(
+            dialog,
             moderation.moderation_log(account.client, community),
             on_success=dialog.set_entries,
             on_failure=lambda e: dialog.show_error(self.c.session.explain(e)),

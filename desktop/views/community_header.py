@@ -60,6 +60,10 @@ class CommunityHeader(QFrame):
         self.editorial = QLabel(self)
         self.editorial.setObjectName("communityEditorial")
         self.editorial.setWordWrap(True)
+        self.guest = QLabel(self)
+        self.guest.setObjectName("communityGuest")
+        self.guest.setWordWrap(True)
+        self.guest_server = ""
         self.guide_list = QLabel(self)
         self.guide_list.setObjectName("communityGuides")
         self.guide_list.setWordWrap(True)
@@ -87,10 +91,12 @@ class CommunityHeader(QFrame):
         layout.addLayout(title)
         layout.addWidget(self.purpose)
         layout.addWidget(self.editorial)
+        layout.addWidget(self.guest)
         layout.addWidget(self.guide_list)
 
         self.charter_button.clicked.connect(self.charterRequested)
         self.browse_button.clicked.connect(self.browseRequested)
+        self.guest.hide()
         self.hide()
         self.retranslate()
 
@@ -112,7 +118,12 @@ class CommunityHeader(QFrame):
         self.invite_action.setText(self.tr("Invite someone…"))
         self.log_action.setText(self.tr("Moderation log…"))
         if self.community is not None:
-            self.show_community(self.community, manager=self.manager, moderator=self.moderator)
+            self.show_community(
+                self.community,
+                manager=self.manager,
+                moderator=self.moderator,
+                guest_from=self.guest_server,
+            )
 
     def kind_text(self, kind: str) -> str:
         return {
@@ -140,9 +151,25 @@ class CommunityHeader(QFrame):
         return " · ".join(parts)
 
     def show_community(
-        self, community: Community, *, manager: bool = False, moderator: bool = False
+        self,
+        community: Community,
+        *,
+        manager: bool = False,
+        moderator: bool = False,
+        guest_from: str = "",
     ) -> None:
+        """`guest_from`: our own server when we take part from another company's."""
         self.community, self.manager, self.moderator = community, manager, moderator
+        self.guest_server = guest_from
+        self.guest.setText(
+            self.tr(
+                "You take part as a partner guest from {server}: what you post here is read by"
+                " another company."
+            ).format(server=guest_from)
+            if guest_from
+            else ""
+        )
+        self.guest.setVisible(bool(guest_from))
         self.name.setText(community.name or community.space_id)
         kind = community.info.kind if community.info else "internal"
         self.kind.setText(self.kind_text(kind))

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRect, Qt, Signal
+from PySide6.QtCore import QBuffer, QDateTime, QEvent, QIODevice, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -26,7 +27,7 @@ from cercle.desktop.models.completion import Suggestion, SuggestionModel
 from cercle.desktop.views.completion import SuggestionPopup
 from cercle.desktop.views.message_edit import MAX_LINES, Fragments, MessageEdit
 from cercle.desktop.views.uploads import UploadList
-from cercle.protocol.composing import MentionCandidate, match_mentions
+from cercle.protocol.composing import MentionCandidate, editable_fragments, match_mentions
 
 __all__ = ["MAX_LINES", "Composer"]
 PREVIEW_CHARS = 80
@@ -112,6 +113,7 @@ class Composer(QWidget):
         self.mode = ""
         self.target = ""
         self._about = ("", "")
+        self._edit_original: str | None = None  # the edited message's text as it was
         self._before_edit: Fragments | None = None
         self._members: list[MentionCandidate] = []
         self._members_room: str | None = None
@@ -169,6 +171,7 @@ class Composer(QWidget):
         self.editor.cancelRequested.connect(self.cancel_mode)
         self.editor.filesDropped.connect(self.filesChosen)
         self.editor.imagePasted.connect(self._image_pasted)
+        self.editor.focusLost.connect(self._hide_popup)  # a list left floating would mislead
         self.send_button.clicked.connect(self.send)
         self.emoji_button.clicked.connect(self.open_emoji_picker)
         self.attach_button.clicked.connect(self.choose_files)
@@ -219,7 +222,11 @@ class Composer(QWidget):
         """Shows `reason` (and a button `action_text` emitting blockedActionRequested) instead of
         the editor until called again with None. The caller translates both texts."""
         if reason is None:
+            focus = QApplication.focusWidget()
+            inside = focus is not None and self.blocked.isAncestorOf(focus)
             self.stack.setCurrentIndex(0)
+            if inside:  # not to the next widget of the window (a stray Enter would press it)
+                self.editor.setFocus()
             return
         self.blocked.reason.setText(reason)
         self.blocked.setAccessibleName(reason)
@@ -255,15 +262,18 @@ class Composer(QWidget):
         if not text:
             return
         mode, target = self.mode, self.target
+        after: Fragments = []
         if mode == "edit":
-            self.editSendRequested.emit(text, target)
+            if text != self._edit_original:  # unchanged: nothing to send
+                self.editSendRequested.emit(text, target)
+            after = self._before_edit or []  # what was being written before the edit
         elif mode == "reply":
             self.replySendRequested.emit(text, target)
         else:
             self.sendRequested.emit(text)
         self._before_edit = None
         self._set_mode("", "")
-        self.editor.clear()
+        self.editor.set_fragments(after)
         self._hide_popup()
 
     # --- rooms and drafts ------------------------------------------------------------------
@@ -282,6 +292,7 @@ class Composer(QWidget):
             else:
                 self._drafts.pop(self.room_id, None)
         self.room_id = room_id
+        self.uploads.show_room(room_id)
         self._hide_popup()
         draft = self._drafts.pop(room_id, None) if room_id else None
         self.editor.set_fragments(draft.fragments if draft else [])
@@ -310,10 +321,12 @@ class Composer(QWidget):
         self._set_mode("reply", event_id, (sender_name, preview))
         self.focus()
 
-    def start_edit(self, event_id: str, body: str) -> None:
+    def start_edit(self, event_id: str, body: str, html: str | None = None) -> None:
+        """Our message back in the editor (its mentions as pills again, from `html`)."""
         if self.mode != "edit":
             self._before_edit = self.editor.fragments()
-        self.editor.set_fragments([(body, None)])
+        self.editor.set_fragments(editable_fragments(body, html))
+        self._edit_original = self.editor.markdown().strip()
         self._set_mode("edit", event_id)
         self.focus()
 
@@ -444,4 +457,5 @@ class Composer(QWidget):
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; str works
-        self.dataChosen.emit(bytes(buffer.data().data()), "image.png", "image/png")
+        stamp = QDateTime.currentDateTime().toString("yyyy-MM-dd HH.mm.ss")
+        self.dataChosen.emit(bytes(buffer.data().data()), f"image {stamp}.png", "image/png")

@@ -206,8 +206,14 @@ class HomeView(QWidget):
                 self.side_panel.room_changed()
 
     def set_account(self, user_id: str) -> None:
+        """The account is ready. A room chosen before (the cached list paints first, and picks
+        a room before the account resumes) opens now: its messages, its community."""
         self.user_id = user_id
         self.account_label.setText(self.tr("Signed in as {user}").format(user=user_id))
+        room = self.room_list.currentIndex().data(RoomRole.Summary)
+        if room is not None:
+            self.side_panel.set_room(room.room_id)
+            self.roomSelected.emit(room.room_id)
 
     def select_room(self, room_id: str) -> None:
         """Opens `room_id` as if clicked in the list (the Ctrl+K switcher uses it); a room

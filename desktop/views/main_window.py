@@ -22,6 +22,7 @@ from cercle.desktop.composing import ComposerController
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
 from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.invitations import InvitationController
+from cercle.desktop.login_flow import LoginFlow
 from cercle.desktop.room_details import RoomDetailsController
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.community import CommunityController
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         session.profileFailed.connect(self._profile_failed)
         self.login.signInRequested.connect(session.sign_in)
         session.signInFailed.connect(self.login.show_error)
+        # Discovery as the user types, single sign-on, signing in again after a soft logout.
+        self.login_flow = LoginFlow(session, self.login, self)
+        session.sessionExpired.connect(lambda *_: self.stack.setCurrentWidget(self.login))
         session.signedIn.connect(self._signed_in)
         session.operationFailed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         session.bridge.syncStateChanged.connect(self._sync_state)

@@ -8,10 +8,12 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFontMetrics,
     QImage,
     QKeyEvent,
     QPalette,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
     QTextFormat,
@@ -39,6 +41,7 @@ class MessageEdit(QPlainTextEdit):
     cancelRequested = Signal()  # Escape with nothing to close
     filesDropped = Signal(list)  # [Path] dropped or pasted
     imagePasted = Signal(QImage)  # an image from the clipboard (a screenshot)
+    focusLost = Signal()  # the user went elsewhere (not to a menu or popup of ours)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +84,14 @@ class MessageEdit(QPlainTextEdit):
         if event.text():  # typing right after a pill does not extend it
             self._plain_after_pill()
 
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() not in (
+            Qt.FocusReason.PopupFocusReason,
+            Qt.FocusReason.MenuBarFocusReason,
+        ):
+            self.focusLost.emit()
+
     def focusNextPrevChild(self, next: bool) -> bool:
         """Tab accepts the suggestion while completing (Tab otherwise moves the focus on)."""
         if self.completing:
@@ -99,6 +110,7 @@ class MessageEdit(QPlainTextEdit):
         metrics = QFontMetrics(self.font())
         margins = self.contentsMargins()
         frame = int(self.document().documentMargin() * 2) + margins.top() + margins.bottom()
+        frame += 2 * self.frameWidth() + 1
         return metrics.lineSpacing() * lines + frame
 
     def _fit(self, *_args) -> None:
@@ -113,6 +125,11 @@ class MessageEdit(QPlainTextEdit):
         if wanted != self._wanted:
             self._wanted = wanted
             self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.document().size().height() <= MAX_LINES:  # all fits: none scrolled out of view
+            self.verticalScrollBar().setValue(0)
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self._wanted)

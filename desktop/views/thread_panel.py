@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ class ThreadPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("threadPanel")
+        self.setMinimumWidth(300)  # a thread reads in a column, not in a sliver
         self.room_id: str | None = None
         self.messages = MessageModel(self, thread_root="")
         self.title = QLabel(self)
@@ -37,6 +39,7 @@ class ThreadPanel(QWidget):
         self.close_button.setText("×")
         self.close_button.setAutoRaise(True)
         self.timeline = TimelineView(self.messages, self)
+        self.timeline.delegate.show_thread_summaries = False
         self.editor = QLineEdit(self)
         self.editor.setObjectName("threadComposer")
         self.send_button = QPushButton(self)
@@ -80,8 +83,24 @@ class ThreadPanel(QWidget):
         self.room_id = room_id
         self.messages.thread_root = root_event_id
         self.show()
+        self._take_room()
         self.threadWanted.emit(room_id, root_event_id)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _take_room(self, width: int = 340) -> None:
+        """In a splitter, a panel just shown may have no width yet: take some from the widest."""
+        splitter = self.parentWidget()
+        if not isinstance(splitter, QSplitter):
+            return
+        sizes = splitter.sizes()
+        mine = splitter.indexOf(self)
+        if mine < 0 or sizes[mine] >= width // 2:
+            return
+        widest = max(range(len(sizes)), key=lambda i: sizes[i])
+        give = min(width, sizes[widest] // 2)
+        sizes[widest] -= give
+        sizes[mine] += give
+        splitter.setSizes(sizes)
 
     def show_thread(self, room_id: str, root_event_id: str, messages: list[Message]) -> None:
         """The thread's root and replies, loaded; ignored if another thread opened since."""

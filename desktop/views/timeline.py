@@ -145,6 +145,7 @@ class TimelineView(QWidget):
         self.unread_bar.setAccessibleName(self.tr("Jump to first unread message"))
         self._show_typing()
         # The delegate translates and formats dates as it paints: lay out and repaint the rows.
+        self.delegate.forget_layouts()
         self.list.scheduleDelayedItemsLayout()  # "(edited)" and others change width
         self.list.viewport().update()
 

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 
 
 class UploadRow(QWidget):
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, room_id: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.room_id = room_id  # "" shows in every room
         self.name = QLabel(name, self)
         self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.bar = QProgressBar(self)
@@ -39,13 +40,15 @@ class UploadRow(QWidget):
 
 
 class UploadList(QWidget):
-    """Rows keyed by the outbox txn id (or by the file name for a refused file)."""
+    """Rows keyed by the outbox txn id (or by the file name for a refused file); only the open
+    room's rows show."""
 
     cancelRequested = Signal(str)  # txn id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: dict[str, UploadRow] = {}
+        self.room_id = ""
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 4)
         self._layout.setSpacing(2)
@@ -66,28 +69,38 @@ class UploadList(QWidget):
         )
         row.bar.setAccessibleName(self.tr("Sending {name}").format(name=name))
 
-    def add(self, key: str, name: str) -> UploadRow:
+    def add(self, key: str, name: str, room_id: str = "") -> UploadRow:
         row = self.rows.get(key)
         if row is None:
-            row = UploadRow(name, self)
+            row = UploadRow(name, room_id, self)
             self.rows[key] = row
             self._layout.addWidget(row)
             row.button.clicked.connect(lambda: self._button(key))
         self._label(key, row)
-        self.show()
+        self.show_room(self.room_id)
         return row
 
-    def progress(self, key: str, name: str, sent: int, total: int) -> None:
-        row = self.add(key, name)
+    def show_room(self, room_id: str | None) -> None:
+        """Shows the rows of `room_id` (and those of no room in particular), hides the others."""
+        self.room_id = room_id or ""
+        shown = False
+        for row in self.rows.values():
+            mine = not row.room_id or row.room_id == self.room_id
+            row.setVisible(mine)
+            shown = shown or mine
+        self.setVisible(shown)
+
+    def progress(self, key: str, name: str, sent: int, total: int, room_id: str = "") -> None:
+        row = self.add(key, name, room_id)
         row.bar.setValue(100 if total <= 0 else min(100, sent * 100 // total))
 
     def value(self, key: str) -> int | None:
         row = self.rows.get(key)
         return row.bar.value() if row else None
 
-    def fail(self, key: str, name: str, reason: str) -> None:
+    def fail(self, key: str, name: str, reason: str, room_id: str = "") -> None:
         """Keeps the row with the reason instead of the bar, until dismissed."""
-        row = self.add(key, name)
+        row = self.add(key, name, room_id)
         row.bar.hide()
         row.error.setText(reason)
         row.error.show()
@@ -98,7 +111,7 @@ class UploadList(QWidget):
         if row is not None:
             self._layout.removeWidget(row)
             row.deleteLater()
-        self.setVisible(bool(self.rows))
+        self.show_room(self.room_id)
 
     def _button(self, key: str) -> None:
         row = self.rows.get(key)

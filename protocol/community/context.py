@@ -203,3 +203,16 @@ async def enter(client: MatrixClient, room: SpaceRoom, via: str) -> str:
         return "knocked"
     await join(client, room.room_id, via=[via])
     return "joined"
+
+
+CONVERSATION = ("text", "question", "idea")  # post types a written message can be
+
+
+def message_allowed(editorial: Any, *, manager: bool = False) -> bool:
+    """Pure: may a written message be posted under this editorial line (None: no line, yes)?
+    Text, questions and ideas are messages; announcements too, from managers; a line of
+    documents only takes files."""
+    if editorial is None:
+        return True
+    types = set(editorial.allowed_post_types)
+    return bool(types & set(CONVERSATION)) or (manager and "announcement" in types)

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import nio
+from nio.crypto import OlmDevice
 
 from cercle.protocol.client import MatrixClient, MatrixError
+from cercle.protocol.rooms import send_request
+from cercle.protocol.trust import api
+from cercle.protocol.trust.crosssigning import DeviceKeys, InvalidKeyObject
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +128,8 @@ async def send_olm(
         raise MatrixError("encryption is not set up on this device")
     device = olm.device_store[user_id].get(device_id)
     if device is None or device.deleted:
-        olm.users_for_key_query.add(user_id)
-        await client.call(client.nio.keys_query())
-        device = olm.device_store[user_id].get(device_id)
-        if device is None:
-            raise MatrixError(f"the server lists no device {device_id} for {user_id}")
+        device = await _fetch_device(client, user_id, device_id)
+        olm.device_store.add(device)  # in memory: nio's own key queries persist devices
     session = olm.session_store.get(device.curve25519)
     if session is None:
         await client.call(client.nio.keys_claim({user_id: [device_id]}))
@@ -138,3 +139,19 @@ async def send_olm(
     encrypted = olm._olm_encrypt(session, device, event_type, dict(content))
     message = nio.ToDeviceMessage("m.room.encrypted", user_id, device_id, encrypted)
     await client.call(client.nio.to_device(message))
+
+
+async def _fetch_device(client: MatrixClient, user_id: str, device_id: str) -> OlmDevice:
+    """The device's keys from /keys/query, self-signature checked. Not through nio's
+    keys_query: run next to the sync's own, its store can fail saving the same new device."""
+    body = await send_request(client, api.keys_query([user_id]), what="keys query")
+    obj = api.parse_keys_query(body).device_keys.get(user_id, {}).get(device_id)
+    if obj is None:
+        raise MatrixError(f"the server lists no device {device_id} for {user_id}")
+    try:
+        keys = DeviceKeys.from_json(obj, user_id=user_id, device_id=device_id)
+    except InvalidKeyObject as e:
+        raise MatrixError(
+            f"device {device_id} of {user_id} has keys that do not check: {e}"
+        ) from None
+    return OlmDevice(user_id, device_id, {"ed25519": keys.ed25519, "curve25519": keys.curve25519})

@@ -22,6 +22,7 @@ from cercle.protocol.trust.crosssigning import (
     sign_user,
 )
 from cercle.protocol.trust.local import LocalTrust
+from cercle.protocol.trust.olm_gate import OlmGate, OlmPayload
 from cercle.protocol.trust.remote import TrustError, query_own_keys
 from cercle.protocol.trust.sas import METHOD, Party
 from cercle.protocol.trust.verification import (
@@ -220,6 +221,17 @@ class Verifications:
             for ev in room.timeline:
                 if ev.type.startswith(PREFIX) or ev.content.get("msgtype") == REQUEST:
                     found.append((room.room_id, ev.type, ev.sender, ev.content, ev))
+        self._enqueue(found)
+
+    def listen(self, gate: OlmGate) -> None:
+        """To-device verification events may come Olm-encrypted too (nio would drop them)."""
+        for kind in ("request", "ready", "start", "accept", "key", "mac", "done", "cancel"):
+            gate.on(PREFIX + kind, self._from_olm)
+
+    def _from_olm(self, payload: OlmPayload) -> None:
+        self._enqueue([(None, payload.type, payload.sender, payload.content, None)])
+
+    def _enqueue(self, found: list[tuple[str | None, str, str, Mapping[str, Any], Any]]) -> None:
         if not found:
             return
         if self._queue is None:
@@ -385,6 +397,10 @@ class Verifications:
             )
         identity = await asyncio.to_thread(self._local().identity)
         if identity is None or identity.secrets is None:
+            if verified.user_id == self._client.user_id and verified.master_key:
+                # Our device that holds our identity records it (it signs this device), and
+                # this device asks it for our secrets (secret_sharing.after_verified).
+                return None
             return "Set up or restore recovery on this device to record this verification."
         _, trust = await self._judge(verified.user_id)
         if verified.user_id == self._client.user_id:

@@ -4,7 +4,7 @@
 <context>
     <name>AccountBar</name>
     <message>
-        <location filename="../../desktop/views/account_bar.py" line="+148"/>
+        <location filename="../../desktop/views/account_bar.py" line="+150"/>
         <source>Accounts</source>
         <translation>Comptes</translation>
     </message>
@@ -27,17 +27,17 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../desktop/models/accounts.py" line="+51"/>
-        <source>New account</source>
-        <translation>Nouveau compte</translation>
+        <location filename="../../desktop/models/accounts.py" line="+52"/>
+        <source>Account not open yet</source>
+        <translation>Compte pas encore ouvert</translation>
     </message>
     <message>
         <location line="+17"/>
-        <source>New account (not signed in)</source>
-        <translation>Nouveau compte (non connecté)</translation>
+        <source>Account {n} (not open or not signed in yet)</source>
+        <translation>Compte {n} (pas encore ouvert ni connecté)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>{user}: {count} unread, {mentions} mentioning you</source>
         <translation>{user}&#xa0;: {count} non lus, dont {mentions} vous mentionnant</translation>
     </message>
@@ -50,12 +50,13 @@
 <context>
     <name>AccountMenu</name>
     <message>
-        <location filename="../../desktop/views/account_pane.py" line="+194"/>
+        <location filename="../../desktop/tools/account_screens.py" line="+57"/>
+        <location filename="../../desktop/views/account_pane.py" line="+245"/>
         <source>&amp;Accounts</source>
         <translation>&amp;Comptes</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../desktop/views/account_pane.py" line="+1"/>
         <source>Add account…</source>
         <translation>Ajouter un compte…</translation>
     </message>
@@ -78,7 +79,7 @@
 <context>
     <name>AccountsWindow</name>
     <message>
-        <location line="-111"/>
+        <location line="-125"/>
         <source>this new account</source>
         <translation>ce nouveau compte</translation>
     </message>
@@ -174,7 +175,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+129"/>
+        <location filename="../../desktop/attention.py" line="+138"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -184,7 +185,7 @@
         <translation>Son identifiant Matrix (par exemple @camille:velotech.example)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Identity changed</source>
         <translation>Identité modifiée</translation>
     </message>
@@ -200,6 +201,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Later</source>
+        <translation>Plus tard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>I understand</source>
         <translation>J’ai compris</translation>
     </message>
@@ -209,27 +215,33 @@
         <translation>Vérifier à nouveau</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>{user}’s identity changed (they were not verified).</source>
         <translation>L’identité de {user} a changé (cette personne n’était pas vérifiée).</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>Unmute</source>
-        <translation>Réactiver les notifications</translation>
+        <location line="+29"/>
+        <source>All messages</source>
+        <translation>Tous les messages</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
+        <source>Mentions only</source>
+        <translation>Mentions uniquement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Mute</source>
         <translation>Couper les notifications</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Verify by emoji…</source>
         <translation>Vérifier par émojis…</translation>
     </message>
     <message>
         <location line="+30"/>
+        <location filename="../../desktop/tools/account_screens.py" line="+1"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
     </message>
@@ -247,7 +259,7 @@
 <context>
     <name>BrowseDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/browse.py" line="+59"/>
+        <location filename="../../desktop/dialogs/browse.py" line="+60"/>
         <source>Loading the rooms…</source>
         <translation>Chargement des salons…</translation>
     </message>
@@ -315,7 +327,7 @@
 <context>
     <name>CharterDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/charter.py" line="+70"/>
+        <location filename="../../desktop/dialogs/charter.py" line="+84"/>
         <source>Charter of {community}</source>
         <translation>Charte de {community}</translation>
     </message>
@@ -350,15 +362,41 @@
         <translation>J’accepte</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Text of the next version (markdown)</source>
+        <translation>Texte de la prochaine version (markdown)</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <location line="+38"/>
+        <source>Publish version {version}</source>
+        <translation>Publier la version {version}</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>Write a new version…</source>
+        <translation>Rédiger une nouvelle version…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>I accept version {version} of the charter</source>
         <translation>J’accepte la version {version} de la charte</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Write the next version in markdown. Once published, every member (you included) accepts it again before posting.</source>
+        <translation>Rédigez la prochaine version en markdown. Une fois publiée, chaque membre (vous compris) l’accepte de nouveau avant de publier.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>A charter needs some text.</source>
+        <translation>Une charte a besoin d’un texte.</translation>
     </message>
 </context>
 <context>
     <name>CommunityActions</name>
     <message>
-        <location filename="../../desktop/views/community_actions.py" line="+56"/>
+        <location filename="../../desktop/views/community_actions.py" line="+57"/>
         <source>Report to the moderators…</source>
         <translation>Signaler aux modérateurs…</translation>
     </message>
@@ -381,7 +419,32 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+301"/>
+        <location filename="../../desktop/views/community.py" line="+81"/>
+        <source>Reading the community&apos;s rules…</source>
+        <translation>Lecture des règles de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+103"/>
+        <source>You have not joined any room of this community yet.</source>
+        <translation>Vous n’avez encore rejoint aucun salon de cette communauté.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse its rooms…</source>
+        <translation>Parcourir ses salons…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This community&apos;s editorial line takes documents here, not messages.</source>
+        <translation>La ligne éditoriale de cette communauté accepte ici des documents, pas des messages.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attach a file…</source>
+        <translation>Joindre un fichier…</translation>
+    </message>
+    <message>
+        <location line="+174"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -419,7 +482,7 @@
 <context>
     <name>CommunityHeader</name>
     <message>
-        <location filename="../../desktop/views/community_header.py" line="+103"/>
+        <location filename="../../desktop/views/community_header.py" line="+109"/>
         <source>Community</source>
         <translation>Communauté</translation>
     </message>
@@ -474,7 +537,7 @@
         <translation>Journal de modération…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Partner community</source>
         <translation>Communauté partenaires</translation>
     </message>
@@ -529,6 +592,11 @@
         <translation>Langue&#xa0;: {language}</translation>
     </message>
     <message>
+        <location line="+16"/>
+        <source>You take part as a partner guest from {server}: what you post here is read by another company.</source>
+        <translation>Vous participez en tant qu’invité partenaire depuis {server}&#xa0;: ce que vous publiez ici est lu par une autre entreprise.</translation>
+    </message>
+    <message>
         <location line="+38"/>
         <source>Guides: {titles}</source>
         <translation>Guides&#xa0;: {titles}</translation>
@@ -537,7 +605,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/views/composer.py" line="+182"/>
+        <location filename="../../desktop/views/composer.py" line="+185"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -574,12 +642,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+249"/>
+        <location line="+259"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-258"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -600,7 +668,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+196"/>
+        <location line="+206"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
@@ -618,7 +686,7 @@
 <context>
     <name>ComposerController</name>
     <message>
-        <location filename="../../desktop/composing.py" line="+142"/>
+        <location filename="../../desktop/composing.py" line="+143"/>
         <source>Not sent: {name} is {size}, your server accepts files up to {limit}.</source>
         <translation>Non envoyé&#xa0;: {name} fait {size}, votre serveur accepte des fichiers jusqu’à {limit}.</translation>
     </message>
@@ -629,7 +697,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Not sent: {reason}</source>
         <translation>Non envoyé&#xa0;: {reason}</translation>
     </message>
@@ -637,7 +705,7 @@
 <context>
     <name>DemoLauncher</name>
     <message>
-        <location filename="../../desktop/demo.py" line="+21"/>
+        <location filename="../../desktop/demo.py" line="+26"/>
         <source>Starting the demo network…</source>
         <translation>Démarrage du réseau de démonstration…</translation>
     </message>
@@ -657,12 +725,17 @@
         <translation>Création des communautés de démonstration…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+49"/>
         <source>Signing in as Camille Laurent…</source>
         <translation>Connexion en tant que Camille Laurent…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
+        <source>Signing in as Élodie Martin…</source>
+        <translation>Connexion en tant qu’Élodie Martin…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>The demo network could not start: {error}</source>
         <translation>Le réseau de démonstration n’a pas pu démarrer&#xa0;: {error}</translation>
     </message>
@@ -670,7 +743,7 @@
 <context>
     <name>DeviceListModel</name>
     <message>
-        <location filename="../../desktop/models/devices.py" line="+33"/>
+        <location filename="../../desktop/models/devices.py" line="+34"/>
         <source>verified</source>
         <translation>vérifié</translation>
     </message>
@@ -685,7 +758,7 @@
         <translation>non vérifié</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>this device</source>
         <translation>cet appareil</translation>
     </message>
@@ -698,7 +771,7 @@
 <context>
     <name>EmojiPicker</name>
     <message>
-        <location filename="../../desktop/dialogs/emoji_picker.py" line="+112"/>
+        <location filename="../../desktop/dialogs/emoji_picker.py" line="+119"/>
         <location line="+4"/>
         <source>Emoji</source>
         <translation>Émoji</translation>
@@ -798,12 +871,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>Signed in as {user}</source>
         <translation>Compte connecté&#xa0;: {user}</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-28"/>
         <source>All rooms</source>
         <translation>Tous les salons</translation>
     </message>
@@ -899,7 +972,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/views/login.py" line="+108"/>
+        <location filename="../../desktop/views/login.py" line="+185"/>
         <source>The server is set by your organisation.</source>
         <translation>Le serveur est fixé par votre organisation.</translation>
     </message>
@@ -909,12 +982,17 @@
         <translation>La stratégie de votre organisation pour Cercle n’indique aucun serveur utilisable. Contactez votre service informatique.</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-23"/>
         <source>Welcome to Cercle</source>
         <translation>Bienvenue dans Cercle</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-3"/>
+        <source>Your session expired</source>
+        <translation>Votre session a expiré</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Your company&apos;s network, shared with its partners.</source>
         <translation>Le réseau de votre entreprise, partagé avec ses partenaires.</translation>
     </message>
@@ -942,18 +1020,18 @@
     <message>
         <location line="-3"/>
         <location line="+1"/>
-        <location line="+55"/>
+        <location line="+224"/>
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location line="-55"/>
-        <location line="+55"/>
+        <location line="-224"/>
+        <location line="+224"/>
         <source>Signing in…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-222"/>
         <source>Homeserver</source>
         <translation>Serveur d’accueil</translation>
     </message>
@@ -963,7 +1041,57 @@
         <translation>Identifiant</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+3"/>
+        <source>Use another homeserver</source>
+        <translation>Utiliser un autre serveur d’accueil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>or</source>
+        <translation>ou</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finish signing in in your browser…</source>
+        <translation>Terminez la connexion dans votre navigateur…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel single sign-on</source>
+        <translation>Annuler l’authentification unique</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Found {server}</source>
+        <translation>Serveur trouvé&#xa0;: {server}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Looking for your homeserver…</source>
+        <translation>Recherche de votre serveur d’accueil…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Continue with {provider}</source>
+        <translation>Continuer avec {provider}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Continue with single sign-on</source>
+        <translation>Continuer avec l’authentification unique</translation>
+    </message>
+    <message>
+        <location line="+152"/>
+        <source>Enter your password.</source>
+        <translation>Saisissez votre mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Enter the homeserver address, your user name and password.</source>
         <translation>Saisissez l’adresse du serveur d’accueil, votre identifiant et votre mot de passe.</translation>
     </message>
@@ -971,12 +1099,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="+77"/>
+        <location filename="../../desktop/views/main_window.py" line="+78"/>
         <source>Opening your data…</source>
         <translation>Ouverture de vos données…</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>Unlocking your data…</source>
         <translation>Déverrouillage de vos données…</translation>
     </message>
@@ -1042,12 +1170,12 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+149"/>
+        <location filename="../../desktop/delegates/messages.py" line="+171"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+112"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
@@ -1102,7 +1230,7 @@
         <translation>Hier</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+68"/>
         <source>In reply to a message that is not loaded</source>
         <translation>En réponse à un message non chargé</translation>
     </message>
@@ -1137,7 +1265,7 @@
         <translation>Saisir votre clé de récupération</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+43"/>
         <source>Not sent: {reason}. Right-click to retry or discard.</source>
         <translation>Non envoyé&#xa0;: {reason}. Clic droit pour réessayer ou abandonner.</translation>
     </message>
@@ -1155,7 +1283,7 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../desktop/models/messages.py" line="+74"/>
+        <location filename="../../desktop/models/messages.py" line="+77"/>
         <source>message deleted</source>
         <translation>message supprimé</translation>
     </message>
@@ -1309,12 +1437,12 @@
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../desktop/notifications.py" line="+71"/>
+        <location filename="../../desktop/notifications.py" line="+72"/>
         <source>Notification settings not changed: {reason}</source>
         <translation>Réglages de notification inchangés&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+52"/>
         <source>{sender} mentioned you in {room}</source>
         <translation>{sender} vous a mentionné(e) dans {room}</translation>
     </message>
@@ -1398,6 +1526,7 @@
     <name>PreferencesMenu</name>
     <message>
         <location filename="../../desktop/preferences.py" line="+62"/>
+        <location filename="../../desktop/tools/account_screens.py" line="+1"/>
         <source>&amp;Preferences</source>
         <translation>&amp;Préférences</translation>
     </message>
@@ -1563,7 +1692,7 @@
 <context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+52"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+51"/>
         <source>Invitations</source>
         <translation>Invitations</translation>
     </message>
@@ -1579,11 +1708,6 @@
     </message>
     <message>
         <location line="+63"/>
-        <source>Invitation</source>
-        <translation>Invitation</translation>
-    </message>
-    <message>
-        <location line="+4"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
@@ -1688,7 +1812,7 @@
 <context>
     <name>SecurityDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/security.py" line="+186"/>
+        <location filename="../../desktop/dialogs/security.py" line="+206"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -1704,12 +1828,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Your devices</source>
         <translation>Vos appareils</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-7"/>
         <source>On this computer</source>
         <translation>Sur cet ordinateur</translation>
     </message>
@@ -1722,6 +1846,11 @@
         <location line="+1"/>
         <source>Restore with your recovery key…</source>
         <translation>Restaurer avec votre clé de récupération…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset recovery…</source>
+        <translation>Réinitialiser la récupération…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1794,12 +1923,32 @@
         <translation>Vos messages et vos clés sur cet ordinateur sont chiffrés avec votre phrase secrète (aucun trousseau système sûr n’a été trouvé). Cercle la demande à chaque démarrage.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Setting up recovery…</source>
         <translation>Configuration de la récupération…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+11"/>
+        <source>Reset recovery</source>
+        <translation>Réinitialiser la récupération</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset your identity and recovery?</source>
+        <translation>Réinitialiser votre identité et votre récupération&#xa0;?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Do this only if you lost your recovery key and have no other verified device. The people you talk to will be warned that your identity changed and will have to verify you again; messages kept only in the old key backup are lost.</source>
+        <translation>Ne le faites que si vous avez perdu votre clé de récupération et n’avez aucun autre appareil vérifié. Vos interlocuteurs seront avertis que votre identité a changé et devront vous vérifier à nouveau&#xa0;; les messages conservés uniquement dans l’ancienne sauvegarde des clés seront perdus.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reset</source>
+        <translation>Réinitialiser</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Set up recovery</source>
         <translation>Configurer la récupération</translation>
     </message>
@@ -1810,24 +1959,24 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+94"/>
+        <location line="+97"/>
         <source>Account password</source>
         <translation>Mot de passe du compte</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-63"/>
         <source>Restore recovery</source>
         <translation>Restaurer la récupération</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Enter the recovery key you saved when you set up recovery (in Cercle or Element): 48 letters and digits, spaces do not matter.</source>
-        <translation>Saisissez la clé de récupération enregistrée lors de la configuration (dans Cercle ou Element)&#xa0;: 48 lettres et chiffres, les espaces ne comptent pas.</translation>
+        <source>Enter the recovery key you saved when you set up recovery (in Cercle or Element): 48 letters and digits, spaces do not matter. A security phrase works too, if you chose one.</source>
+        <translation>Saisissez la clé de récupération enregistrée lors de la configuration (dans Cercle ou Element)&#xa0;: 48 lettres et chiffres, les espaces ne comptent pas. Une phrase de sécurité convient aussi, si vous en avez choisi une.</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Recovery key</source>
-        <translation>Clé de récupération</translation>
+        <location line="+4"/>
+        <source>Recovery key or security phrase</source>
+        <translation>Clé de récupération ou phrase de sécurité</translation>
     </message>
     <message>
         <location line="+32"/>
@@ -1908,17 +2057,34 @@
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../desktop/session.py" line="+103"/>
+        <location filename="../../desktop/session.py" line="+110"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
     </message>
     <message>
         <location line="+8"/>
+        <location line="+13"/>
         <source>Cercle&apos;s local data is not open yet.</source>
         <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="+16"/>
+        <source>The server refused the single sign-on. Try again.</source>
+        <translation>Le serveur a refusé l’authentification unique. Réessayez.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location filename="../../desktop/tools/login_screens.py" line="+51"/>
+        <source>Your session expired: sign in again. Your messages stay on this computer.</source>
+        <translation>Votre session a expiré&#xa0;: reconnectez-vous. Vos messages restent sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This device was signed out by the server. Sign out and sign in again.</source>
+        <translation>Cet appareil a été déconnecté par le serveur. Déconnectez-vous puis reconnectez-vous.</translation>
+    </message>
+    <message>
+        <location line="+130"/>
         <source>Wrong user name or password.</source>
         <translation>Identifiant ou mot de passe incorrect.</translation>
     </message>
@@ -1929,18 +2095,50 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+17"/>
         <source>the homeserver</source>
         <translation>le serveur d’accueil</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-14"/>
         <source>The server refused: {reason}</source>
         <translation>Le serveur a refusé&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Something went wrong; the details are in the log.</source>
         <translation>Une erreur s’est produite. Les détails figurent dans le journal.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Write your user name as @name:example.com, or enter your homeserver&apos;s address.</source>
+        <translation>Écrivez votre identifiant sous la forme @nom:example.com, ou saisissez l’adresse de votre serveur d’accueil.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location filename="../../desktop/tools/login_screens.py" line="-12"/>
+        <source>Could not find the homeserver of this user name. Enter its address (ask your IT team), or check your connection.</source>
+        <translation>Impossible de trouver le serveur d’accueil de cet identifiant. Saisissez son adresse (demandez-la à votre service informatique), ou vérifiez votre connexion.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{server} does not answer as a Matrix homeserver. Check the address; the server may also be down.</source>
+        <translation>{server} ne répond pas comme un serveur d’accueil Matrix. Vérifiez l’adresse&#xa0;; le serveur est peut-être aussi hors service.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Single sign-on did not come back from the browser in time. Try again.</source>
+        <translation>Le navigateur n’a pas terminé l’authentification unique à temps. Réessayez.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This server does not offer single sign-on: sign in with a password.</source>
+        <translation>Ce serveur ne propose pas l’authentification unique&#xa0;: connectez-vous avec un mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Single sign-on did not finish in the browser. Try again.</source>
+        <translation>L’authentification unique ne s’est pas terminée dans le navigateur. Réessayez.</translation>
     </message>
 </context>
 <context>
@@ -2058,7 +2256,7 @@
 <context>
     <name>StartingView</name>
     <message>
-        <location filename="../../desktop/views/main_window.py" line="-109"/>
+        <location filename="../../desktop/views/main_window.py" line="-112"/>
         <location line="+9"/>
         <source>Progress</source>
         <translation>Progression</translation>
@@ -2096,7 +2294,7 @@
 <context>
     <name>ThreadPanel</name>
     <message>
-        <location filename="../../desktop/views/thread_panel.py" line="+60"/>
+        <location filename="../../desktop/views/thread_panel.py" line="+63"/>
         <source>Thread</source>
         <translation>Fil</translation>
     </message>
@@ -2168,7 +2366,7 @@
         <translation>Aller au premier message non lu</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+167"/>
         <source>{name} is typing…</source>
         <translation>{name} est en train d’écrire…</translation>
     </message>
@@ -2267,7 +2465,7 @@
 <context>
     <name>UploadList</name>
     <message>
-        <location filename="../../desktop/views/uploads.py" line="+60"/>
+        <location filename="../../desktop/views/uploads.py" line="+63"/>
         <source>Dismiss</source>
         <translation>Retirer</translation>
     </message>
@@ -2295,7 +2493,7 @@
 <context>
     <name>VerificationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/verification.py" line="+233"/>
+        <location filename="../../desktop/dialogs/verification.py" line="+260"/>
         <source>Verification</source>
         <translation>Vérification</translation>
     </message>
@@ -2376,6 +2574,11 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>The emoji matched, but nothing was recorded</source>
+        <translation>Les émojis correspondaient, mais rien n’a été enregistré</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Verified</source>
         <translation>Vérifié</translation>
     </message>
@@ -2385,7 +2588,7 @@
         <translation>Non vérifié</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>Verify your other device</source>
         <translation>Vérifier votre autre appareil</translation>
     </message>
@@ -2403,8 +2606,8 @@
 <context>
     <name>VerificationRun</name>
     <message>
-        <location filename="../../desktop/trust.py" line="+169"/>
-        <location line="+40"/>
+        <location filename="../../desktop/trust.py" line="+184"/>
+        <location line="+41"/>
         <source>Verification cancelled.</source>
         <translation>Vérification annulée.</translation>
     </message>

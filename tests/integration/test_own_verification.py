@@ -4,10 +4,12 @@ answer goes on, the others are told `m.accepted`; a late second answer changes n
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from support import signed_in
 
+from cercle.protocol.trust.olm_gate import send_olm
 from cercle.protocol.trust.verification import Phase, VerificationCancelled
 from cercle.protocol.trust.verifier import ALL_DEVICES
 
@@ -95,5 +97,35 @@ def test_a_second_device_answering_late_does_not_break_the_flow(register, tmp_pa
             assert flow.phase is Phase.DONE
         finally:
             await asyncio.gather(*(a.close() for a in accounts))
+
+    asyncio.run(scenario())
+
+
+def test_a_verification_request_sent_olm_encrypted_is_understood(register, tmp_path):
+    me = register("company")
+
+    async def scenario():
+        asker, answerer = [await signed_in(me, tmp_path / name) for name in ("asker", "answerer")]
+        await asyncio.gather(asker.start(), answerer.start())
+        try:
+            content = {
+                "from_device": asker.client.nio.device_id,
+                "methods": ["m.sas.v1"],
+                "timestamp": int(time.time() * 1000),
+                "transaction_id": "olm-flow-1",
+            }
+            await send_olm(
+                asker.client,
+                me.user_id,
+                answerer.client.nio.device_id,
+                "m.key.verification.request",
+                content,
+            )
+            flow = await asyncio.wait_for(answerer.verifications.incoming.get(), 30)
+            assert flow.flow_id == "olm-flow-1"
+            assert flow.other_device == asker.client.nio.device_id
+            assert not flow.in_room
+        finally:
+            await asyncio.gather(asker.close(), answerer.close())
 
     asyncio.run(scenario())

@@ -14,6 +14,7 @@ from oidc_provider import OidcProvider
 from yarl import URL
 
 from cercle.protocol import session as ses
+from cercle.protocol import sso
 from cercle.protocol.client import LoginFailed, MatrixClient, MatrixError
 from cercle.protocol.localnet import LocalNetwork
 
@@ -80,7 +81,7 @@ class Browser:
                     if r.status in (301, 302, 303, 307, 308):
                         url, method, data = urljoin(url, r.headers["Location"]), "GET", None
                         continue
-                if urlsplit(url).path == ses.CALLBACK_PATH:
+                if urlsplit(url).path == sso.CALLBACK_PATH:
                     assert r.status == 200, body
                     return
                 assert r.status == 200, f"{url} → {r.status}: {body[:500]}"
@@ -117,10 +118,10 @@ def test_sso_login_through_oidc_gives_a_working_client(sso_server):
 
     async def scenario():
         info = await ses.discover(server.client_url)
-        flows = await ses.login_flows(info)
+        flows = await sso.login_flows(info)
         assert (flows.sso, flows.token, flows.password) == (True, True, True)
         assert [p.id for p in flows.providers] == [f"oidc-{IDP}"]
-        client = await ses.login_sso(
+        client = await sso.login_sso(
             info, idp_id=f"oidc-{IDP}", open_browser=browser.open, timeout_s=60
         )
         try:
@@ -130,7 +131,7 @@ def test_sso_login_through_oidc_gives_a_working_client(sso_server):
             profile = await client.call(client.nio.get_displayname())
             assert profile.displayname == "Dominique SSO"
             # Signing in again (e.g. after a soft logout) keeps the same user and device.
-            again = await ses.login_sso(
+            again = await sso.login_sso(
                 info, open_browser=Browser(server.client_url).open, device_id=client.nio.device_id
             )
             assert again.user_id == client.user_id
@@ -141,9 +142,9 @@ def test_sso_login_through_oidc_gives_a_working_client(sso_server):
 
     asyncio.run(scenario())
     visited = [urlsplit(u).path for u, _, _ in browser.pages]
-    assert visited[0].startswith(ses.SSO_REDIRECT_PATH)
+    assert visited[0].startswith(sso.SSO_REDIRECT_PATH)
     assert {"/authorize", OIDC_CALLBACK} <= set(visited)
-    assert visited[-1] == ses.CALLBACK_PATH
+    assert visited[-1] == sso.CALLBACK_PATH
     assert "You can close this window" in browser.pages[-1][2]
 
 
@@ -162,7 +163,7 @@ def test_a_forged_callback_is_ignored_and_the_real_one_signs_in(sso_server):
 
     async def scenario():
         info = await ses.discover(server.client_url)
-        client = await ses.login_sso(info, open_browser=attacker_then_user, timeout_s=60)
+        client = await sso.login_sso(info, open_browser=attacker_then_user, timeout_s=60)
         try:
             assert await _whoami(client) == f"@{name}:{server.server_name}"
         finally:

@@ -100,8 +100,9 @@ def test_cercle_new_device_verifies_element_on_our_account_and_gets_our_keys_fro
         cercle = await signed_in(me, tmp_path / "cercle")
         await cercle.start()
         try:
-            _, verified = await _element_asks_cercle_confirms(cercle, js_peer)
+            flow, verified = await _element_asks_cercle_confirms(cercle, js_peer)
             assert verified.master_key is not None  # Element MACs our master key
+            assert flow.signing_error is None  # Element signs us; our keys come from it
 
             def holds_cross_signing():
                 identity = cercle.own_devices.local().identity()

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog
 from support import login
 
 from cercle.desktop.accounts import FIRST, AccountRegistry, Accounts
+from cercle.desktop.dialogs.passphrase import PassphraseDialog
+from cercle.desktop.dialogs.switcher import RoomSwitcher
 from cercle.desktop.models.accounts import AccountListModel, AccountRole, account_initials
 from cercle.desktop.models.rooms import RoomRole
 from cercle.desktop.settings import UiSettings
@@ -78,12 +81,15 @@ def test_the_accounts_model_updates_in_place(qtbot, qtmodeltester):
     assert index.data(Qt.ItemDataRole.ToolTipRole) == (
         "@elodie:partner.example: 4 unread, 1 mentioning you"
     )
-    assert model.index(0).data() == "New account"
+    assert model.index(0).data() == "Account not open yet"
+    assert model.index(0).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Account 1 (not open or not signed in yet)"
+    )
     model.remove("2")
     assert model.rowCount() == 2
     qtmodeltester.check(model)
     assert account_initials("@camille:velotech.example") == "CV"
-    assert account_initials("") == "+"
+    assert account_initials("", 1) == "2"
 
 
 # -- two accounts, real servers --------------------------------------------------------------
@@ -130,7 +136,7 @@ def room_names(pane) -> set[str]:
     return {rooms.index(r, 0).data(RoomRole.Summary).name for r in range(rooms.rowCount())}
 
 
-def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, register):
+def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, register, monkeypatch):
     camille, elodie = register("company"), register("partner")
     colleague, partner_colleague = register("company"), register("partner")
     shell = shell_factory()
@@ -177,6 +183,11 @@ def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, regi
     assert shell.current is second
     assert second.window.home.room_list.model().rowCount() == 1  # Élodie's rooms, not Camille's
     assert second.window.home.proxy.index(0, 0).data(RoomRole.Summary).name == "Revendeurs"
+    qtbot.keyClick(shell, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # this account's
+    switcher = second.window.findChild(RoomSwitcher)
+    assert switcher is not None
+    assert first.window.findChild(RoomSwitcher) is None
+    switcher.close()
     on(first, _say(colleague, company_room, "Camille, la réunion est à 14 h", camille))
     qtbot.waitUntil(lambda: model.index(0).data(AccountRole.Unread) >= 1, timeout=WAIT)
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=WAIT)
@@ -193,12 +204,23 @@ def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, regi
     shell.close()
     again = shell_factory()
     assert [p.key for p in again.accounts.panes] == [FIRST, second.key]
-    for pane in again.accounts.panes:
-        pane.session.start(PASSPHRASE)
+    asked: list[tuple[str | None, bool]] = []  # whose page shows, is a dialog already open
+
+    def answer(dialog) -> QDialog.DialogCode:
+        shown = again.current
+        asked.append((shown.key if shown else None, len(asked) > len(answered)))
+        answered.append(True)
+        return QDialog.DialogCode.Accepted
+
+    answered: list[bool] = []
+    monkeypatch.setattr(PassphraseDialog, "exec", answer)
+    monkeypatch.setattr(PassphraseDialog, "value", lambda dialog: PASSPHRASE)
+    again.accounts.start()  # one profile after the other, each asked on its own page
     for pane in again.accounts.panes:
         qtbot.waitUntil(lambda pane=pane: pane.session.account is not None, timeout=WAIT)
     assert [p.user_id for p in again.accounts.panes] == [camille.user_id, elodie.user_id]
-    assert again.current is again.accounts.panes[0]
+    assert asked == [(FIRST, False), (second.key, False)]
+    assert again.current is again.accounts.panes[0]  # back on the first once both are open
     qtbot.waitUntil(lambda: room_names(again.accounts.panes[1]) == {"Revendeurs"}, timeout=WAIT)
 
 

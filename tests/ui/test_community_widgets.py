@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
 
 from cercle.desktop.dialogs.acl import AclDialog
 from cercle.desktop.dialogs.roles import MemberListModel, MemberRole
@@ -73,3 +77,111 @@ def test_the_composer_is_told_why_in_words():
         "The charter has a new version (2): read and accept it to post again."
     )
     assert placeholder_text(c) == "Write a message (Courtois et professionnel, in français)…"
+
+
+def test_browse_offers_join_or_knock_and_remembers_the_answer(qtbot):
+    from cercle.desktop.dialogs.browse import BrowseDialog
+    from cercle.protocol.community.context import BrowseEntry
+    from cercle.protocol.rooms import parse_space_room
+
+    def room(room_id: str, name: str, rule: str):
+        return parse_space_room({"room_id": room_id, "name": name, "num_joined_members": 4,
+                                 "world_readable": False, "guest_can_join": False,
+                                 "join_rule": rule})  # fmt: skip
+
+    dialog = BrowseDialog("Qualité")
+    qtbot.addWidget(dialog)
+    dialog.set_entries([
+        BrowseEntry(room("!g", "Général", "restricted"), True, False),
+        BrowseEntry(room("!c", "Comité", "knock"), False, False),
+    ])  # fmt: skip
+    assert dialog.model.index(0).data().splitlines()[-1] == "★ suggested · 4 members"
+    dialog.list.setCurrentIndex(dialog.model.index(1))
+    assert dialog.enter_button.text() == "Ask to join"
+    with qtbot.waitSignal(dialog.enterRequested) as asked:
+        dialog.enter_button.click()
+    assert asked.args == ["!c"]
+    dialog.entered("!c", "knocked")
+    assert "access asked" in dialog.model.index(1).data()
+    assert not dialog.enter_button.isEnabled()
+    dialog.list.setCurrentIndex(dialog.model.index(0))
+    assert dialog.enter_button.text() == "Join"
+    dialog.entered("!g", "joined")
+    assert "joined" in dialog.model.index(0).data()
+
+
+def test_the_moderation_log_reads_as_sentences(qtbot):
+    from cercle.desktop.dialogs.moderation import ModerationLogDialog
+    from cercle.protocol.community.moderation import LogEntry
+
+    dialog = ModerationLogDialog("Qualité")
+    qtbot.addWidget(dialog)
+    dialog.set_entries([
+        LogEntry("$2", "@mod:x", 1_700_000_100_000, schema.MODERATION,
+                 {"action": "ban", "target": "@spam:y", "reason": "pub", "rooms": ["!a", "!b"]}),
+        LogEntry("$1", "@lea:y", 1_700_000_000_000, schema.REPORT,
+                 {"reporter": "@lea:y", "reason": "insulte", "room_id": "!a", "event_id": "$e"}),
+        LogEntry("$0", "@mod:x", 1_699_000_000_000, schema.MODERATION, {"action": 7}),
+    ])  # fmt: skip
+    lines = dialog.model.stringList()
+    assert lines[0].endswith("@mod:x banned @spam:y from 2 rooms: “pub”")
+    assert lines[1].endswith("@lea:y reported a message: “insulte”")
+    assert lines[2].endswith("@mod:x acted on ")  # malformed entry: still a line, no crash
+    assert dialog.status.text() == "3 entries, newest first."
+
+
+def test_a_documents_only_line_closes_the_composer_but_offers_a_file(qtbot, monkeypatch, tmp_path):
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QObject, Signal
+
+    from cercle.desktop.models.messages import MessageModel
+    from cercle.desktop.models.rooms import RoomListModel
+    from cercle.desktop.tools import sample
+    from cercle.desktop.views.community import CommunityController
+    from cercle.desktop.views.home import HomeView
+    from cercle.protocol.community.schema import EditorialLine
+
+    class Bridge(QObject):
+        roomsChanged = Signal(object)
+
+    rooms = RoomListModel()
+    home = HomeView(rooms, MessageModel())
+    qtbot.addWidget(home)
+    lea = "@lea.moreau:rouelibre.example"
+    session = SimpleNamespace(account=SimpleNamespace(user_id=lea), rooms=rooms, bridge=Bridge())
+    controller = CommunityController(session, home, home)  # type: ignore[arg-type]
+    community = community_screens.community()
+    controller.community = replace(
+        community,
+        editorial=EditorialLine("Sobre", ("document",), "fr"),
+        acceptances={**community.acceptances, lea: 2},
+    )
+    controller.room_id = sample.PARTNERS
+    controller._gate()
+    composer = home.composer
+    assert composer.is_blocked()
+    assert composer.blocked.reason.text() == (
+        "This community's editorial line takes documents here, not messages."
+    )
+    chosen = []
+    monkeypatch.setattr(composer, "choose_files", lambda: chosen.append(True))
+    composer.blocked.action.click()
+    assert chosen == [True]
+
+    # a language switch re-words the gate (the controller set those texts, not the composer)
+    import subprocess
+
+    from cercle.desktop.i18n import Translations
+
+    ts = Path(__file__).parents[2] / "resources" / "translations" / "cercle_fr.ts"
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    subprocess.run([lrelease, "-silent", ts, "-qm", tmp_path / "cercle_fr.qm"], check=True)
+    translations = Translations(QApplication.instance(), tmp_path)
+    try:
+        translations.apply("fr")
+        qtbot.waitUntil(lambda: composer.blocked.reason.text().startswith("La ligne éditoriale"))
+        assert composer.blocked.action.text() == "Joindre un fichier…"
+    finally:
+        translations.apply("en")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from cercle.desktop import emojis
 from cercle.desktop.models.completion import (
@@ -191,11 +193,17 @@ def test_reply_and_edit_modes_send_with_their_target_and_escape_cancels(qtbot):
     composer.editLastRequested.connect(lambda: up.append(True))
     qtbot.keyClick(composer.editor, Qt.Key.Key_Up)
     assert up == [True]
+    qtbot.keyClicks(composer.editor, "en cours")
+    composer.start_edit("$mine", "ancien")
+    qtbot.keyClick(composer.editor, Qt.Key.Key_Return)
+    assert edits == []  # unchanged: no edit sent
+    assert composer.text() == "en cours"  # and the text from before the edit is back
     composer.start_edit("$mine", "ancien")
     composer.editor.selectAll()
     qtbot.keyClicks(composer.editor, "nouveau")
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return)
     assert edits == [("nouveau", "$mine")]
+    assert composer.text() == "en cours"
     assert plain == []
 
 
@@ -215,7 +223,8 @@ def test_pasted_files_and_images_are_not_text(qtbot, tmp_path):
     picture.fill(0)
     image.setImageData(picture)
     composer.editor.insertFromMimeData(image)
-    assert data == [(b"\x89PNG", "image.png", "image/png")]
+    assert [(blob, mime) for blob, _name, mime in data] == [(b"\x89PNG", "image/png")]
+    assert re.fullmatch(r"image \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.png", data[0][1])
     text = QMimeData()
     text.setHtml("<b>gras</b>")
     text.setText("gras")
@@ -234,6 +243,12 @@ def test_upload_rows_progress_cancel_and_refusal(qtbot):
     uploads.rows["t1"].button.click()
     assert cancelled == ["t1"]
     assert not uploads.isVisible()
+    uploads.progress("t2", "other.pdf", 10, 200, "!b:velotech.example")
+    assert not uploads.isVisible()  # another room's upload
+    composer.set_room("!b:velotech.example")
+    assert uploads.isVisible()
+    composer.set_room("!a:velotech.example")
+    uploads.remove("t2")
     uploads.fail("refused:big.iso", "big.iso", "Not sent: too big")
     row = uploads.rows["refused:big.iso"]
     assert row.error.text() == "Not sent: too big"
@@ -288,3 +303,31 @@ def test_every_control_has_an_accessible_name(qtbot):
         composer.banner.close_button,
     ):
         assert widget.accessibleName(), widget.objectName()
+
+
+def test_unblocking_gives_the_focus_back_to_the_editor(qtbot):
+    composer = in_window(qtbot)
+    window = composer.window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    composer.editor.setFocus()
+    qtbot.waitUntil(composer.editor.hasFocus)
+    composer.set_blocked("Accept the charter first.", "Read the charter…")
+    assert composer.blocked.action.hasFocus()
+    composer.set_blocked(None)
+    assert composer.editor.hasFocus()  # not whatever widget comes next in the window
+
+
+def test_the_list_closes_when_the_editor_loses_the_focus(qtbot):
+    composer = in_window(qtbot)
+    window = composer.window()
+    other = QPushButton("elsewhere", window)
+    window.layout().addWidget(other)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    composer.editor.setFocus()
+    composer.set_members("!a:velotech.example", [PARTNER])
+    qtbot.keyClicks(composer.editor, "@bo")
+    assert composer.popup.isVisible()
+    other.setFocus()
+    assert not composer.popup.isVisible()

@@ -153,6 +153,26 @@ def test_composer_flows_against_the_servers(qtbot, app_window, register, tmp_pat
     wait_body(qtbot, home, "Oui, a Lyon en mars")
     assert not any(b.startswith("* ") for b in bodies(home))  # no row for the edit itself
 
+    # Editing the mention brings its pill back; the partner is not notified again.
+    mention_row = next(
+        m for r in range(home.messages.rowCount())
+        if (m := home.messages.index(r).data(MessageRole.Message)).body.startswith("Merci ")
+    )  # fmt: skip
+    edit_action = next(a for a in home.timeline.message_menu(mention_row).actions()
+                       if a.text() == "Edit")  # fmt: skip
+    edit_action.trigger()
+    assert editor.mentioned() == [partner.user_id]
+    qtbot.keyClicks(editor, " et son equipe")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+    def edits_mention(event: dict) -> bool:
+        relates = event["content"].get("m.relates_to", {})
+        return relates.get("event_id") == mention_row.event_id
+
+    again = partner_sees(partner, room_id, edits_mention)
+    assert again["content"]["m.new_content"]["m.mentions"] == {"user_ids": [partner.user_id]}
+    assert again["content"]["m.mentions"] == {}
+
     # A dropped file: progress up to 100 %, then the partner receives it.
     progress = []
     app_window.session.bridge.uploadProgress.connect(progress.append)
@@ -174,3 +194,15 @@ def test_composer_flows_against_the_servers(qtbot, app_window, register, tmp_pat
     assert progress[-1].total == size
     assert [p.sent for p in progress] == sorted(p.sent for p in progress)
     qtbot.waitUntil(lambda: not composer.uploads.rows, timeout=15_000)  # the row goes once sent
+
+    # Over the server's limit: refused at once, said in words, the draft kept.
+    qtbot.keyClicks(editor, "brouillon")
+    huge = tmp_path / "salon.iso"
+    with huge.open("wb") as f:
+        f.truncate(60 * 1024 * 1024)  # sparse; Synapse accepts 50 MiB by default
+    composer.filesChosen.emit([huge])
+    qtbot.waitUntil(lambda: "refused:salon.iso" in composer.uploads.rows, timeout=15_000)
+    reason = composer.uploads.rows["refused:salon.iso"].error.text()
+    assert reason.startswith("Not sent: salon.iso is 60")
+    assert "your server accepts files up to" in reason
+    assert composer.text() == "brouillon"

@@ -163,3 +163,52 @@ def test_an_invitation_to_a_community_is_joined_from_its_bar_and_lands_on_the_ra
     qtbot.mouseClick(bar.join, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: rail_row(home, space) is not None, timeout=WAIT)
     assert space not in listed(home)  # a community now: on the rail, not in the list
+
+
+def test_a_resumed_account_opens_the_room_its_cached_list_chose(qtbot, ui_loop, tmp_path, register):
+    """The cached list paints (and picks a room) before the account resumes: that room's
+    messages still come once it has."""
+    from support import NO_KEYRING
+
+    from cercle.desktop.bridge import Bridge
+    from cercle.desktop.session import SessionController
+    from cercle.desktop.views.main_window import MainWindow
+    from cercle.protocol.profiles import ProfileLocation
+    from cercle.protocol.runtime import ProtocolThread
+
+    employee = register("company")
+
+    async def room_with_a_message() -> str:
+        client = await MatrixClient.login(employee.homeserver, employee.user_id, employee.password)
+        try:
+            room_id = await client.create_room("Atelier")
+            await client.send_text(room_id, "Réunion à 10 h")
+            return room_id
+        finally:
+            await client.close()
+
+    room_id = asyncio.run(room_with_a_message())
+    for turn in range(2):  # signs in, then resumes from the same profile
+        protocol = ProtocolThread()
+        protocol.start()
+        bridge = Bridge(protocol, ui_loop)
+        session = SessionController(bridge, ProfileLocation(tmp_path, "profile"), NO_KEYRING)
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        try:
+            if turn == 0:
+                sign_in(qtbot, window, employee)
+            else:
+                session.start(PASSPHRASE)
+            messages = window.home.messages
+            qtbot.waitUntil(
+                lambda m=messages: m.room_id == room_id and m.rowCount() >= 1, timeout=WAIT
+            )
+            shown = [messages.index(r).data() for r in range(messages.rowCount())]
+            assert "Réunion à 10 h" in shown
+        finally:
+            session.close()
+            bridge.close()
+            protocol.stop()
+            window.close()

@@ -117,7 +117,20 @@ def test_an_image_shows_with_its_thumbnail_and_a_thread_reply_only_in_its_panel(
 
 
 def test_typing_and_read_receipts_of_another_user_show(qtbot, app_window, register):
-    home, room_id, _me, alice = open_room_with(qtbot, app_window, register)
+    home, room_id, me, alice = open_room_with(qtbot, app_window, register)
+    welcome = next(m for m in rows(home) if m.body == "Bienvenue !")
+
+    async def my_receipt(client):  # shown at the bottom: we told the server we read it
+        for _ in range(40):
+            reply = await client.sync_once(500)
+            room = reply.rooms.join.get(room_id)
+            for event in room.ephemeral if room else ():
+                for receipt in getattr(event, "receipts", ()):
+                    if receipt.user_id == me.user_id and receipt.event_id == welcome.event_id:
+                        return True
+        return False
+
+    assert as_other(alice, my_receipt)
     alice_name = alice.user_id[1:].split(":")[0]  # Synapse's default display name
     home.composer.set_text("")
     qtbot.keyClicks(home.composer.editor, "Qui a lu ?")

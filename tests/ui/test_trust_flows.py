@@ -4,11 +4,13 @@ and mute."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from support import login, signed_in, until
@@ -106,7 +108,12 @@ def test_verification_dialog_completes_emoji_sas_with_another_cercle_user(
         dialog = dialogs[0]
         assert dialog.isVisible()
         assert dialog.pages.currentIndex() == dialog.REQUEST
-        assert dialog.title.text() == f"{them.user_id} wants to verify"
+        assert dialog.title.text().endswith("wants to verify")
+        # Their display name comes, with their id: "name (@id) wants to verify".
+        qtbot.waitUntil(
+            lambda: dialog.title.text().endswith(f" ({them.user_id}) wants to verify"),
+            timeout=WAIT,
+        )
 
         qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
         run(_ready_then_start(flow)).result(30)
@@ -160,7 +167,9 @@ def test_verifying_a_member_and_saying_the_emoji_differ_cancels_for_both(
         dialogs = app_window.attention.dialogs
         qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=5_000)
         dialog = dialogs[0]
-        assert dialog.text.text() == f"Waiting for {them.user_id} to accept…"
+        qtbot.waitUntil(
+            lambda: dialog.text.text().endswith(f" ({them.user_id}) to accept…"), timeout=WAIT
+        )
         flow = run(peer.verifications.incoming.get()).result(30)  # in the DM we share
         assert flow.in_room
         run(flow.accept()).result(30)
@@ -351,14 +360,19 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     assert title.endswith(" mentioned you in Projet vélo")
     assert them.user_id[1:].split(":")[0] in title  # their display name (their localpart)
     assert body == f"{localpart}, tu relis le devis ?\n(account {me.user_id})"
+    # The tray counts what the server counts unread (the room list's numbers).
+    tray = app_window.attention.tray
+    qtbot.waitUntil(lambda: tray.count >= 2, timeout=WAIT)
+    assert tray.tooltip() == f"Cercle: {tray.count} unread"
 
     menu = app_window.attention.room_menu(target)
-    (action,) = menu.actions()
-    assert action.text() == "Mute"
+    assert [a.text() for a in menu.actions()] == ["All messages", "Mentions only", "Mute"]
+    assert [a.isChecked() for a in menu.actions()] == [True, False, False]
     with qtbot.waitSignal(app_window.attention.notifier.mutedChanged, timeout=WAIT) as muted:
-        action.trigger()
+        menu.findChild(QAction, "muteAction").trigger()
     assert target in muted.args[0]  # read back from the server's push rules
-    assert app_window.attention.room_menu(target).actions()[0].text() == "Unmute"
+    again = app_window.attention.room_menu(target)
+    assert [a.isChecked() for a in again.actions()] == [False, False, True]
 
     shown.clear()
     says(target, f"{localpart} ? toujours là ?", mention=True)
@@ -382,6 +396,20 @@ def test_a_mention_notifies_and_mute_silences_the_room(qtbot, app_window, regist
     assert body == f"Un café à 10 h ?\n(account {me.user_id})"
     app_window.attention.tray.messageClicked.emit()  # a click on it opens the room
     qtbot.waitUntil(lambda: app_window.session.opened_room == dm, timeout=WAIT)
+
+    # "Mentions only" (Element's "Mentions and keywords"): the DM's plain messages stay
+    # quiet, a mention still notifies.
+    home.select_room(opened)
+    qtbot.waitUntil(lambda: app_window.session.opened_room == opened, timeout=WAIT)
+    with qtbot.waitSignal(app_window.attention.notifier.mutedChanged, timeout=WAIT):
+        app_window.attention.room_menu(dm).findChild(QAction, "mentionsAction").trigger()
+    assert app_window.attention.notifier.mode(dm) == "mentions"
+    shown.clear()
+    says(dm, "Sinon à 11 h")
+    says(dm, f"{localpart}, tu confirmes ?", mention=True)
+    qtbot.waitUntil(lambda: len(shown) >= 1, timeout=WAIT)
+    assert len(shown) == 1
+    assert shown[0][1].startswith(f"{localpart}, tu confirmes ?")
     peer_thread.submit(other.close()).result(30)
 
 
@@ -411,6 +439,14 @@ def test_a_verified_users_new_identity_must_be_acknowledged(qtbot, app_window, r
         box = warning()
         assert box.text() == f"{them.user_id}’s identity has changed"
         assert not pins.get(them.user_id).acknowledged
+        # "Later" acknowledges nothing: the warning comes back (at the next start).
+        (later,) = [b for b in box.buttons() if b.text() == "Later"]
+        qtbot.mouseClick(later, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: warning() is None, timeout=5_000)
+        assert not pins.get(them.user_id).acknowledged
+        app_window.attention.trust.check_pending()  # what signing in does
+        qtbot.waitUntil(lambda: warning() is not None, timeout=WAIT)
+        box = warning()
         (understood,) = [b for b in box.buttons() if b.text() == "I understand"]
         qtbot.mouseClick(understood, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: pins.get(them.user_id).acknowledged, timeout=WAIT)
@@ -467,3 +503,98 @@ def test_security_settings_verify_our_other_device_by_emoji(qtbot, app_window, r
         )
     finally:
         on_app(app_window, other.close())
+
+
+def test_our_new_device_asks_and_this_one_accepts(qtbot, app_window, register, tmp_path):
+    """Incoming, to-device: the other device of ours asks; this one shows the prompt."""
+    me = register("company")
+    sign_in(qtbot, app_window, me)
+    account = app_window.session.account
+    on_app(app_window, setup_recovery(account, me.password))
+    other = on_app(app_window, signed_in(me, tmp_path / "other"))
+    try:
+        on_app(app_window, other.start())
+        flow = on_app(
+            app_window,
+            other.verifications.request(me.user_id, device_id=account.client.nio.device_id),
+        )
+        dialogs = app_window.attention.dialogs
+        qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
+        dialog = dialogs[0]
+        assert dialog.title.text() == "Another of your devices wants to verify this one"
+        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        on_app(app_window, _ready_then_start(flow))
+        theirs = on_app(app_window, _awaited(flow.short_auth))
+        qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.EMOJI, timeout=WAIT)
+        assert [c.english for c in dialog.cells] == [n for _, n in theirs.emoji]
+        qtbot.mouseClick(dialog.match_button, Qt.MouseButton.LeftButton)
+        on_app(app_window, flow.confirm(True))
+        on_app(app_window, _awaited(flow.finished))
+        qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.RESULT, timeout=WAIT)
+        assert dialog.text.text() == "Your other device is verified."
+    finally:
+        on_app(app_window, other.close())
+
+
+def test_a_lost_recovery_key_is_reset_with_the_account_password(
+    qtbot, app_window, register, tmp_path
+):
+    me = register("company")
+
+    async def first_device() -> str:
+        account = await signed_in(me, tmp_path / "first")
+        try:
+            return (await setup_recovery(account, me.password)).master_key
+        finally:
+            await account.close()
+
+    old_master = on_app(app_window, first_device())
+    sign_in(qtbot, app_window, me)
+    dialog = _security(qtbot, app_window)
+    assert dialog.reset_button.isVisible()
+    qtbot.mouseClick(dialog.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox) is not None, timeout=5_000)
+    confirm = dialog.findChild(QMessageBox)
+    (reset,) = [b for b in confirm.buttons() if b.text() == "Reset"]
+    qtbot.mouseClick(reset, Qt.MouseButton.LeftButton)
+
+    # Replacing an identity needs the password (user-interactive auth), unlike a first one.
+    prompt = _prompt(qtbot, dialog)
+    _submit(qtbot, prompt, "not the password")
+    qtbot.waitUntil(lambda: prompt.error.isVisible(), timeout=WAIT)
+    assert prompt.error.text() == "Wrong password. Try again."
+    _submit(qtbot, prompt, me.password)
+    qtbot.waitUntil(lambda: dialog.findChild(RecoveryKeyDialog) is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.state.identity_here, timeout=WAIT)
+    new_master = on_app(app_window, _own_master(app_window.session.account))
+    assert new_master not in (None, old_master)
+
+
+async def _own_master(account):
+    from cercle.protocol.trust.bootstrap import local_trust
+
+    identity = await asyncio.to_thread(local_trust(account).identity)
+    return identity.master_public_key if identity else None
+
+
+def test_restore_takes_the_security_phrase_too(qtbot, app_window, register, tmp_path):
+    me = register("company")
+    phrase = "vélo cargo du mardi matin"
+
+    async def first_device() -> None:
+        account = await signed_in(me, tmp_path / "first")
+        try:
+            await setup_recovery(account, me.password, passphrase=phrase)
+        finally:
+            await account.close()
+
+    on_app(app_window, first_device())
+    sign_in(qtbot, app_window, me)
+    dialog = _security(qtbot, app_window)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    prompt = _prompt(qtbot, dialog)
+    _submit(qtbot, prompt, "vélo cargo du lundi")
+    qtbot.waitUntil(lambda: prompt.error.isVisible(), timeout=WAIT)
+    assert "does not open" in prompt.error.text()
+    _submit(qtbot, prompt, phrase)
+    qtbot.waitUntil(lambda: dialog.state.identity_here, timeout=60_000)

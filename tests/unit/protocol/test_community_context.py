@@ -108,3 +108,15 @@ def test_own_pattern_keeps_a_server_with_a_port_in():
     with pytest.raises(AclRefused) as refused:
         allow_list_content("velotech.example", ["rouelibre.example"])
     assert refused.value.server == "velotech.example"
+
+
+def test_which_editorial_lines_take_a_written_message():
+    from cercle.protocol.community.context import message_allowed
+    from cercle.protocol.community.schema import EditorialLine
+
+    assert message_allowed(None)
+    assert message_allowed(EditorialLine("", ("question", "document"), "fr"))
+    announcements = EditorialLine("", ("announcement", "document"), "fr")
+    assert message_allowed(announcements, manager=True)
+    assert not message_allowed(announcements)
+    assert not message_allowed(EditorialLine("", ("document",), "fr"), manager=True)

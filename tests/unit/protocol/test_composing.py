@@ -6,6 +6,7 @@ from cercle.protocol.composing import (
     MentionCandidate,
     RelatedEvent,
     composed_content,
+    editable_fragments,
     match_mentions,
     mention_candidates,
 )
@@ -97,3 +98,18 @@ def test_an_edit_replaces_with_a_fallback_and_only_new_mentions():
     }
     assert content["m.mentions"] == {"user_ids": ["@eli:partner.example"]}  # Bob not again
     assert "m.relates_to" not in content["m.new_content"]
+
+
+def test_a_sent_message_comes_back_with_its_pills_for_editing():
+    text = f"Merci {pill_markdown('@bob:partner.example', 'Bob <L>')} et à Bob aussi"
+    sent = composed_content(text, own_user_id=ME)
+    assert editable_fragments(sent["body"], sent["formatted_body"]) == [
+        ("Merci ", None),
+        ("Bob <L>", "@bob:partner.example"),
+        (" et à Bob aussi", None),
+    ]
+    shown = sent["formatted_body"].replace("<a href", '<a rel="noopener" href')  # sanitized
+    assert editable_fragments(sent["body"], shown)[1] == ("Bob <L>", "@bob:partner.example")
+    assert editable_fragments("plain", None) == [("plain", None)]
+    room_link = '<a href="https://matrix.to/#/%23lobby%3Aa.example">#lobby</a>'
+    assert editable_fragments("see #lobby", f"see {room_link}") == [("see #lobby", None)]

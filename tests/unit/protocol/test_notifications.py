@@ -151,3 +151,22 @@ def test_device_requests_and_order():
         OwnDevice("X", "z", TrustLevel.VERIFIED, True),
     ]
     assert [d.device_id for d in order(devices)] == ["X", "Y", "Z"]
+
+
+def test_each_mode_is_reached_from_any_other():
+    room = "!r:x"
+
+    def kinds(mode):
+        return [(r.method, r.path.split("/")[-2], ok) for r, ok in n.mode_requests(room, mode)]
+
+    assert kinds("mute") == [("PUT", "override", False), ("DELETE", "room", True)]
+    assert kinds("mentions") == [("DELETE", "override", True), ("PUT", "room", False)]
+    assert kinds("all") == [("DELETE", "override", True), ("DELETE", "room", True)]
+    with pytest.raises(ValueError, match="unknown"):
+        n.mode_requests(room, "loud")
+    modes = n.room_modes({"global": {"override": [_rule("!m:x", "!m:x")], "room": [_rule("!q:x")]}})
+    assert (modes.mode("!m:x"), modes.mode("!q:x"), modes.mode("!other:x")) == (
+        "mute",
+        "mentions",
+        "all",
+    )

@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 
 from cercle.protocol import session as ses
+from cercle.protocol import sso
 from cercle.protocol.client import MatrixError
 
 # -- user ids, server names, input ---------------------------------------------------------
@@ -237,43 +238,43 @@ FLOWS = {
 
 
 def test_login_flows_are_read_and_junk_skipped():
-    flows = ses.parse_login_flows(FLOWS)
+    flows = sso.parse_login_flows(FLOWS)
     assert (flows.password, flows.sso, flows.token) == (True, True, True)
     assert flows.providers == (
-        ses.IdentityProvider("oidc-corp", "Corp", "mxc://x/y", "corp"),
-        ses.IdentityProvider("oidc-bare", "oidc-bare"),
+        sso.IdentityProvider("oidc-corp", "Corp", "mxc://x/y", "corp"),
+        sso.IdentityProvider("oidc-bare", "oidc-bare"),
     )
 
 
 @pytest.mark.parametrize("body", [None, [], {}, {"flows": "x"}, {"flows": [None]}])
 def test_malformed_login_flows_offer_nothing(body):
-    assert ses.parse_login_flows(body) == ses.LoginFlows()
+    assert sso.parse_login_flows(body) == sso.LoginFlows()
 
 
 def test_the_callback_url_is_loopback_with_the_state():
-    assert ses.callback_url(4321, "s+t/a") == "http://127.0.0.1:4321/callback?state=s%2Bt%2Fa"
+    assert sso.callback_url(4321, "s+t/a") == "http://127.0.0.1:4321/callback?state=s%2Bt%2Fa"
 
 
 def test_sso_redirect_urls_carry_the_callback_encoded():
-    back = ses.callback_url(4321, "abc")
-    url = ses.sso_redirect_url("https://m.example.com", back)
+    back = sso.callback_url(4321, "abc")
+    url = sso.sso_redirect_url("https://m.example.com", back)
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
         "https://m.example.com/_matrix/client/v3/login/sso/redirect"
     )
     assert parse_qs(parts.query) == {"redirectUrl": [back]}
-    specific = ses.sso_redirect_url("https://m.example.com/base", back, "oidc-corp/x")
+    specific = sso.sso_redirect_url("https://m.example.com/base", back, "oidc-corp/x")
     assert specific.startswith(
         "https://m.example.com/base/_matrix/client/v3/login/sso/redirect/oidc-corp%2Fx?"
     )
 
 
 def test_a_callback_counts_only_with_our_state_and_a_token():
-    assert ses.read_callback({"state": "s1", "loginToken": "tok"}, "s1") == "tok"
-    assert ses.read_callback({"state": "s2", "loginToken": "tok"}, "s1") is None
-    assert ses.read_callback({"loginToken": "tok"}, "s1") is None
-    assert ses.read_callback({"state": "s1"}, "s1") is None
-    assert ses.read_callback({"state": "s1", "loginToken": ""}, "s1") is None
+    assert sso.read_callback({"state": "s1", "loginToken": "tok"}, "s1") == "tok"
+    assert sso.read_callback({"state": "s2", "loginToken": "tok"}, "s1") is None
+    assert sso.read_callback({"loginToken": "tok"}, "s1") is None
+    assert sso.read_callback({"state": "s1"}, "s1") is None
+    assert sso.read_callback({"state": "s1", "loginToken": ""}, "s1") is None
 
 
 # -- the loopback callback server ------------------------------------------------------------
@@ -302,7 +303,7 @@ def test_the_token_arrives_on_the_loopback_callback_and_forged_ones_are_ignored(
                     assert r.headers["Cache-Control"] == "no-store"
 
     token = asyncio.run(
-        ses.receive_login_token("https://hs.example", browser, idp_id="idp", timeout_s=30)
+        sso.receive_login_token("https://hs.example", browser, idp_id="idp", timeout_s=30)
     )
     assert token == "real-token"
     assert [status for status, _ in seen] == [400, 400, 200, 200]
@@ -322,29 +323,29 @@ def test_a_plain_browser_opener_is_called_with_the_url():
         asyncio.get_running_loop().create_task(later())
         return True
 
-    assert asyncio.run(ses.receive_login_token("https://hs", open_browser, timeout_s=30)) == "t0k"
+    assert asyncio.run(sso.receive_login_token("https://hs", open_browser, timeout_s=30)) == "t0k"
     assert len(opened) == 1
 
 
 def test_no_browser_is_an_error_that_shows_the_url():
-    with pytest.raises(ses.SsoError, match="Open this address yourself: https://hs/"):
-        asyncio.run(ses.receive_login_token("https://hs", lambda url: False, timeout_s=30))
+    with pytest.raises(sso.SsoError, match="Open this address yourself: https://hs/"):
+        asyncio.run(sso.receive_login_token("https://hs", lambda url: False, timeout_s=30))
 
 
 def test_a_browser_that_fails_ends_the_wait():
     async def browser(url: str) -> None:
         raise aiohttp.ClientConnectionError("connection refused")
 
-    with pytest.raises(ses.SsoError, match="could not complete sign-in: connection refused"):
-        asyncio.run(ses.receive_login_token("https://hs", browser, timeout_s=30))
+    with pytest.raises(sso.SsoError, match="could not complete sign-in: connection refused"):
+        asyncio.run(sso.receive_login_token("https://hs", browser, timeout_s=30))
 
 
 def test_no_callback_in_time_is_a_timeout_and_the_port_is_released():
     urls: list[str] = []
 
     async def scenario():
-        with pytest.raises(ses.SsoTimedOut, match="within 0 s"):
-            await ses.receive_login_token("https://hs", urls.append, timeout_s=0.2)
+        with pytest.raises(sso.SsoTimedOut, match="within 0 s"):
+            await sso.receive_login_token("https://hs", urls.append, timeout_s=0.2)
         async with aiohttp.ClientSession() as http:
             with pytest.raises(aiohttp.ClientConnectionError):
                 await http.get(_callback_of(urls[0]) + "&loginToken=late")
@@ -362,7 +363,7 @@ def test_cancelling_the_wait_releases_the_port():
             urls.append(url)
             opened.set()
 
-        task = asyncio.create_task(ses.receive_login_token("https://hs", open_browser))
+        task = asyncio.create_task(sso.receive_login_token("https://hs", open_browser))
         await asyncio.wait_for(opened.wait(), 30)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -388,8 +389,8 @@ def test_sso_refuses_a_server_without_it():
         await site.start()
         try:
             info = ses.ServerInfo(f"http://127.0.0.1:{runner.addresses[0][1]}")
-            with pytest.raises(ses.SsoUnavailable, match="does not offer single sign-on"):
-                await ses.login_sso(info, open_browser=lambda url: pytest.fail("opened"))
+            with pytest.raises(sso.SsoUnavailable, match="does not offer single sign-on"):
+                await sso.login_sso(info, open_browser=lambda url: pytest.fail("opened"))
         finally:
             await runner.cleanup()
 

@@ -97,3 +97,36 @@ def test_a_cancelled_file_is_not_sent_and_its_copy_is_gone(register, tmp_path):
             await account.close()
 
     asyncio.run(scenario())
+
+
+def test_cancel_stops_an_upload_under_way(register, tmp_path):
+    user = register("company")
+    seen: list[UploadProgress] = []
+
+    async def scenario():
+        cancelling: list[asyncio.Task] = []
+
+        def publish(change) -> None:
+            if isinstance(change, UploadProgress):
+                seen.append(change)
+                if 0 < change.sent < change.total and not cancelling:
+                    cancelling.append(asyncio.ensure_future(account.outbox.cancel(change.txn_id)))
+
+        account = await signed_in(user, tmp_path / "company", publish)
+        try:
+            room_id = await account.client.create_room("Notes", encrypted=False)
+            await account.start()
+            data = bytes(range(256)) * (30 * 4096)  # 30 MiB: many chunks to stop in between
+            txn = await account.send_data(room_id, data, "video.bin")
+            await until(lambda: cancelling)
+            assert await cancelling[0]
+            await asyncio.sleep(1.0)  # what would have followed the upload has had its chance
+            assert await asyncio.to_thread(account.store.outbox.get, txn) is None
+            assert await asyncio.to_thread(account.store.media.get, f"outbox:{txn}") is None
+            assert seen[-1].sent < len(data)  # it never reached the end
+            page = await asyncio.to_thread(account.store.timeline.page, room_id, limit=50)
+            assert not any(e.content.get("body") == "video.bin" for e in page.events)
+        finally:
+            await account.close()
+
+    asyncio.run(scenario())

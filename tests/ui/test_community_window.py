@@ -16,7 +16,7 @@ from cercle.desktop.dialogs.moderation import ModerationDialog, ModerationLogDia
 from cercle.desktop.dialogs.roles import RolesDialog
 from cercle.desktop.models.messages import MessageRole
 from cercle.protocol.client import MatrixClient
-from cercle.protocol.community import schema
+from cercle.protocol.community import charter, schema
 from cercle.protocol.community.create import create_community
 from cercle.protocol.community.roles import room_power_levels
 from cercle.protocol.community.state import load_community
@@ -82,6 +82,8 @@ def test_a_partner_posts_only_once_the_charter_is_accepted(qtbot, app_window, re
     header, composer = app_window.community.header, app_window.home.composer
     assert header.kind.text() == "Partner community"
     assert header.kind.property("kind") == "partner"
+    assert header.guest.isVisible()  # the partner is told their posts go to another company
+    assert partner.user_id.split(":", 1)[1] in header.guest.text()
     assert "Courteous and professional" in header.editorial.text()
     assert "Courteous and professional" in composer.editor.placeholderText()
 
@@ -126,6 +128,21 @@ def test_a_partner_posts_only_once_the_charter_is_accepted(qtbot, app_window, re
 
     # the acceptance is in the space's state as seen from the company's server, and the post too
     assert asyncio.run(recorded_and_posted()) == (1, True)
+
+    # a new version of the charter asks again, while the room is open
+    async def publish_v2() -> None:
+        client = await MatrixClient.login(manager.homeserver, manager.user_id, manager.password)
+        try:
+            community = await load_community(client, created.space_id, with_rooms=False)
+            assert await charter.publish_charter(client, community, "# Charte v2\n") == 2
+        finally:
+            await client.close()
+
+    asyncio.run(publish_v2())
+    qtbot.waitUntil(composer.is_blocked, timeout=WAIT)
+    assert composer.blocked.reason.text() == (
+        "The charter has a new version (2): read and accept it to post again."
+    )
 
 
 def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
@@ -258,3 +275,57 @@ def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
     first = log.model.index(0).data()
     assert f"banned {member.user_id} from {len(rooms)} rooms" in first
     assert "hors charte" in first
+
+    # -- the manager writes and publishes version 2 of the charter; everyone accepts again ----
+    dialog = controller.open_charter()
+    assert isinstance(dialog, CharterDialog)
+    assert dialog.edit_button.isVisible()
+    qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
+    assert dialog.editor.isVisible()
+    assert dialog.edit_button.text() == "Publish version 2"
+    dialog.editor.setPlainText("# Charte Qualité v2\n\n1. Des faits, des lots, des photos.\n")
+    qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(composer.is_blocked, timeout=WAIT)
+    assert "new version (2)" in composer.blocked.reason.text()
+
+
+def test_a_member_of_the_space_alone_browses_and_joins_a_room(qtbot, app_window, register):
+    manager, member = register("company"), register("company")
+    company = manager.user_id.split(":", 1)[1]
+
+    async def setup():
+        client = await MatrixClient.login(manager.homeserver, manager.user_id, manager.password)
+        try:
+            created = await create_community(client, "Atelier", "practice", invite=[member.user_id])
+        finally:
+            await client.close()
+        await _enter(member, created.space_id, [], company)  # the space only, no room
+        client = await MatrixClient.login(member.homeserver, member.user_id, member.password)
+        try:
+            await charter.accept_charter(client, await load_community(client, created.space_id))
+        finally:
+            await client.close()
+        return created
+
+    created = asyncio.run(setup())
+    sign_in(qtbot, app_window, member)
+    home, controller = app_window.home, app_window.community
+    qtbot.waitUntil(lambda: home.rooms.summary(created.space_id) is not None, timeout=WAIT)
+    home.show_community(created.space_id)  # as choosing it on the rail does
+    qtbot.waitUntil(lambda: controller.header.isVisible(), timeout=WAIT)
+    assert controller.header.name.text() == "Atelier"
+    composer = home.composer
+    qtbot.waitUntil(composer.is_blocked, timeout=WAIT)
+    assert composer.blocked.reason.text() == "You have not joined any room of this community yet."
+    qtbot.mouseClick(composer.blocked.action, Qt.MouseButton.LeftButton)
+    browse = controller.dialog
+    assert isinstance(browse, BrowseDialog)
+    qtbot.waitUntil(lambda: bool(browse.entries), timeout=WAIT)
+    assert browse.entries[0].room.room_id == created.rooms["general"]  # suggested first
+    assert browse.entries[0].suggested
+    assert not any(e.joined for e in browse.entries)
+    browse.list.setCurrentIndex(browse.model.index(0))
+    qtbot.mouseClick(browse.enter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: browse.entries[0].joined, timeout=WAIT)  # restricted join worked
+    qtbot.waitUntil(lambda: home.rooms.summary(created.rooms["general"]) is not None, timeout=WAIT)
