@@ -97,12 +97,14 @@ def read_messages(store, result) -> None:
 
 
 def read_summaries(store, reply) -> None:
-    """Second part: the changed rooms' summaries, then again with their spaces added."""
+    """Second part, as SyncEngine._publish_rooms: the changed rooms' summaries, then those of
+    their spaces that did not change themselves."""
     ids = set(reply.rooms.join) | set(reply.rooms.invite)
     if ids or reply.rooms.leave:
-        for row in roomlist.summaries(store, OWN_USER, list(ids)):
-            ids.update(row.parents)
-        roomlist.summaries(store, OWN_USER, sorted(ids))
+        rows = roomlist.summaries(store, OWN_USER, list(ids))
+        spaces = {p for row in rows for p in row.parents} - ids
+        if spaces:
+            roomlist.summaries(store, OWN_USER, spaces)
 
 
 STAGES = ("json.loads", "decode", "nio's part", "write", "read messages", "read summaries")
