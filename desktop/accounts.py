@@ -272,14 +272,16 @@ async def _sign_out(
     from cercle.storage.profile import remove_profile
 
     if account is not None:
+        from cercle.protocol.client import MatrixClient
         from cercle.protocol.session import logout
 
-        try:
-            await logout(account.client)  # this device leaves the server, its keys with it
+        session = account.client.session
+        with contextlib.suppress(Exception):
+            await account.close()  # sync and workers stopped first; closes its profile too
+        try:  # then this device leaves the server, its keys with it
+            await logout(MatrixClient.restore(session))
         except Exception:  # offline, or the server refused: still wiped here
             log.warning("server sign-out failed; wiping the local data anyway", exc_info=True)
-        with contextlib.suppress(Exception):
-            await account.close()  # closes its profile too
     elif profile is not None:
         await asyncio.to_thread(profile.close)
     await asyncio.to_thread(remove_profile, location.name, base=location.base, options=options)

@@ -78,6 +78,15 @@ class Bridge(QObject):
         """Called on the protocol thread; the matching signal fires on the UI thread."""
         self._ui_loop.call_soon_threadsafe(self._emit, change)
 
+    def in_ui(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """Wraps `callback` so that calling it from the protocol thread runs it on the UI thread
+        (progress reports of a long operation); dropped once the bridge is closed."""
+
+        def later(*args: Any) -> None:
+            self._ui_loop.call_soon_threadsafe(lambda: None if self._closed else callback(*args))
+
+        return later
+
     def _emit(self, change: Change) -> None:
         if self._closed:
             return

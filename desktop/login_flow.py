@@ -38,6 +38,7 @@ class LoginFlow(QObject):
         view.ssoCancelled.connect(session.cancel_sso)
         view.signInAgainRequested.connect(session.sign_in_again)
         session.sessionExpired.connect(view.show_expired)
+        session.sessionExpired.connect(self._expired)
         session.signedIn.connect(lambda _user_id: view.end_expired())
 
     def look_up(self, target: str) -> None:
@@ -54,10 +55,19 @@ class LoginFlow(QObject):
         if self.view.show_server(target, server.base_url, flows):
             self.server = server
 
+    def _expired(self, *_args) -> None:
+        """Its server's sign-in methods again: an SSO-only server gets its buttons back."""
+        account = self.session.account
+        if account is not None:
+            self.view.look_up_server(account.client.nio.homeserver)
+
     def sign_in_sso(self, idp_id: str) -> None:
         if self.server is None:  # the button only shows once a lookup answered
             return
-        self.session.sign_in_sso(self.server, idp_id or None, self.open_browser)
+        if self.view.is_expired():  # the same user, on the same device
+            self.session.sign_in_again_sso(self.server, idp_id or None, self.open_browser)
+        else:
+            self.session.sign_in_sso(self.server, idp_id or None, self.open_browser)
 
 
 def _server_of(target: str) -> str:

@@ -137,11 +137,29 @@ class SessionController(QObject):
             on_failure=lambda e: self._sso_done(future, None, e, server.base_url),
         )
 
-    def _sso_done(self, future, account, error=None, homeserver: str = "") -> None:
+    def sign_in_again_sso(
+        self, server: ServerInfo, idp_id: str | None, open_browser: Callable[[str], Any]
+    ) -> None:
+        """After a soft logout, through single sign-on: the same user, on the same device."""
+        account = self.account
+        if account is None:
+            return
+        self.cancel_sso()
+        self._sso = future = self.bridge.run(
+            account.sign_in_again_sso(server, idp_id=idp_id, open_browser=open_browser),
+            on_success=lambda _: self._sso_done(future, account, again=True),
+            on_failure=lambda e: self._sso_done(future, None, e, server.base_url),
+        )
+
+    def _sso_done(
+        self, future, account, error=None, homeserver: str = "", *, again: bool = False
+    ) -> None:
         if future is not self._sso:  # cancelled, and maybe started again since
             return
         self._sso = None
-        if account is not None:
+        if account is not None and again:
+            self.signedIn.emit(account.user_id)
+        elif account is not None:
             self._signed_in(account)
         elif isinstance(error, LoginFailed):
             self.signInFailed.emit(self.tr("The server refused the single sign-on. Try again."))
@@ -161,9 +179,7 @@ class SessionController(QObject):
         if change.soft_logout:
             self.sessionExpired.emit(
                 account.user_id,
-                self.tr(
-                    "Your session expired: sign in again. Your messages stay on this computer."
-                ),
+                self.tr("Sign in again to continue. Your messages stay on this computer."),
             )
         else:
             self.operationFailed.emit(
@@ -336,6 +352,10 @@ class SessionController(QObject):
             return self.tr("Single sign-on did not come back from the browser in time. Try again.")
         if isinstance(error, sso.SsoUnavailable):
             return self.tr("This server does not offer single sign-on: sign in with a password.")
+        if isinstance(error, sso.SsoWrongUser) and self.account is not None:
+            return self.tr("The browser signed in another user. Sign in again as {user}.").format(
+                user=self.account.user_id
+            )
         if isinstance(error, sso.SsoError):
             return self.tr("Single sign-on did not finish in the browser. Try again.")
         return None

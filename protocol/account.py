@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cercle.protocol import media, messages, roomlist
 from cercle.protocol.changes import (
@@ -43,12 +43,17 @@ from cercle.protocol.trust.verifier import Verifications
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
 
+if TYPE_CHECKING:
+    from cercle.protocol.session import ServerInfo
+    from cercle.protocol.sso import OpenBrowser
+
 log = logging.getLogger(__name__)
 
 BACKFILL_ROUNDS = 5  # /messages requests at most per "show me this room"
 PAGE_ROUNDS = 12  # store reads and /messages requests at most per page of a paging view
 THUMBNAIL_BOX = (640, 480)  # what a server makes for an image without its own thumbnail
 FULL_IMAGE_AS_THUMBNAIL = 16 * 1024 * 1024  # an encrypted image without thumbnail, shown whole
+TIMELINE_BOX = (720, 540)  # the image shown whole, shrunk to twice the timeline's largest box
 
 
 class Account:
@@ -125,6 +130,25 @@ class Account:
         from cercle.protocol.session import sign_in_again
 
         await sign_in_again(self.client, password)
+        await self.resumed()
+
+    async def sign_in_again_sso(
+        self, server: ServerInfo, *, idp_id: str | None, open_browser: OpenBrowser
+    ) -> None:
+        """After a soft logout, through single sign-on: a token for this same device. The
+        browser's client only lends its token (no crypto store: ours keeps the keys)."""
+        from cercle.protocol.sso import SsoWrongUser, login_sso
+
+        device_id = self.client.nio.device_id
+        fresh = await login_sso(
+            server, idp_id=idp_id, open_browser=open_browser, device_id=device_id
+        )
+        try:
+            if fresh.user_id != self.user_id or fresh.nio.device_id != device_id:
+                raise SsoWrongUser(f"signed in as {fresh.user_id}, not {self.user_id}")
+            self.client.nio.access_token = fresh.nio.access_token
+        finally:
+            await fresh.close()
         await self.resumed()
 
     async def resumed(self) -> None:
@@ -293,6 +317,10 @@ class Account:
             )
         if data is None and (attachment.size or 0) <= FULL_IMAGE_AS_THUMBNAIL:
             data = await media.download_content(self.client, content, cache=cache)
+            # Shrunk here (Pillow, off the UI thread): the UI decodes a small image only.
+            small = await asyncio.to_thread(media.make_thumbnail, data, TIMELINE_BOX)
+            if small is not None:
+                data = small.data
         return data
 
     async def download(self, attachment: Attachment) -> bytes:

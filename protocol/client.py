@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,11 +14,13 @@ import aiohttp
 import nio
 
 from cercle.protocol.e2ee import FallbackKey
-from cercle.protocol.errors import LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.errors import ClientClosed, LoginFailed, MatrixError, ServerUnreachable
+from cercle.protocol.event_types import MEGOLM, SPACE_CHILD, SPACE_PARENT
 from cercle.protocol.megolm_share import RoomKeySharing
 from cercle.storage.session import Session  # one definition of a saved login, shared
 
 __all__ = [
+    "ClientClosed",
     "CryptoStore",
     "LoginFailed",
     "MatrixClient",
@@ -26,10 +30,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-SPACE_CHILD = "m.space.child"
-SPACE_PARENT = "m.space.parent"
-MEGOLM = "m.megolm.v1.aes-sha2"
 
 
 @dataclass
@@ -77,6 +77,10 @@ class MatrixClient:
         # Who gets our room keys and when they rotate (nio's own sharing is bypassed).
         self.room_keys = RoomKeySharing(self) if crypto else None
         self.fallback_key = FallbackKey(self) if crypto else None
+        # One nio key query at a time: two at once (the sync's upkeep and a send) made its store
+        # save the same new device twice and fail (DeviceKeysDoesNotExist).
+        self._key_query = asyncio.Lock()
+        self._closed = False
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -127,6 +131,7 @@ class MatrixClient:
         return self.nio.user_id
 
     async def close(self) -> None:
+        self._closed = True  # nio would open a new HTTP session for a later request
         await self.nio.close()
         store = getattr(self.nio, "store", None)
         if store is not None and hasattr(store, "close"):
@@ -288,11 +293,16 @@ class MatrixClient:
             await self.call(n.keys_upload())
         if self.fallback_key is not None:
             await self.fallback_key.upkeep(reply)
-        if n.should_query_keys:
-            await self.call(n.keys_query())
+        await self.query_keys()
         if n.should_claim_keys:
             await self.call(n.keys_claim(n.get_users_for_key_claiming()))
         await n.send_to_device_messages()
+
+    async def query_keys(self) -> None:
+        """nio's /keys/query for the users whose devices it must learn, one query at a time."""
+        async with self._key_query:
+            if self.nio.should_query_keys:
+                await self.call(self.nio.keys_query())
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -300,6 +310,10 @@ class MatrixClient:
         """Awaits a nio call (or any coroutine returning a nio Response); an ErrorResponse or a
         connection failure becomes a MatrixError. Modules outside this one use it for nio calls
         this facade does not wrap."""
+        if self._closed:
+            if inspect.iscoroutine(request):
+                request.close()  # never started: no "was never awaited" warning
+            raise ClientClosed("this device's connection to the server is closed")
         try:
             reply = await request
         except (aiohttp.ClientConnectionError, TimeoutError, OSError) as e:

@@ -8,14 +8,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cercle.protocol import media, messages
-from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.endpoints import InvalidMatrixLink
+from cercle.protocol.errors import MatrixError
 from cercle.protocol.links import LinkKind, parse_matrix_to
 from cercle.protocol.roomlist import server_of
 from cercle.storage.store import Store
+
+if TYPE_CHECKING:  # nio stays unloaded until the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 log = logging.getLogger(__name__)
 

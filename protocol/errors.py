@@ -30,5 +30,9 @@ class ServerUnreachable(MatrixError):
     """No answer from the homeserver (down, wrong address, no network)."""
 
 
+class ClientClosed(MatrixError):
+    """The device's client was closed (signing out, quitting): no request leaves any more."""
+
+
 class LoginFailed(MatrixError):
     """Wrong user name or password, or the account is deactivated."""

@@ -101,8 +101,7 @@ class RoomKeySharing:
         assert olm is not None
         if not room.members_synced:
             await self.client.call(n.joined_members(room_id))
-        if n.should_query_keys:
-            await self.client.call(n.keys_query())
+        await self.client.query_keys()
         policy = await self.policy(room_id)
         devices = {
             (d.user_id, d.id): d for u in room.users for d in n.device_store.active_user_devices(u)

@@ -7,14 +7,16 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-import nio
-
 from cercle.protocol import endpoints, links
-from cercle.protocol.client import MEGOLM, SPACE_CHILD, MatrixClient, MatrixError
 from cercle.protocol.endpoints import InvalidMatrixLink, Request
+from cercle.protocol.errors import MatrixError
+from cercle.protocol.event_types import MEGOLM, SPACE_CHILD
+
+if TYPE_CHECKING:  # nio loads only once the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 log = logging.getLogger(__name__)
 
@@ -396,6 +398,8 @@ def _encryption_state() -> dict[str, Any]:
 
 async def create_dm(client: MatrixClient, user_id: str, *, encrypted: bool = True) -> str:
     """A direct chat with anyone on any server; recorded in our `m.direct` account data."""
+    import nio
+
     reply = await client.call(
         client.nio.room_create(
             is_direct=True,

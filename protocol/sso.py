@@ -49,6 +49,10 @@ class SsoTimedOut(SsoError):
     """The browser never came back with a login token."""
 
 
+class SsoWrongUser(SsoError):
+    """Signing in again (after a soft logout), the browser signed in another user."""
+
+
 # -- single sign-on --------------------------------------------------------------------------
 
 

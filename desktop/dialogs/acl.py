@@ -174,10 +174,19 @@ class AclDialog(QDialog):
     def _apply(self) -> None:
         if not self._check(self.patterns(), ""):
             return
+        self.progress.setRange(0, 0)  # busy until the first room answers
         self.progress.show()
         self.apply_button.setEnabled(False)
         self.status.setText(self.tr("Applying the list to every room of the community…"))
         self.applyRequested.emit(self.patterns())
+
+    def progressed(self, done: int, total: int) -> None:
+        """One more room answered (called on the UI thread)."""
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.status.setText(
+            self.tr("Applying the list: {done} of {total} rooms…").format(done=done, total=total)
+        )
 
     def applied(self, rooms: int, failed: int) -> None:
         self.progress.hide()

@@ -56,8 +56,8 @@ class CharterDialog(QDialog):
         self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.edit_button = QPushButton(self)
         self.edit_button.setObjectName("charterEdit")
-        self.edit_button.setVisible(manager)
         self.buttons.addButton(self.edit_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.edit_button.setVisible(manager)  # after addButton, which shows it again
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("charterEditor")
@@ -85,7 +85,9 @@ class CharterDialog(QDialog):
         self.text.setAccessibleName(self.tr("Charter text"))
         self.close_button.setText(self.tr("Close"))
         version = self.charter.version
-        if self.accepted_version >= version:
+        if self.editor.isVisibleTo(self):
+            self.intro.setText(self._edit_intro())
+        elif self.accepted_version >= version:
             self.intro.setText(
                 self.tr("Version {version}. You have accepted it.").format(version=version)
             )
@@ -126,12 +128,7 @@ class CharterDialog(QDialog):
             self.text.hide()
             self.accept_button.hide()
             self.editor.show()
-            self.intro.setText(
-                self.tr(
-                    "Write the next version in markdown. Once published, every member (you"
-                    " included) accepts it again before posting."
-                )
-            )
+            self.intro.setText(self._edit_intro())
             self.retranslate_edit()
             self.editor.setFocus()
             return
@@ -142,6 +139,12 @@ class CharterDialog(QDialog):
         self.error.hide()
         self.edit_button.setEnabled(False)
         self.publishRequested.emit(text)
+
+    def _edit_intro(self) -> str:
+        return self.tr(
+            "Write the next version in markdown. Once published, every member (you"
+            " included) accepts it again before posting."
+        )
 
     def retranslate_edit(self) -> None:
         self.edit_button.setText(

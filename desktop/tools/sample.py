@@ -382,6 +382,22 @@ SAS_EMOJI = (
     ("👍", "Thumbs Up"),
 )
 VERIFYING = "@lea.moreau:rouelibre.example"
+HOMESERVER = "https://matrix.velotech.example"  # what velotech.example's discovery names
+
+
+def login_flows():
+    """How Velotech's homeserver lets people sign in: a password, or two SSO providers."""
+    from cercle.protocol.sso import IdentityProvider, LoginFlows
+
+    return LoginFlows(
+        password=True,
+        sso=True,
+        token=True,
+        providers=(
+            IdentityProvider("oidc-entra", "Microsoft Entra ID"),
+            IdentityProvider("oidc-velotech", "Velotech Connect"),
+        ),
+    )
 
 
 def mention_candidates():

@@ -18,9 +18,8 @@ from cercle.desktop.i18n import Translations
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.models.rooms import RoomListModel, RoomRole
 from cercle.desktop.theme import Appearance
-from cercle.desktop.tools import account_screens, community_screens, sample
+from cercle.desktop.tools import account_screens, community_screens, login_screens, sample
 from cercle.desktop.views.home import HomeView
-from cercle.desktop.views.login import LoginView
 
 LANGUAGES = ("fr", "en")
 THEMES = ("light", "dark")
@@ -79,7 +78,7 @@ def sample_photo(width: int = 480, height: int = 300) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub wants bytes; Qt a str
     return bytes(data.data())
 
 
@@ -136,12 +135,6 @@ def emoji_picker() -> EmojiPicker:
     return EmojiPicker(popup=False)
 
 
-def login_view() -> LoginView:
-    view = LoginView()
-    view.homeserver.setText("velotech.example")
-    return view
-
-
 def passphrase_dialog() -> PassphraseDialog:
     """A first start without a keyring, after a too-short passphrase (the error shows)."""
     dialog = PassphraseDialog(creating=True)
@@ -183,7 +176,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     translations = Translations(app)
     appearance = Appearance(app)
-    login, home, community = login_view(), home_view(), community_view()
+    home, community = home_view(), community_view()
     composing = (composing_view("@"), composing_view(":thu"))
     written = []
     for language in LANGUAGES:
@@ -193,7 +186,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
             settle()
             name = f"{language}-{theme}"
             shots = [
-                (login, "login", 900, 640),
+                *login_screens.shots(),  # found with SSO, waiting, an error, expired
                 (home, "home", 1100, 700),
                 (community, "community", 1280, 760),
                 (timeline_view(), "timeline-busy", 1280, 760),
@@ -229,9 +222,9 @@ def render(out: Path, app: QApplication) -> list[Path]:
                     isinstance(widget, QDialog)
                     or screen in community_screens.SCREENS
                     or screen in account_screens.SCREENS
+                    or screen in login_screens.SCREENS
                 ):
                     widget.deleteLater()
-    login.deleteLater()
     home.deleteLater()
     community.deleteLater()
     for view in composing:

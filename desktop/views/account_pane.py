@@ -82,6 +82,15 @@ class AccountsWindow(QWidget):
             self.stack.setCurrentWidget(window)
             window.home.room_list.setFocus()  # where the keyboard would start in that account
         self.bar.select(row)
+        self._title()
+
+    def _title(self) -> None:
+        """The shown account in the title: task switchers and screen readers tell them apart."""
+        current = self.current
+        user = current.user_id if current is not None else ""
+        self.setWindowTitle(
+            f"Cercle — {user}" if user and len(self.accounts.panes) > 1 else "Cercle"
+        )
 
     def _unlocking(self, pane: AccountPane) -> None:
         """Its passphrase is asked: show its page (the dialog would be another's otherwise),
@@ -93,6 +102,7 @@ class AccountsWindow(QWidget):
             self.show_account(self.accounts.panes.index(pane))
 
     def _unlocked(self, pane: AccountPane) -> None:
+        self._title()
         back, self._return_to = self._return_to, None
         if back is not None and back in self.accounts.panes and self.current is pane:
             self.show_account(self.accounts.panes.index(back))
@@ -120,6 +130,8 @@ class AccountsWindow(QWidget):
                     "Sign out of {user}? Its messages and keys are removed from this computer; "
                     "without a recovery key, encrypted history may not come back."
                 ).format(user=user),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,  # Enter must not wipe an account
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -162,6 +174,8 @@ class AccountsWindow(QWidget):
         several = len(self.accounts.panes) > 1
         self.bar.setVisible(several)
         self.line.setVisible(several)
+        self.bar.add_button.setEnabled(self.accounts.can_add())
+        self._title()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close:

@@ -267,6 +267,12 @@ class CommunityController(QObject):
 
         self.session.bridge.run(work, alive(on_success), alive(on_failure))
 
+    def in_ui(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """A progress callback for the protocol thread that lands on the UI thread."""
+        bridge = self.session.bridge
+        ui = getattr(bridge, "in_ui", None)
+        return ui(callback) if ui is not None else (lambda *_: None)
+
     def _forget(self, dialog: QWidget) -> None:
         if self.dialog is dialog:
             self.dialog = None
@@ -353,6 +359,10 @@ class CommunityController(QObject):
                 return
             dialog = AclDialog(name, own, tuple(p for p in allow if p != "*"), self.window)
 
+            def progressed(done: int, total: int) -> None:
+                if shiboken6.isValid(dialog):
+                    dialog.progressed(done, total)
+
             def apply(patterns: list[str]) -> None:
                 def refused(error: BaseException) -> None:
                     if isinstance(error, acl.AclRefused):
@@ -362,7 +372,12 @@ class CommunityController(QObject):
 
                 self.run_for(
                     dialog,
-                    acl.apply_allow_list(account.client, community, patterns),
+                    acl.apply_allow_list(
+                        account.client,
+                        community,
+                        patterns,
+                        progress=self.in_ui(progressed),
+                    ),
                     on_success=lambda r: dialog.applied(len(r.rooms), len(r.failed)),
                     on_failure=refused,
                 )

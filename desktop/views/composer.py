@@ -6,7 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QDateTime, QEvent, QIODevice, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QDateTime,
+    QElapsedTimer,
+    QEvent,
+    QIODevice,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -103,6 +113,7 @@ class Composer(QWidget):
     uploadCancelRequested = Signal(str)  # txn id
     membersWanted = Signal(str)  # room id: mention candidates are needed (set_members answers)
     blockedActionRequested = Signal()  # the button of the blocked panel was pressed
+    typingChanged = Signal(bool)  # the user started (True) or stopped writing: typing notices
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +184,15 @@ class Composer(QWidget):
         self.editor.imagePasted.connect(self._image_pasted)
         self.editor.focusLost.connect(self._hide_popup)  # a list left floating would mislead
         self.send_button.clicked.connect(self.send)
+        # Typing notices (views/timeline_actions.py sends them): on while keys come, renewed
+        # every 20 s, off after 5 s without one or when the editor empties (sent, cleared).
+        self._typing = False
+        self._typing_since = QElapsedTimer()
+        self._typing_idle = QTimer(self)
+        self._typing_idle.setSingleShot(True)
+        self._typing_idle.setInterval(5_000)
+        self._typing_idle.timeout.connect(lambda: self._set_typing(False))
+        self.editor.textChanged.connect(self._typing_text_changed)
         self.emoji_button.clicked.connect(self.open_emoji_picker)
         self.attach_button.clicked.connect(self.choose_files)
         self.banner.close_button.clicked.connect(self.cancel_mode)
@@ -254,6 +274,25 @@ class Composer(QWidget):
             self.blocked.action.setFocus()
         else:
             self.editor.setFocus()
+
+    def _typing_text_changed(self) -> None:
+        if not self.editor.toPlainText().strip():
+            self._typing_idle.stop()
+            self._set_typing(False)
+            return
+        if not self.editor.hasFocus():  # a draft put back when switching rooms: not typing
+            return
+        self._typing_idle.start()
+        if self._typing and self._typing_since.elapsed() > 20_000:
+            self._typing = False  # the server forgets a notice after 30 s: say it again
+        self._set_typing(True)
+
+    def _set_typing(self, typing: bool) -> None:
+        if typing != self._typing:
+            self._typing = typing
+            if typing:
+                self._typing_since.start()
+            self.typingChanged.emit(typing)
 
     def send(self) -> None:
         if not self._enabled or self.is_blocked():

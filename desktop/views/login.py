@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -74,10 +74,11 @@ class LoginView(QWidget):
         self.found = QLabel(card)  # "Found matrix.example.com"
         self.found.setObjectName("serverFound")
         self.found.setWordWrap(True)
-        self.found.hide()
+        self._show_found = False
         self.change_server = QPushButton(card)  # shows the homeserver field again
         self.change_server.setFlat(True)
         self.change_server.hide()
+        self.change_server.setCursor(Qt.CursorShape.PointingHandCursor)
         self.managed = QLabel(card)
         self.managed.setObjectName("managedNote")
         self.managed.setWordWrap(True)
@@ -92,6 +93,7 @@ class LoginView(QWidget):
 
         # Single sign-on: one button per identity provider, and the wait for the browser.
         self.or_label = QLabel(card)
+        self.or_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.or_label.hide()
         self.sso_box = QVBoxLayout()
         self.sso_box.setSpacing(6)
@@ -112,7 +114,7 @@ class LoginView(QWidget):
         user_label, server_label, password_label = self.labels
         user_label.setBuddy(self.user)
         form.addRow(user_label, self.user)
-        form.addRow(self.found)
+        form.addRow("", self.found)
         server_label.setBuddy(self.homeserver)
         form.addRow(server_label, self.homeserver)
         password_label.setBuddy(self.password)
@@ -123,13 +125,16 @@ class LoginView(QWidget):
         inner.addWidget(title)
         inner.addWidget(subtitle)
         inner.addLayout(form)
-        inner.addWidget(self.change_server)
         inner.addWidget(self.managed)
         inner.addWidget(self.error)
         inner.addWidget(self.submit)
         inner.addWidget(self.or_label)
         inner.addLayout(self.sso_box)
         inner.addWidget(self.waiting)
+        other = QHBoxLayout()
+        other.addWidget(self.change_server)
+        other.addStretch(1)
+        inner.addLayout(other)
         # Centred by stretches rather than an alignment: an aligned item is given its size hint,
         # which ignores that the subtitle wraps (in French), and the fields got squeezed.
         row = QHBoxLayout()
@@ -150,9 +155,11 @@ class LoginView(QWidget):
         self.change_server.clicked.connect(self._show_homeserver)
         self.cancel_sso.clicked.connect(self._cancel_sso)
         self.submit.clicked.connect(self._submit)
-        for field in (self.homeserver, self.user, self.password):
+        for field in (self.homeserver, self.password):
             field.returnPressed.connect(self._submit)
+        self.user.returnPressed.connect(self._user_entered)
         self._layout_fields()
+        self._style_link()
         self.retranslate()
 
     # -- texts -------------------------------------------------------------------------------
@@ -170,7 +177,7 @@ class LoginView(QWidget):
         self.user.setAccessibleName(self.tr("User name"))
         self.password.setAccessibleName(self.tr("Password"))
         self.submit.setAccessibleName(self.tr("Sign in"))
-        self.submit.setText(self.tr("Signing in…") if self._busy else self.tr("Sign in"))
+        self._submit_text()
         for label, text in zip(
             self.labels, (self.tr("User"), self.tr("Homeserver"), self.tr("Password")), strict=True
         ):
@@ -209,12 +216,26 @@ class LoginView(QWidget):
             button.setText(text)
             button.setAccessibleName(text)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.focusWidget() is None:  # first shown: typing goes to the user name
+            (self.password if self._expired else self.user).setFocus()
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             style_error_label(self.error)
+            self._style_link()
         super().changeEvent(event)
+
+    def _style_link(self) -> None:
+        """The flat "another homeserver" button reads as a link, in this palette's colour."""
+        palette = self.change_server.palette()
+        link = self.palette().color(QPalette.ColorRole.Link)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):  # not Disabled
+            palette.setColor(group, QPalette.ColorRole.ButtonText, link)
+        self.change_server.setPalette(palette)
 
     # -- the policy --------------------------------------------------------------------------
 
@@ -272,7 +293,7 @@ class LoginView(QWidget):
         if self._lookup_error:
             self._lookup_error = False
             self.error.hide()
-        self.found.setVisible(target is not None)
+        self._show_found = target is not None
         self._found_text()
         self._layout_fields()
         if target is not None:
@@ -288,7 +309,7 @@ class LoginView(QWidget):
         if self._lookup_error:
             self._lookup_error = False
             self.error.hide()
-        self.found.show()
+        self._show_found = True
         self._found_text()
         self._layout_fields()
         return True
@@ -297,7 +318,7 @@ class LoginView(QWidget):
         if target != self._target:
             return
         self._found, self._flows = None, None
-        self.found.hide()
+        self._show_found = False
         self._want_homeserver = True  # the address is needed now
         self._layout_fields()
         if not self._busy:
@@ -322,12 +343,13 @@ class LoginView(QWidget):
             or not discovered
             or (bool(user) and not user.startswith("@"))
         )
+        self.form.setRowVisible(self.found, self._show_found and not expired)
         self.form.setRowVisible(self.homeserver, server_row)
         self.change_server.setVisible(not server_row and not expired)
-        password = flows is None or flows.password or not flows.sso or expired
+        password = flows is None or flows.password or not flows.sso
         self.form.setRowVisible(self.password, password)
         self.submit.setVisible(password)
-        self._set_sso_buttons(() if expired or flows is None or not flows.sso else flows)
+        self._set_sso_buttons(() if flows is None or not flows.sso else flows)
         self.or_label.setVisible(password and bool(self.sso_buttons))
 
     def _set_sso_buttons(self, flows) -> None:
@@ -350,6 +372,14 @@ class LoginView(QWidget):
 
     # -- signing in --------------------------------------------------------------------------
 
+    def _user_entered(self) -> None:
+        """Enter in the user name: on to the password while it is empty, else sign in."""
+        if not self.password.isHidden() and not self.password.text():
+            self.look_up()
+            self.password.setFocus()
+        else:
+            self._submit()
+
     def _submit(self) -> None:
         if self._policy.login_blocked or self._busy or self.submit.isHidden():
             return
@@ -366,7 +396,9 @@ class LoginView(QWidget):
         if not user or not password or (not homeserver and not user.startswith("@")):
             self.show_error(self.tr("Enter the homeserver address, your user name and password."))
             return
-        if homeserver and not homeserver.startswith(("http://", "https://")):
+        if self._found and not self._locked() and self._target == self.lookup_target():
+            homeserver = self._found  # "example.com" typed: the homeserver its discovery named
+        elif homeserver and not homeserver.startswith(("http://", "https://")):
             homeserver = "https://" + homeserver
         self._start(lambda: self.signInRequested.emit(homeserver, user, password))
 
@@ -394,7 +426,11 @@ class LoginView(QWidget):
             self._waiting_sso = False
             self.waiting.hide()
         self._enable()
-        self.submit.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
+        self._submit_text()
+
+    def _submit_text(self) -> None:
+        signing_in = self._busy and not self._waiting_sso
+        self.submit.setText(self.tr("Signing in…") if signing_in else self.tr("Sign in"))
 
     def _enable(self) -> None:
         busy = self._busy
@@ -419,8 +455,11 @@ class LoginView(QWidget):
         """The session expired (soft logout): the same user signs in again on this device."""
         self._expired, self._expired_text = user_id, text
         self._timer.stop()
+        self._target = self._found = self._flows = None
+        self._show_found = False
         self.user.setText(user_id)
         self.user.setReadOnly(True)
+        self.user.setFrame(False)  # fixed: it reads as text
         self.password.clear()
         self.error.hide()
         self.set_busy(False)
@@ -428,11 +467,20 @@ class LoginView(QWidget):
         self.retranslate()
         self.password.setFocus()
 
+    def is_expired(self) -> bool:
+        return self._expired is not None
+
+    def look_up_server(self, base_url: str) -> None:
+        """Asks for the sign-in methods of a known server (the expired session's)."""
+        self._target, self._found, self._flows = base_url, None, None
+        self.lookupWanted.emit(base_url)
+
     def end_expired(self) -> None:
         """Signed in again (or another way): back to the ordinary screen."""
         if self._expired is None:
             return
         self._expired = None
         self.user.setReadOnly(False)
+        self.user.setFrame(True)
         self._layout_fields()
         self.retranslate()

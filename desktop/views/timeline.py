@@ -243,6 +243,12 @@ class TimelineView(QWidget):
         self._receipt_sent = latest.event_id
         self.readUpTo.emit(model.room_id, latest.event_id)
 
+    def receipt_not_sent(self, event_id: str, retry_ms: int = 5_000) -> None:
+        """Our receipt did not go (offline, not signed in yet): it is tried again later."""
+        if self._receipt_sent == event_id:
+            self._receipt_sent = None
+            QTimer.singleShot(retry_ms, self.schedule_check)
+
     # -- the room --------------------------------------------------------------------------------
 
     def room_opened(self, read_up_to: str | None) -> None:

@@ -103,6 +103,7 @@ class TimelineActions(QObject):
         account = self.session.account
         if account is None or message.attachment is None:
             return
+
         def failed(error: BaseException) -> None:
             log.info("no thumbnail for %s: %s", message.event_id, error)
             view.delegate.thumbnails.put(message.event_id, None)
@@ -152,11 +153,16 @@ class TimelineActions(QObject):
 
     def send_receipt(self, room_id: str, event_id: str) -> None:
         account = self.session.account
-        if account is not None:
-            self.session.bridge.run(
-                account.send_read_receipt(room_id, event_id),
-                on_failure=lambda e: log.info("read receipt not sent: %s", e),
-            )
+        timeline = self.home.timeline
+        if account is None:
+            timeline.receipt_not_sent(event_id)
+            return
+
+        def failed(error: BaseException) -> None:
+            log.warning("read receipt not sent, will retry: %s", error)
+            timeline.receipt_not_sent(event_id)
+
+        self.session.bridge.run(account.send_read_receipt(room_id, event_id), on_failure=failed)
 
     def typing(self, typing: bool) -> None:
         account, room_id = self.session.account, self.session.messages.room_id

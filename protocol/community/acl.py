@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.community.errors import CommunityError
 from cercle.protocol.community.state import Community
 from cercle.protocol.endpoints import InvalidServerAcl, ServerAclLockout, server_acl_content
 from cercle.protocol.endpoints import server_name_of as _server_of
-from cercle.protocol.rooms import path, request_json
+from cercle.protocol.errors import MatrixError
+
+if TYPE_CHECKING:  # nio stays unloaded until the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 SERVER_ACL = "m.room.server_acl"
 
@@ -99,18 +101,27 @@ async def apply_allow_list(
     *,
     deny: Sequence[str] = (),
     allow_ip_literals: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AclApplied:
-    """Applies the allow-list to the space, its rooms and the moderators' room at once."""
+    """Applies the allow-list to the space, its rooms and the moderators' room at once;
+    `progress(done, total)` is called as each room answers."""
     content = allow_list_content(
         _server_of(client.user_id) or "", allow, deny=deny, allow_ip_literals=allow_ip_literals
     )
     rooms = community.all_rooms
 
+    answered = 0
+
     async def one(room_id: str) -> str | None:
+        nonlocal answered
         try:
             await client.put_state(room_id, SERVER_ACL, content)
         except MatrixError as e:
             return str(e)
+        finally:
+            answered += 1
+            if progress is not None:
+                progress(answered, len(rooms))
         return None
 
     results = await asyncio.gather(*(one(r) for r in rooms))
@@ -125,6 +136,8 @@ async def apply_allow_list(
 
 async def current_allow_list(client: MatrixClient, space_id: str) -> tuple[str, ...]:
     """The space's allow-list as it stands (`("*",)`: no ACL, every server may take part)."""
+    from cercle.protocol.rooms import path, request_json
+
     try:
         content = await request_json(
             client, "GET", path("rooms", space_id, "state", SERVER_ACL, ""), what="reading the ACL"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.community import schema
 from cercle.protocol.community.errors import CommunityError
 from cercle.protocol.community.roles import can_send
 from cercle.protocol.community.state import Community
+from cercle.protocol.errors import MatrixError
+
+if TYPE_CHECKING:  # nio loads only once the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 
 class CharterRefused(CommunityError):

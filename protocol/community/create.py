@@ -12,13 +12,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cercle.protocol.client import SPACE_CHILD, SPACE_PARENT, MatrixClient, MatrixError
 from cercle.protocol.community import roles, schema
 from cercle.protocol.community.templates import RoomSpec, Template, template
 from cercle.protocol.endpoints import server_name_of
+from cercle.protocol.errors import MatrixError
+from cercle.protocol.event_types import SPACE_CHILD, SPACE_PARENT
 from cercle.protocol.rooms import path, request_json, restricted_join_rules
+
+if TYPE_CHECKING:  # nio loads only once the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cercle.protocol.client import MatrixError
+from cercle.protocol.errors import MatrixError
 
 
 class CommunityError(MatrixError):

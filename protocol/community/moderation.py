@@ -16,15 +16,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cercle.protocol import endpoints
-from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.community import schema
 from cercle.protocol.community.errors import CommunityError
 from cercle.protocol.community.roles import level_of
 from cercle.protocol.community.state import Community
+from cercle.protocol.errors import MatrixError
 from cercle.protocol.rooms import join, leave, path, request_json, send_request
+
+if TYPE_CHECKING:  # nio loads only once the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 log = logging.getLogger(__name__)
 

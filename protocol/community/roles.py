@@ -18,13 +18,16 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cercle.protocol.client import MatrixClient, MatrixError
 from cercle.protocol.community import schema
 from cercle.protocol.community.errors import CommunityError
 from cercle.protocol.endpoints import server_name_of
+from cercle.protocol.errors import MatrixError
 from cercle.protocol.rooms import path, request_json
+
+if TYPE_CHECKING:  # nio loads only once the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
 
 log = logging.getLogger(__name__)
 

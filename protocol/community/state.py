@@ -6,9 +6,8 @@ import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cercle.protocol.client import SPACE_CHILD, MatrixClient, MatrixError
 from cercle.protocol.community import schema
 from cercle.protocol.community.errors import NotACommunity
 from cercle.protocol.community.roles import (
@@ -17,7 +16,12 @@ from cercle.protocol.community.roles import (
     room_power_levels,
 )
 from cercle.protocol.endpoints import server_name_of
-from cercle.protocol.rooms import error_from, path
+from cercle.protocol.errors import MatrixError
+from cercle.protocol.event_types import SPACE_CHILD
+
+if TYPE_CHECKING:  # nio stays unloaded until the network is used (the window imports this)
+    from cercle.protocol.client import MatrixClient
+
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +149,8 @@ async def load_community(
 
 async def _state_events(client: MatrixClient, room_id: str) -> list[Any]:
     """`/state` as raw JSON: nio's schema check would refuse the whole list for one bad event."""
+    from cercle.protocol.rooms import error_from, path
+
     headers = {"Authorization": f"Bearer {client.nio.access_token}"}
 
     async def once() -> tuple[int, Any]:

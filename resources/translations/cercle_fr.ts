@@ -157,9 +157,14 @@
         <translation>«&#xa0;{pattern}&#xa0;» ne peut pas être utilisé&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Applying the list to every room of the community…</source>
         <translation>Application de la liste à tous les salons de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Applying the list: {done} of {total} rooms…</source>
+        <translation>Application de la liste&#xa0;: {done} salons sur {total}…</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -419,7 +424,7 @@
 <context>
     <name>CommunityController</name>
     <message>
-        <location filename="../../desktop/views/community.py" line="+81"/>
+        <location filename="../../desktop/views/community.py" line="+89"/>
         <source>Reading the community&apos;s rules…</source>
         <translation>Lecture des règles de la communauté…</translation>
     </message>
@@ -444,7 +449,7 @@
         <translation>Joindre un fichier…</translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+213"/>
         <source>Read the charter…</source>
         <translation>Lire la charte…</translation>
     </message>
@@ -605,7 +610,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desktop/views/composer.py" line="+185"/>
+        <location filename="../../desktop/views/composer.py" line="+205"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -642,12 +647,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+259"/>
+        <location line="+278"/>
         <source>Attach files</source>
         <translation>Joindre des fichiers</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-277"/>
         <source>Attach files (or paste, or drop them here)</source>
         <translation>Joindre des fichiers (ou les coller, ou les déposer ici)</translation>
     </message>
@@ -668,7 +673,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+206"/>
+        <location line="+225"/>
         <source>Suggestions</source>
         <translation>Suggestions</translation>
     </message>
@@ -972,7 +977,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/views/login.py" line="+185"/>
+        <location filename="../../desktop/views/login.py" line="+191"/>
         <source>The server is set by your organisation.</source>
         <translation>Le serveur est fixé par votre organisation.</translation>
     </message>
@@ -1019,19 +1024,17 @@
     </message>
     <message>
         <location line="-3"/>
-        <location line="+1"/>
-        <location line="+224"/>
+        <location line="+239"/>
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location line="-224"/>
-        <location line="+224"/>
+        <location line="+0"/>
         <source>Signing in…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location line="-222"/>
+        <location line="-236"/>
         <source>Homeserver</source>
         <translation>Serveur d’accueil</translation>
     </message>
@@ -1086,7 +1089,7 @@
         <translation>Continuer avec l’authentification unique</translation>
     </message>
     <message>
-        <location line="+152"/>
+        <location line="+162"/>
         <source>Enter your password.</source>
         <translation>Saisissez votre mot de passe.</translation>
     </message>
@@ -2068,18 +2071,18 @@
         <translation>Les données locales de Cercle ne sont pas encore ouvertes.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+34"/>
         <source>The server refused the single sign-on. Try again.</source>
         <translation>Le serveur a refusé l’authentification unique. Réessayez.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+17"/>
         <location filename="../../desktop/tools/login_screens.py" line="+51"/>
-        <source>Your session expired: sign in again. Your messages stay on this computer.</source>
-        <translation>Votre session a expiré&#xa0;: reconnectez-vous. Vos messages restent sur cet ordinateur.</translation>
+        <source>Sign in again to continue. Your messages stay on this computer.</source>
+        <translation>Reconnectez-vous pour continuer. Vos messages restent sur cet ordinateur.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>This device was signed out by the server. Sign out and sign in again.</source>
         <translation>Cet appareil a été déconnecté par le serveur. Déconnectez-vous puis reconnectez-vous.</translation>
     </message>
@@ -2137,6 +2140,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>The browser signed in another user. Sign in again as {user}.</source>
+        <translation>Le navigateur a connecté un autre utilisateur. Reconnectez-vous en tant que {user}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Single sign-on did not finish in the browser. Try again.</source>
         <translation>L’authentification unique ne s’est pas terminée dans le navigateur. Réessayez.</translation>
     </message>
@@ -2328,7 +2336,7 @@
 <context>
     <name>TimelineActions</name>
     <message>
-        <location filename="../../desktop/views/timeline_actions.py" line="+120"/>
+        <location filename="../../desktop/views/timeline_actions.py" line="+121"/>
         <source>Image</source>
         <translation>Image</translation>
     </message>
@@ -2366,7 +2374,7 @@
         <translation>Aller au premier message non lu</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+173"/>
         <source>{name} is typing…</source>
         <translation>{name} est en train d’écrire…</translation>
     </message>

@@ -3,9 +3,11 @@ partner user side by side against the real servers (badges, switching, both sync
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from support import login
 
 from cercle.desktop.accounts import FIRST, AccountRegistry, Accounts
@@ -15,6 +17,8 @@ from cercle.desktop.models.accounts import AccountListModel, AccountRole, accoun
 from cercle.desktop.models.rooms import RoomRole
 from cercle.desktop.settings import UiSettings
 from cercle.desktop.views.account_pane import AccountsWindow
+from cercle.protocol.client import MatrixClient
+from cercle.protocol.errors import MatrixError
 from cercle.protocol.profiles import ProfileLocation
 from cercle.protocol.runtime import ProtocolThread
 
@@ -166,6 +170,7 @@ def test_a_company_and_a_partner_account_side_by_side(qtbot, shell_factory, regi
     qtbot.keyClick(shell, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert shell.current is first
     assert shell.bar.list.currentIndex().row() == 0
+    assert shell.windowTitle() == f"Cercle — {camille.user_id}"
     shown: list[tuple[str, str]] = []
     shell.tray.messageShown.connect(lambda title, body: shown.append((title, body)))
     on(second, _say(partner_colleague, partner_room, "Élodie, tu as vu le devis ?", elodie))
@@ -236,6 +241,18 @@ def test_signing_out_of_an_added_account_wipes_it_and_keeps_the_first(
     sign_in(qtbot, second, elodie)
     folder = second.location.path
     assert folder.exists()
+    device = second.session.account.client.session
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        assert second.user_id in box.text()
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, press_enter)
+    shell.sign_out(second)  # asks first; Enter answers No
+    assert second in shell.accounts.panes
+    assert folder.exists()
     with qtbot.waitSignal(shell.accounts.paneRemoved):
         shell.sign_out(second, confirm=False)
     qtbot.waitUntil(lambda: not folder.exists(), timeout=WAIT)
@@ -243,7 +260,19 @@ def test_signing_out_of_an_added_account_wipes_it_and_keeps_the_first(
     assert shell.accounts.registry.folders() == [FIRST]
     assert shell.current is first
     assert not shell.bar.isVisible()
+    # The device left the server too: its token no longer works.
+    with pytest.raises(MatrixError) as refused:
+        asyncio.run(_whoami(device))
+    assert refused.value.errcode == "M_UNKNOWN_TOKEN"
     assert shell.accounts.model.rowCount() == 1
+
+
+async def _whoami(session) -> None:
+    client = MatrixClient.restore(session)
+    try:
+        await client.call(client.nio.whoami())
+    finally:
+        await client.close()
 
 
 def on(pane, coro, timeout: float = 60):
@@ -268,3 +297,59 @@ async def _say(host, room_id: str, body: str, mentioned) -> None:
         )
     finally:
         await client.close()
+
+
+def test_signing_out_of_the_first_account_leaves_a_fresh_one_in_its_place(
+    qtbot, shell_factory, register, monkeypatch
+):
+    # The fresh profile asks for its new passphrase (no keyring here): answered at once.
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(PassphraseDialog, "value", lambda dialog: PASSPHRASE)
+    camille, elodie = register("company"), register("partner")
+    shell = shell_factory()
+    first = shell.accounts.panes[0]
+    first.session.start(PASSPHRASE)
+    sign_in(qtbot, first, camille)
+    second = shell.add_account(PASSPHRASE)
+    sign_in(qtbot, second, elodie)
+    shell.show_account(0)
+    with qtbot.waitSignal(shell.accounts.paneAdded, timeout=WAIT) as added:
+        shell.sign_out(first, confirm=False)
+    fresh = added.args[0]
+    assert fresh.key == FIRST
+    assert shell.accounts.panes == [fresh, second]  # still first in the column
+    # Wiped: the new profile in the same folder holds no session, so it asks for a sign-in.
+    qtbot.waitUntil(lambda: fresh.window.stack.currentWidget() is fresh.window.login, timeout=WAIT)
+    assert shell.accounts.model.index(0).data(AccountRole.UserId) == ""
+    assert shell.accounts.model.index(1).data(AccountRole.UserId) == elodie.user_id
+    assert second.session.account is not None  # the other account did not notice
+
+
+def test_an_added_account_whose_passphrase_is_refused_is_forgotten(
+    qtbot, ui_loop, tmp_path, key_options, monkeypatch
+):
+    """Cancelling the new profile's passphrase drops that account; the window stays open."""
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    protocol = ProtocolThread()
+    protocol.start()
+    registry = AccountRegistry(
+        ProfileLocation(tmp_path, "profile"), settings_at(tmp_path / "ui.ini")
+    )
+    accounts = Accounts(protocol, ui_loop, registry, key_options)
+    shell = AccountsWindow(accounts)
+    accounts.open_all()
+    qtbot.addWidget(shell)
+    shell.show()
+    try:
+        with qtbot.waitSignal(accounts.paneRemoved, timeout=WAIT):
+            pane = shell.add_account()  # no passphrase given: its page asks, and is refused
+        assert pane is not None
+        assert pane not in accounts.panes
+        assert registry.folders() == [FIRST]
+        qtbot.waitUntil(lambda: not pane.location.path.exists(), timeout=WAIT)  # no leftovers
+        assert shell.isVisible()
+        assert shell.current is accounts.panes[0]
+        assert not shell.bar.isVisible()
+    finally:
+        accounts.close()
+        protocol.stop()

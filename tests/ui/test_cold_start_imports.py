@@ -15,6 +15,9 @@ HEAVY = ("nio", "aiohttp", "jsonschema", "markdown_it")
 @pytest.mark.parametrize(
     "module",
     [
+        "cercle.desktop.accounts",  # the whole window, every account's page
+        "cercle.desktop.views.main_window",
+        "cercle.desktop.views.composer",
         "cercle.desktop.session",
         "cercle.desktop.attention",
         "cercle.desktop.dialogs.security",

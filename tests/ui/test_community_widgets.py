@@ -185,3 +185,28 @@ def test_a_documents_only_line_closes_the_composer_but_offers_a_file(qtbot, monk
         assert composer.blocked.action.text() == "Joindre un fichier…"
     finally:
         translations.apply("en")
+
+
+def test_a_manager_edits_the_next_charter_version(qtbot):
+    from cercle.desktop.dialogs.charter import CharterDialog
+
+    c = community_screens.community()
+    assert c.charter is not None
+    reader = CharterDialog("Réseau", c.charter, 2)
+    qtbot.addWidget(reader)
+    assert reader.edit_button.isHidden()  # not a manager: read and accept only
+    dialog = CharterDialog("Réseau", c.charter, 2, manager=True)
+    qtbot.addWidget(dialog)
+    assert dialog.accept_button.isHidden()  # version 2 already accepted
+    dialog.edit_button.click()
+    assert not dialog.editor.isHidden()
+    assert dialog.edit_button.text() == "Publish version 3"
+    dialog.retranslate()  # as a language switch does: still editing
+    assert dialog.intro.text().startswith("Write the next version in markdown.")
+    dialog.editor.setPlainText("  ")
+    dialog.edit_button.click()
+    assert dialog.error.text() == "A charter needs some text."
+    dialog.editor.setPlainText("# v3")
+    with qtbot.waitSignal(dialog.publishRequested) as published:
+        dialog.edit_button.click()
+    assert published.args == ["# v3"]

@@ -215,6 +215,11 @@ def test_the_manager_changes_roles_everywhere_and_cannot_lock_the_company_out(
     assert acl.error.isVisible()
     assert acl.error.text().startswith(f"{company} is your company's server: without it")
     assert acl.patterns()[0] == "localhost*"
+    qtbot.mouseClick(acl.apply_button, Qt.MouseButton.LeftButton)  # the list as it stands
+    qtbot.waitUntil(lambda: acl.status.text().startswith("Applied to"), timeout=WAIT)
+    assert acl.status.text() == f"Applied to {len(rooms)} rooms."
+    assert acl.progress.maximum() == len(rooms)  # one step per room as each answered
+    assert acl.progress.value() == len(rooms)
 
     # -- inviting an outsider into an internal community warns first ------------------------
     invite = controller.open_invite()

@@ -176,6 +176,25 @@ def test_single_sign_on_lands_on_the_home_screen(qtbot, app_window, sso_server):
     assert saved.user_id == user_id
     assert saved.device_id == account.client.nio.device_id
 
+    # The session expires: the same user signs in again through SSO, on the same device.
+    app_window.session.bridge.publish(SessionEnded("expired", soft_logout=True))
+    qtbot.waitUntil(lambda: app_window.stack.currentWidget() is login, timeout=5_000)
+    assert login.user.text() == user_id
+    qtbot.waitUntil(lambda: login.sso_buttons != [], timeout=15_000)
+    again = Browser(server.client_url)
+    app_window.login_flow.open_browser = again.open
+    token = account.client.nio.access_token
+    qtbot.mouseClick(login.sso_buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app_window.stack.currentWidget() is app_window.home, timeout=60_000)
+    assert app_window.session.account is account
+    assert account.client.nio.device_id == saved.device_id
+    assert account.client.nio.access_token != token
+    assert again.pages[-1][0].startswith("http://127.0.0.1:")  # our loopback callback
+    resaved = app_window.session.bridge.run(
+        asyncio.to_thread(account.profile.store.session.load)
+    ).result(10)
+    assert resaved.access_token == account.client.nio.access_token
+
 
 @pytest.mark.integration
 def test_single_sign_on_can_be_cancelled(qtbot, app_window, sso_server):
@@ -218,7 +237,7 @@ def test_an_expired_session_signs_in_again_on_the_same_device(qtbot, app_window,
     app_window.session.bridge.publish(SessionEnded("expired", soft_logout=True))
     qtbot.waitUntil(lambda: app_window.stack.currentWidget() is login, timeout=5_000)
     assert login.title.text() == "Your session expired"
-    assert login.subtitle.text().startswith("Your session expired: sign in again.")
+    assert login.subtitle.text().startswith("Sign in again to continue.")
     assert login.user.text() == account.user_id
     assert login.user.isReadOnly()
     assert login.homeserver.isHidden()

@@ -124,3 +124,17 @@ def test_the_typing_line_names_who_types(home):
     assert "Zoé" not in home.timeline.typing_line.text()
     home.timeline.set_typing(sample.PARTNERS, ())
     assert home.timeline.typing_line.text() == ""
+
+
+def test_the_composer_says_when_we_start_and_stop_typing(qtbot, home):
+    composer = home.composer
+    composer.set_enabled(True)
+    home.activateWindow()
+    composer.editor.setFocus()
+    qtbot.waitUntil(composer.editor.hasFocus)
+    said: list[bool] = []
+    composer.typingChanged.connect(said.append)
+    qtbot.keyClicks(composer.editor, "Bonjour")
+    assert said == [True]  # once, not per key
+    composer.editor.clear()
+    assert said == [True, False]

@@ -157,3 +157,37 @@ def test_typing_and_read_receipts_of_another_user_show(qtbot, app_window, regist
 
     as_other(alice, stop)
     qtbot.waitUntil(lambda: home.timeline.typing_line.text() == "", timeout=20_000)
+
+
+def test_older_messages_page_in_from_the_server_when_the_store_runs_out(
+    qtbot, app_window, register
+):
+    me, alice = register("company"), register("company")
+
+    async def long_room(client):
+        room_id = await client.create_room("Archives", invite=[me.user_id])
+        for n in range(70):
+            await client.send_text(room_id, f"archive {n}")
+        return room_id
+
+    room_id = as_other(alice, long_room)
+
+    async def join(client):
+        await client.join(room_id)
+
+    as_other(me, join)
+    sign_in(qtbot, app_window, me)
+    home = app_window.home
+    qtbot.waitUntil(lambda: home.messages.room_id == room_id, timeout=20_000)
+    # The first sync brings the newest 20 (a limited timeline): the rest is a gap the view
+    # fills from /messages as it scrolls up.
+    qtbot.waitUntil(lambda: any(m.body == "archive 69" for m in rows(home)), timeout=20_000)
+    bar = home.message_list.verticalScrollBar()
+    for _ in range(60):
+        if home.messages.at_start and any(m.body == "archive 0" for m in rows(home)):
+            break
+        bar.setValue(0)
+        qtbot.wait(200)
+    bodies = [m.body for m in rows(home) if m.body.startswith("archive ")]
+    assert bodies == [f"archive {n}" for n in range(70)]
+    assert home.messages.at_start

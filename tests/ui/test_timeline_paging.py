@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from cercle.desktop.models.messages import MessageModel
 from cercle.desktop.views.timeline import MAX_ROWS, TimelineView
@@ -124,3 +124,37 @@ def test_thread_replies_stay_out_of_the_main_timeline(timeline):
     thread = MessageModel(thread_root="$e1999")
     thread.show_room(ROOM, [stored(1999), reply, stored(5)])
     assert [thread.message(r).event_id for r in range(thread.rowCount())] == ["$e1999", "$t1"]
+
+
+def test_jump_to_first_unread_pages_up_to_it_and_the_bar_goes(qtbot, timeline):
+    view, model, store = timeline
+    view.room_opened("$e1900")  # our receipt, 100 messages up: not loaded yet
+    qtbot.waitUntil(lambda: view.list.at_bottom())
+    qtbot.waitUntil(view.unread_bar.isVisible)
+    qtbot.mouseClick(view.unread_bar, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.row_of_event("$e1901") is not None)
+    qtbot.waitUntil(lambda: not view.unread_bar.isVisible())
+    row = model.row_of_event("$e1901")
+    top = view.list.visualRect(model.index(row)).top()
+    assert 0 <= top < view.list.viewport().height()  # the first unread message is on screen
+    assert any(kind == "older" for kind, _ in store.asked)
+
+
+def test_no_unread_bar_when_our_receipt_is_on_the_newest_message(qtbot, timeline):
+    view, _model, _store = timeline
+    view.room_opened(f"$e{EVENTS - 1}")
+    qtbot.wait(50)
+    assert not view.unread_bar.isVisible()
+
+
+def test_our_read_receipt_goes_once_at_the_bottom_and_again_if_it_failed(qtbot, timeline):
+    view, _model, _store = timeline
+    sent: list[tuple[str, str]] = []
+    view.readUpTo.connect(lambda room, event: sent.append((room, event)))
+    view.room_opened(None)
+    qtbot.waitUntil(lambda: sent == [(ROOM, f"$e{EVENTS - 1}")])
+    view.schedule_check()
+    qtbot.wait(20)
+    assert len(sent) == 1  # not again for the same message
+    view.receipt_not_sent(f"$e{EVENTS - 1}", retry_ms=0)
+    qtbot.waitUntil(lambda: len(sent) == 2)
