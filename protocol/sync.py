@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import random
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence, Set
 
 import nio
 
@@ -216,10 +216,14 @@ class SyncEngine:
                         found.append((room_id, events, messages))
             return found
 
-        for room_id, events, messages in await asyncio.to_thread(appended):  # one hop, not 2/room
+        rows = await asyncio.to_thread(appended)  # one hop, not 2 per room
+        for room_id, _, messages in rows:
             if messages:
                 self.publish(TimelineAppended(room_id, tuple(messages)))
-            await self._publish_targets(events, redacted)
+        # Rows just published were read after the write: their edits, reactions and
+        # redactions from this batch are in them already.
+        fresh = {e.event_id for _, events, _ in rows for e in events}
+        await self._publish_targets([e for _, events, _ in rows for e in events], redacted, fresh)
         if any(isinstance(e, KEY_EVENTS) for e in reply.to_device_events):
             await self.repair_undecrypted()
         for room_id in joined:
@@ -241,10 +245,13 @@ class SyncEngine:
         return found
 
     async def _publish_targets(
-        self, events: Iterable[TimelineEvent], redacted: dict[str, list[str]]
+        self,
+        events: Iterable[TimelineEvent],
+        redacted: dict[str, list[str]],
+        fresh: Set[str] = frozenset(),
     ) -> None:
         """New edits, reactions, thread replies and redactions change rows already shown: their
-        targets are read again and published as TimelineReplaced."""
+        targets (but the `fresh` rows, just published) are read again as TimelineReplaced."""
         targets: dict[str, None] = {}
         for event in events:
             if event.type == "m.room.redaction":
@@ -252,7 +259,7 @@ class SyncEngine:
                 ids = redacted.get(target, [target]) if isinstance(target, str) else []
             else:
                 ids = [t for kind, t, _ in relations_of(event.content) if kind in UPDATING]
-            targets.update(dict.fromkeys(ids))
+            targets.update(dict.fromkeys(i for i in ids if i not in fresh))
 
         def read() -> list[Message]:
             rows = []

@@ -12,7 +12,12 @@ import nio
 import pytest
 
 from cercle.protocol import crypto_feed, sync
-from cercle.protocol.changes import RoomsChanged, TimelineAppended, UndecryptableCause
+from cercle.protocol.changes import (
+    RoomsChanged,
+    TimelineAppended,
+    TimelineReplaced,
+    UndecryptableCause,
+)
 from cercle.protocol.decode import Refused, decode, finish
 from cercle.storage.db import Database
 from cercle.storage.store import Store, SyncBatch
@@ -402,3 +407,21 @@ def test_if_nio_fails_on_its_part_nothing_is_stored_and_its_token_is_rewound(sto
         asyncio.run(engine.ingest_body(sync_body([event("$a")])))
     assert client.nio.next_batch == store.session.sync_token() == "s1"
     assert store.timeline.page(ROOM).events == []
+
+
+def test_a_row_published_in_this_batch_is_not_replaced_again_an_older_one_is(store):
+    def reaction(event_id, target):
+        relates = {"rel_type": "m.annotation", "event_id": target, "key": "👍"}
+        return event(event_id, "m.reaction", {"m.relates_to": relates})
+
+    published = []
+    engine = sync.SyncEngine(RawClient(), store, published.append)  # type: ignore[arg-type]
+    asyncio.run(engine.ingest_body(sync_body([event("$a"), reaction("$r1", "$a")])))
+    assert [type(c) for c in published] == [RoomsChanged, TimelineAppended]
+    assert published[1].messages[0].reactions[0].count == 1  # read after the write
+    published.clear()
+    later = sync_body([reaction("$r2", "$a")])
+    later["next_batch"] = "s3"
+    asyncio.run(engine.ingest_body(later))
+    [replaced] = [c for c in published if isinstance(c, TimelineReplaced)]
+    assert (replaced.message.event_id, replaced.message.reactions[0].count) == ("$a", 1)
