@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from sync_ingest import ensure_cached_account, quiet
-from warm_start import TARGET_PAINTED_S, keyring_copy, run_child
+from warm_start import PYCACHE, TARGET_PAINTED_S, child_env, keyring_copy, run_child
 
 HEAVY = ("nio", "aiohttp", "markdown_it", "jsonschema", "peewee", "emoji", "keyring", "sqlcipher3")
 # What the offscreen window child imports before it shows anything (bench/warm_start.child_ui).
@@ -28,7 +28,8 @@ UI_IMPORTS = (
 def import_times(top: int) -> None:
     """`python -X importtime` of the window's imports: the total, the heaviest packages, and
     which heavy libraries load before the first paint."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = child_env()
+    subprocess.run([sys.executable, "-c", UI_IMPORTS], env=env, check=True)  # caches bytecode
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", UI_IMPORTS],
         capture_output=True,
@@ -64,12 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     profile_dir = ensure_cached_account(args.rooms)
     folder = profile_dir if args.mode == "passphrase" else keyring_copy(profile_dir)
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {args.mode} mode")
+    print(f"children run with their bytecode cached in {PYCACHE}, as an installed app")
     import_times(args.top)
     runs = [run_child("ui", args.mode, Path(folder), args.rooms) for _ in range(args.runs)]
     print(f"\ncold start, offscreen window, {args.runs} fresh processes: median (min–max)")
     for key, label in (
         ("imports", "process start → imports done"),
         ("window_shown", "QApplication + MainWindow shown"),
+        ("published", "session.start → RoomsChanged published"),
+        ("insert_start", "session.start → model starts inserting"),
+        ("inserted", "session.start → rows inserted and sorted"),
         ("to_painted", "session.start → room list painted"),
         ("since_launch", "process start → room list painted"),
         ("imports_cpu", "CPU s: interpreter + imports"),
@@ -82,8 +87,12 @@ def main(argv: list[str] | None = None) -> int:
             f"({min(values):.3f}–{max(values):.3f})"
         )
     cold = statistics.median(r["since_launch"] for r in runs)
+    cpu = statistics.median(r["cpu"] for r in runs)
     load = os.getloadavg()[0]
-    print(f"    target ≤ {TARGET_PAINTED_S} s: {cold:.2f} s; load average now {load:.1f}")
+    print(
+        f"    target ≤ {TARGET_PAINTED_S} s: {cold:.2f} s wall, {cpu:.2f} CPU s; "
+        f"load average now {load:.1f}"
+    )
     return 0
 
 

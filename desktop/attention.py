@@ -1,5 +1,5 @@
 """What asks for the user's attention, wired to the main window: verifications, identity changes,
-notifications and the tray, and the Security menu that leads to the security settings."""
+notifications and the tray, the Security and Profile menus, and the room and member menus."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from cercle.desktop.dialogs.profile import ProfileDialog
 from cercle.desktop.dialogs.security import SecurityDialog
 from cercle.desktop.dialogs.verification import VerificationDialog
 from cercle.desktop.models.rooms import RoomRole
@@ -42,6 +43,7 @@ class Attention(QObject):
         self.unread = 0  # this account's share of the tray's count
         self.dialogs: list[VerificationDialog] = []
         self.security: SecurityDialog | None = None
+        self.profile: ProfileDialog | None = None
         self.identity_warnings: dict[str, QMessageBox] = {}  # user id → its open warning
 
         self.menu = QMenu(window)
@@ -52,6 +54,14 @@ class Attention(QObject):
         self.security_action.triggered.connect(self.open_security)
         self.verify_action.triggered.connect(self._ask_whom_to_verify)
         self.menu.setEnabled(False)  # until signed in
+        self.profile_menu = QMenu(window)
+        self.profile_action = self.profile_menu.addAction("")
+        self.profile_action.setObjectName("profileAction")
+        self.copy_id_action = self.profile_menu.addAction("")
+        self.profile_action.triggered.connect(self.open_profile)
+        self.copy_id_action.triggered.connect(self._copy_user_id)
+        self.profile_menu.setEnabled(False)
+        window.menuBar().addMenu(self.profile_menu)  # before the Security menu the window adds
 
         session.signedIn.connect(self._signed_in)
         self.trust.verificationRequested.connect(self.show_verification)
@@ -101,6 +111,7 @@ class Attention(QObject):
 
     def _signed_in(self, _user_id: str) -> None:
         self.menu.setEnabled(True)
+        self.profile_menu.setEnabled(True)
         self.trust.listen()
         self.notifier.start()
 
@@ -205,6 +216,27 @@ class Attention(QObject):
         dialog.show()
         return dialog
 
+    def open_profile(self) -> ProfileDialog | None:
+        account = self.session.account
+        if account is None:
+            return None
+        if self.profile is not None:
+            _to_front(self.profile)
+            return self.profile
+        dialog = ProfileDialog(self.session.bridge, account, self.session.explain, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "profile", None))
+        self.profile = dialog
+        dialog.refresh()
+        dialog.show()
+        return dialog
+
+    def _copy_user_id(self) -> None:
+        account = self.session.account
+        if account is not None:
+            QGuiApplication.clipboard().setText(account.user_id)
+            self.window.statusBar().showMessage(self.tr("Your user id is copied."), 5_000)
+
     def room_menu(self, room_id: str) -> QMenu:
         """The room list's context menu for `room_id`: its notifications, as Element offers
         them (built here so tests can trigger it)."""
@@ -263,6 +295,9 @@ class Attention(QObject):
         self.menu.setTitle(self.tr("&Security"))
         self.security_action.setText(self.tr("Security settings…"))
         self.verify_action.setText(self.tr("Verify someone…"))
+        self.profile_menu.setTitle(self.tr("&Profile"))
+        self.profile_action.setText(self.tr("Your profile…"))
+        self.copy_id_action.setText(self.tr("Copy your user id"))
 
     def eventFilter(self, watched, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.LanguageChange:

@@ -7,8 +7,6 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
-import emoji as emoji_data
-
 SKIN_TONES = {chr(c) for c in range(0x1F3FB, 0x1F400)}
 # What "recent" shows before the user has picked anything: the usual reactions of a workplace.
 DEFAULT_RECENT = ("👍", "❤️", "😂", "🎉", "🙏", "👀", "✅", "😊", "🔥", "🚀", "👏", "🤔")
@@ -89,6 +87,8 @@ def _fold(text: str) -> str:
 def catalog(language: str = "en") -> tuple[Emoji, ...]:
     """Every fully-qualified emoji without skin tones, by category then code point, named in
     `language` when the data has it."""
+    import emoji as emoji_data  # ~40 ms: loaded when the picker or a completion first needs it
+
     if language not in emoji_data.LANGUAGES:
         language = "en"
     if language != "en":

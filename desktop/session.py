@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from cercle.desktop.bridge import Bridge
 from cercle.desktop.models.messages import MessageModel
@@ -67,6 +68,7 @@ class SessionController(QObject):
         self.profile: Profile | None = None
         self.account: Account | None = None
         self.opened_room: str | None = None
+        self._rooms_shown = threading.Event()
         self.rooms = RoomListModel(self)
         self.messages = MessageModel(self)
         bridge.roomsChanged.connect(self._rooms_changed)
@@ -93,8 +95,9 @@ class SessionController(QObject):
 
     def _profile_opened(self, profile: Profile) -> None:
         self.profile = profile
+        self._rooms_shown = threading.Event()  # nio loads once the cached rooms are painted
         self.bridge.run(
-            startup.resume(profile, self.bridge.publish),
+            startup.resume(profile, self.bridge.publish, self._rooms_shown),
             on_success=lambda resumed: (
                 self._signed_in(resumed.account, resumed.published)
                 if resumed
@@ -306,6 +309,8 @@ class SessionController(QObject):
 
     def _rooms_changed(self, change: RoomsChanged) -> None:
         self.rooms.apply(change)
+        if not self._rooms_shown.is_set():  # after the list's delayed layout and its paint
+            QTimer.singleShot(30, self._rooms_shown.set)
 
     def _timeline_appended(self, change: TimelineAppended) -> None:
         self.messages.append(change.room_id, list(change.messages))

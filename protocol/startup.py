@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from cercle.protocol.profiles import Profile
 if TYPE_CHECKING:
     from cercle.protocol.account import Account
 
+SHOWN_WAIT_S = 1.0  # the longest the network stack waits for the UI to show the cached rooms
+
 
 @dataclass(frozen=True)
 class Resumed:
@@ -24,11 +27,17 @@ class Resumed:
     published: tuple[RoomSummary, ...]
 
 
-async def resume(profile: Profile, publish: Callable[[Change], None]) -> Resumed | None:
+async def resume(
+    profile: Profile,
+    publish: Callable[[Change], None],
+    shown: threading.Event | None = None,
+) -> Resumed | None:
     """The account saved in `profile` (None if none), after publishing its cached rooms.
 
-    The room list comes from the encrypted store alone, so the UI paints it while nio, its
-    crypto store and the sync engine load (importing nio alone takes ~0.7 s).
+    The room list comes from the encrypted store alone, so the UI paints it before nio, its
+    crypto store and the sync engine load (importing nio alone takes ~0.7 s). `shown`, set by
+    the UI once it has shown the published rooms, holds that import back until then (at most
+    SHOWN_WAIT_S): on the same GIL it would double the time the UI takes to insert and paint.
     """
     session = await asyncio.to_thread(profile.store.session.load)
     if session is None:
@@ -36,6 +45,8 @@ async def resume(profile: Profile, publish: Callable[[Change], None]) -> Resumed
     rows = tuple(await asyncio.to_thread(roomlist.summaries, profile.store, session.user_id))
     if rows:
         publish(RoomsChanged(rows))
+        if shown is not None:
+            await asyncio.to_thread(shown.wait, SHOWN_WAIT_S)
     from cercle.protocol.account import Account
 
     account = await Account.resume(profile, publish)

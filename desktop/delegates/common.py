@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 # Readable on light and dark backgrounds alike.
 AVATAR_COLOURS = ["#0b7285", "#5f3dc4", "#c2255c", "#2b8a3e", "#d9480f", "#1864ab", "#862e9c"]
@@ -21,18 +23,117 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
-def paint_avatar(painter: QPainter, rect: QRect, name: str, key: str) -> None:
+def paint_avatar(
+    painter: QPainter,
+    rect: QRect,
+    name: str,
+    key: str,
+    *,
+    text: str | None = None,
+    radius: int = 0,
+    fill: QColor | None = None,
+    ink: QColor | None = None,
+) -> None:
+    """A disc (or a rounded square when `radius`) in `key`'s colour with `name`'s initials
+    (or `text`) in white; `fill` and `ink` replace those colours."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour_for(key))
-    painter.drawEllipse(rect)
+    painter.setBrush(fill if fill is not None else colour_for(key))
+    if radius:
+        painter.drawRoundedRect(rect, radius, radius)
+    else:
+        painter.drawEllipse(rect)
     font = QFont(painter.font())
     font.setBold(True)
     font.setPixelSize(max(8, rect.height() * 2 // 5))
     painter.setFont(font)
+    painter.setPen(ink if ink is not None else QColor("white"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, initials(name) if text is None else text)
+    painter.restore()
+
+
+def paint_row_background(
+    painter: QPainter, option: QStyleOptionViewItem, dim: float
+) -> tuple[QColor, QColor]:
+    """Draws the style's row (its selection and hover) without text; returns the colour of
+    text on it and that colour at `dim` opacity, for second lines."""
+    style = option.widget.style() if option.widget else None
+    if style:
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    palette: QPalette = option.palette
+    text = palette.color(
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    )
+    faint = QColor(text)
+    faint.setAlphaF(dim)
+    return text, faint
+
+
+def count_text(mentions: int, unread: int) -> str:
+    """A tile's badge: "@n" for mentions, else the unread count (99+ past 99), else nothing."""
+    if mentions:
+        return f"@{mentions}"
+    if unread:
+        return str(unread) if unread < 100 else "99+"
+    return ""
+
+
+def paint_corner_badge(
+    painter: QPainter, tile: QRect, text: str, colour: QColor, palette: QPalette, overhang: int
+) -> None:
+    """A count over a tile's top right corner (`overhang` pixels past it), ringed in the
+    window's colour so that it stands off the tile."""
+    painter.save()
+    font = QFont(painter.font())
+    font.setBold(True)
+    font.setPixelSize(10)
+    painter.setFont(font)
+    width = max(16, painter.fontMetrics().horizontalAdvance(text) + 8)
+    badge = QRect(tile.right() - width + overhang, tile.top() - 4, width, 16)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(palette.color(QPalette.ColorRole.Window), 2))
+    painter.setBrush(colour)
+    painter.drawRoundedRect(badge, 8, 8)
     painter.setPen(QColor("white"))
-    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, initials(name))
+    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+def paint_tile_state(
+    painter: QPainter,
+    option: QStyleOptionViewItem,
+    tile: QRect,
+    outline: Callable[[QRect], None],
+    bar_inset: int,
+) -> None:
+    """A tile's state around it, like a tab: selected, a bar on the row's left edge and a ring;
+    hovered, a faint ring; focused but not selected, a dotted ring. `outline(rect)` draws the
+    tile's shape (a disc, a rounded square) with the painter's pen."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    palette: QPalette = option.palette
+    state = option.state
+    selected = bool(state & QStyle.StateFlag.State_Selected)
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    if selected:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(highlight)
+        bar = QRect(option.rect.left(), tile.top() + bar_inset, 4, tile.height() - 2 * bar_inset)
+        painter.drawRoundedRect(bar, 2, 2)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if selected:
+        painter.setPen(QPen(highlight, 3))
+        outline(tile.adjusted(-3, -3, 3, 3))
+    elif state & QStyle.StateFlag.State_MouseOver:
+        ring = QColor(palette.color(QPalette.ColorRole.Text))
+        ring.setAlphaF(0.3)
+        painter.setPen(QPen(ring, 2))
+        outline(tile.adjusted(-3, -3, 3, 3))
+    if state & QStyle.StateFlag.State_HasFocus and not selected:
+        painter.setPen(QPen(highlight, 2, Qt.PenStyle.DotLine))
+        outline(tile.adjusted(-4, -4, 4, 4))
     painter.restore()
 
 

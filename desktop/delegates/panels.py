@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from cercle.desktop.delegates.common import paint_avatar, paint_badge, short_time
+from cercle.desktop.delegates.common import (
+    paint_avatar,
+    paint_badge,
+    paint_row_background,
+    short_time,
+)
 from cercle.desktop.delegates.rooms import EXTERNAL
 from cercle.desktop.models.keyed import SummaryRole
 from cercle.desktop.models.panels import file_size, role_name
@@ -85,16 +90,7 @@ class PanelDelegate(QStyledItemDelegate):
         painter.save()
         self.initStyleOption(option, index)
         option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette: QPalette = option.palette
-        text = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        dim = QColor(text)
-        dim.setAlphaF(0.7)
+        text, dim = paint_row_background(painter, option, 0.7)
         r = option.rect
         avatar = QRect(r.left() + PAD, r.top() + (ROW - AVATAR) // 2, AVATAR, AVATAR)
         if shown.icon:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from cercle.desktop.delegates.common import colour_for, initials
+from cercle.desktop.delegates.common import (
+    count_text,
+    paint_avatar,
+    paint_corner_badge,
+    paint_tile_state,
+)
 from cercle.desktop.delegates.rooms import EXTERNAL
 from cercle.desktop.models.spaces import SpaceRole
 
@@ -34,9 +39,6 @@ class RailDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
         size = SUB if node.depth else TOP
         r = option.rect
         tile = QRect(r.center().x() - size // 2 + 1, r.top() + 6, size, size)
@@ -51,38 +53,14 @@ class RailDelegate(QStyledItemDelegate):
                 QPointF(x, tile.center().y()), QPointF(tile.left() - 3, tile.center().y())
             )
 
-        # The selected community: a bar on the left edge and a ring, like a tab.
-        if selected:
-            highlight = palette.color(QPalette.ColorRole.Highlight)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(highlight)
-            painter.drawRoundedRect(QRect(r.left(), tile.top() + 4, 4, size - 8), 2, 2)
-            painter.setPen(QPen(highlight, 3))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(tile.adjusted(-3, -3, 3, 3), 14, 14)
-        elif hovered:
-            ring = QColor(palette.color(QPalette.ColorRole.Text))
-            ring.setAlphaF(0.3)
-            painter.setPen(QPen(ring, 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(tile.adjusted(-3, -3, 3, 3), 14, 14)
-        if focused and not selected:
-            painter.setPen(
-                QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DotLine)
-            )
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(tile.adjusted(-4, -4, 4, 4), 14, 14)
+        paint_tile_state(
+            painter, option, tile, lambda rect: painter.drawRoundedRect(rect, 14, 14), 4
+        )
 
         painter.setPen(Qt.PenStyle.NoPen)
         if node.space_id:
-            painter.setBrush(colour_for(node.space_id))
-            painter.drawRoundedRect(tile, 12 if size == TOP else 9, 12 if size == TOP else 9)
-            font = painter.font()
-            font.setBold(True)
-            font.setPixelSize(max(9, size * 2 // 5))
-            painter.setFont(font)
-            painter.setPen(QColor("white"))
-            painter.drawText(tile, Qt.AlignmentFlag.AlignCenter, initials(node.name))
+            radius = 12 if size == TOP else 9
+            paint_avatar(painter, tile, node.name, node.space_id, radius=radius)
             if node.kind == "partner":  # partners from other servers: the "external" colour
                 self._corner(painter, tile, palette)
         else:
@@ -90,21 +68,10 @@ class RailDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(tile, 12, 12)
             self._house(painter, tile, palette.color(QPalette.ColorRole.ButtonText))
 
-        text = f"@{node.mentions}" if node.mentions else (str(node.unread) if node.unread else "")
-        if node.unread > 99 and not node.mentions:
-            text = "99+"
+        text = count_text(node.mentions, node.unread)
         if text:
-            font = painter.font()
-            font.setBold(True)
-            font.setPixelSize(10)
-            painter.setFont(font)
-            width = max(16, painter.fontMetrics().horizontalAdvance(text) + 8)
-            badge = QRect(tile.right() - width + 6, tile.top() - 4, width, 16)
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Window), 2))
-            painter.setBrush(MENTION if node.mentions else UNREAD)
-            painter.drawRoundedRect(badge, 8, 8)
-            painter.setPen(QColor("white"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+            colour = MENTION if node.mentions else UNREAD
+            paint_corner_badge(painter, tile, text, colour, palette, overhang=6)
         painter.restore()
 
     @staticmethod

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from cercle.desktop.delegates.common import (
     paint_avatar,
     paint_badge,
+    paint_row_background,
     short_time,
     undecryptable_text,
 )
@@ -82,16 +83,7 @@ class RoomDelegate(QStyledItemDelegate):
                 self.section_title(header).upper(),
             )
             option.rect = option.rect.adjusted(0, HEADER, 0, 0)
-        style = option.widget.style() if option.widget else None
-        if style:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette: QPalette = option.palette
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        dim = QColor(text_colour)
-        dim.setAlphaF(0.65)
+        text_colour, dim = paint_row_background(painter, option, 0.65)
 
         r = option.rect
         avatar = QRect(r.left() + PAD, r.top() + (ROW_HEIGHT - AVATAR) // 2, AVATAR, AVATAR)

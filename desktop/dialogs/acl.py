@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QObject, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.theme import style_error_label
+from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
 from cercle.protocol.community.acl import AclRefused, allow_list_content, own_pattern
 
 
@@ -37,11 +36,13 @@ class AllowListModel(QStringListModel):
         return super().flags(index) & ~Qt.ItemFlag.ItemIsEditable & ~Qt.ItemFlag.ItemIsDropEnabled
 
 
-class AclDialog(QDialog):
+class AclDialog(ActionDialog):
     """Emits applyRequested(patterns); the caller applies them to every room of the community
     off the UI thread, then calls `applied()` or `show_error()`."""
 
     applyRequested = Signal(list)
+
+    status: QLabel
 
     def __init__(
         self,
@@ -57,8 +58,7 @@ class AclDialog(QDialog):
         self.own = own_pattern(own_server)
         partners = [p for p in allow if p != self.own]
         self.model = AllowListModel([self.own, *partners], self)
-        self.intro = QLabel(self)
-        self.intro.setWordWrap(True)
+        self.intro = wrapped_label(self)
         self.list = QListView(self)
         self.list.setObjectName("aclList")
         self.list.setModel(self.model)
@@ -73,20 +73,15 @@ class AclDialog(QDialog):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.hide()
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.error = QLabel(self)
+        self.status = wrapped_label(self)
         self.error.setObjectName("aclError")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        style_error_label(self.error)
         add_row = QHBoxLayout()
         add_row.addWidget(self.entry, 1)
         add_row.addWidget(self.add_button)
         add_row.addWidget(self.remove_button)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        buttons, self.close_button = self.button_box(
+            QDialogButtonBox.StandardButton.Close, self.apply_button
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.list, 1)
@@ -95,18 +90,12 @@ class AclDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        buttons.rejected.connect(self.reject)
         self.add_button.clicked.connect(self._add)
         self.entry.returnPressed.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
         self.apply_button.clicked.connect(self._apply)
         self.resize(520, 460)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(
@@ -176,8 +165,7 @@ class AclDialog(QDialog):
             return
         self.progress.setRange(0, 0)  # busy until the first room answers
         self.progress.show()
-        self.apply_button.setEnabled(False)
-        self.status.setText(self.tr("Applying the list to every room of the community…"))
+        self.set_busy(self.tr("Applying the list to every room of the community…"))
         self.applyRequested.emit(self.patterns())
 
     def progressed(self, done: int, total: int) -> None:
@@ -198,7 +186,4 @@ class AclDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         self.progress.hide()
-        self.apply_button.setEnabled(True)
-        self.status.clear()
-        self.error.setText(text)
-        self.error.show()
+        super().show_error(text)

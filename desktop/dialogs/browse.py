@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QStringListModel, Signal
+from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QListView,
@@ -13,15 +12,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.theme import style_error_label
+from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
 from cercle.protocol.community.context import BrowseEntry
 
 
-class BrowseDialog(QDialog):
+class BrowseDialog(ActionDialog):
     """Emits enterRequested(room id); the caller joins (or knocks) off the UI thread, then calls
     `entered()` or `show_error()`."""
 
     enterRequested = Signal(str)
+
+    status: QLabel
 
     def __init__(self, community: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,34 +38,23 @@ class BrowseDialog(QDialog):
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
         self.list.setAlternatingRowColors(True)  # one room from the next at a glance
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        style_error_label(self.error)
+        self.status = wrapped_label(self)
         self.enter_button = QPushButton(self)
         self.enter_button.setObjectName("browseEnter")
         self.enter_button.setEnabled(False)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.addButton(self.enter_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        buttons, self.close_button = self.button_box(
+            QDialogButtonBox.StandardButton.Close, self.enter_button
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        buttons.rejected.connect(self.reject)
         self.enter_button.clicked.connect(self._enter)
         self.list.selectionModel().currentChanged.connect(lambda *_: self._refresh_button())
         self.status.setText(self.tr("Loading the rooms…"))
         self.resize(520, 440)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rooms of {community}").format(community=self.community))
@@ -120,8 +110,7 @@ class BrowseDialog(QDialog):
         entry = self.current()
         if entry is None:
             return
-        self.error.hide()
-        self.enter_button.setEnabled(False)
+        self.set_busy()
         self.enterRequested.emit(entry.room.room_id)
 
     def entered(self, room_id: str, how: str) -> None:
@@ -136,6 +125,7 @@ class BrowseDialog(QDialog):
         )  # fmt: skip
 
     def show_error(self, text: str) -> None:
+        """Keeps the status line (it says what the list is) and the Join button's own rule."""
         self.error.setText(text)
         self.error.show()
         self._refresh_button()

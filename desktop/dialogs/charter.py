@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTextBrowser,
@@ -14,11 +12,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.theme import style_error_label
+from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
 from cercle.protocol.community.schema import Charter
 
 
-class CharterDialog(QDialog):
+class CharterDialog(ActionDialog):
     """Shows the charter; "I accept" emits acceptRequested (the caller records it off the UI
     thread, then calls `accepted_ok()` or `show_error()`)."""
 
@@ -39,16 +37,11 @@ class CharterDialog(QDialog):
         self.community_name = community_name
         self.charter = charter
         self.accepted_version = accepted_version
-        self.intro = QLabel(self)
-        self.intro.setWordWrap(True)
+        self.intro = wrapped_label(self)
         self.text = QTextBrowser(self)
         self.text.setObjectName("charterText")
         self.text.setOpenExternalLinks(False)
         self.text.setMarkdown(charter.text)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        style_error_label(self.error)
         self.buttons = QDialogButtonBox(self)
         self.accept_button = QPushButton(self)
         self.accept_button.setObjectName("charterAccept")
@@ -59,6 +52,7 @@ class CharterDialog(QDialog):
         self.buttons.addButton(self.edit_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.edit_button.setVisible(manager)  # after addButton, which shows it again
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.action_buttons += [self.accept_button, self.edit_button]
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("charterEditor")
         self.editor.setPlainText(charter.text)
@@ -74,11 +68,6 @@ class CharterDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.resize(560, 480)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Charter of {community}").format(community=self.community_name))
@@ -118,8 +107,7 @@ class CharterDialog(QDialog):
         )
 
     def _accept_clicked(self) -> None:
-        self.error.hide()
-        self.accept_button.setEnabled(False)
+        self.set_busy()
         self.acceptRequested.emit(self.charter.version)
 
     def _edit_clicked(self) -> None:
@@ -136,8 +124,7 @@ class CharterDialog(QDialog):
         if not text.strip():
             self.show_error(self.tr("A charter needs some text."))
             return
-        self.error.hide()
-        self.edit_button.setEnabled(False)
+        self.set_busy()
         self.publishRequested.emit(text)
 
     def _edit_intro(self) -> str:
@@ -156,9 +143,3 @@ class CharterDialog(QDialog):
 
     def accepted_ok(self) -> None:
         self.accept()
-
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-        self.accept_button.setEnabled(True)
-        self.edit_button.setEnabled(True)

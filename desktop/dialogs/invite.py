@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -14,17 +13,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.theme import style_error_label
+from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
 from cercle.protocol.community.context import external_to, invite_needs_warning
 from cercle.protocol.community.state import Community
 from cercle.protocol.endpoints import server_name_of
 
 
-class InviteDialog(QDialog):
+class InviteDialog(ActionDialog):
     """Emits inviteRequested(user id) once the warning, if any, was seen and confirmed; the
     caller invites off the UI thread and calls `invited()` or `show_error()`."""
 
     inviteRequested = Signal(str)
+
+    status: QLabel
 
     def __init__(self, community: Community, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,22 +35,16 @@ class InviteDialog(QDialog):
         self.user.setObjectName("inviteUser")
         self.user_label = QLabel(self)
         self.user_label.setBuddy(self.user)
-        self.warning = QLabel(self)
+        self.warning = wrapped_label(self)
         self.warning.setObjectName("externalWarning")
-        self.warning.setWordWrap(True)
         self.warning.hide()
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        style_error_label(self.error)
+        self.status = wrapped_label(self)
         self.invite_button = QPushButton(self)
         self.invite_button.setObjectName("inviteButton")
         self.invite_button.setDefault(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.addButton(self.invite_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        buttons, self.close_button = self.button_box(
+            QDialogButtonBox.StandardButton.Close, self.invite_button
+        )
         form = QFormLayout()
         form.addRow(self.user_label, self.user)
         layout = QVBoxLayout(self)
@@ -58,17 +53,11 @@ class InviteDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        buttons.rejected.connect(self.reject)
         self.invite_button.clicked.connect(self._invite)
         self.user.textChanged.connect(self._changed)
         self._confirmed_for: str | None = None
         self.resize(480, 220)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         name = self.community.name or self.community.space_id
@@ -113,8 +102,7 @@ class InviteDialog(QDialog):
             self.warning.show()
             self._show_warning()
             return
-        self.invite_button.setEnabled(False)
-        self.status.setText(self.tr("Inviting {user}…").format(user=user))
+        self.set_busy(self.tr("Inviting {user}…").format(user=user))
         self.inviteRequested.emit(user)
 
     def invited(self, user_id: str) -> None:
@@ -128,9 +116,3 @@ class InviteDialog(QDialog):
         self.warning.hide()
         self._confirmed_for = None
         self.invite_button.setText(self.tr("Invite"))
-
-    def show_error(self, text: str) -> None:
-        self.invite_button.setEnabled(True)
-        self.status.clear()
-        self.error.setText(text)
-        self.error.show()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QStringListModel, Signal
+from PySide6.QtCore import QDateTime, QLocale, QStringListModel, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
@@ -14,14 +13,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.theme import style_error_label
+from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
 from cercle.protocol.community import schema
 from cercle.protocol.community.moderation import LogEntry
 
 ACTIONS = ("report", "redact", "kick", "ban")
 
 
-class ModerationDialog(QDialog):
+class ModerationDialog(ActionDialog):
     """Asks for a reason and confirms one action; emits confirmed(reason). The caller runs it
     off the UI thread, then calls `done_ok()` or `show_error()`."""
 
@@ -32,33 +31,22 @@ class ModerationDialog(QDialog):
         assert action in ACTIONS
         self.setObjectName("moderationDialog")
         self.action, self.who, self.community = action, who, community
-        self.intro = QLabel(self)
-        self.intro.setWordWrap(True)
+        self.intro = wrapped_label(self)
         self.reason = QLineEdit(self)
         self.reason.setObjectName("moderationReason")
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        style_error_label(self.error)
         self.confirm_button = QPushButton(self)
         self.confirm_button.setObjectName("moderationConfirm")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        buttons, self.cancel_button = self.button_box(
+            QDialogButtonBox.StandardButton.Cancel, self.confirm_button
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.reason)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        buttons.rejected.connect(self.reject)
         self.confirm_button.clicked.connect(self._confirm)
         self.resize(480, 180)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         who, community = self.who, self.community
@@ -101,21 +89,17 @@ class ModerationDialog(QDialog):
         self.cancel_button.setText(self.tr("Cancel"))
 
     def _confirm(self) -> None:
-        self.error.hide()
-        self.confirm_button.setEnabled(False)
+        self.set_busy()
         self.confirmed.emit(self.reason.text().strip())
 
     def done_ok(self) -> None:
         self.accept()
 
-    def show_error(self, text: str) -> None:
-        self.confirm_button.setEnabled(True)
-        self.error.setText(text)
-        self.error.show()
 
-
-class ModerationLogDialog(QDialog):
+class ModerationLogDialog(ActionDialog):
     """The community's reports and community-wide actions, newest first (shared by moderators)."""
+
+    status: QLabel
 
     def __init__(self, community: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,23 +113,15 @@ class ModerationLogDialog(QDialog):
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.status = wrapped_label(self)
+        buttons, self.close_button = self.button_box(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
-        buttons.rejected.connect(self.reject)
         self.resize(620, 420)
         self.status.setText(self.tr("Loading the log…"))
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(
@@ -166,6 +142,7 @@ class ModerationLogDialog(QDialog):
         )
 
     def show_error(self, text: str) -> None:
+        """The log could not be read: said where the log's count would be."""
         self.status.setText(text)
 
     def line(self, entry: LogEntry) -> str:

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -15,7 +14,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.theme import style_error_label
+from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
 from cercle.protocol.community.context import Member
 from cercle.protocol.community.roles import Role
 
@@ -102,11 +100,13 @@ class MemberListModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(len(self.members) - 1))
 
 
-class RolesDialog(QDialog):
+class RolesDialog(ActionDialog):
     """Choose a member, a role, apply: roleChangeRequested(user id, Role value) is run by the
     caller on every room of the community, which then calls `applied()` or `show_error()`."""
 
     roleChangeRequested = Signal(str, str)
+
+    status: QLabel
 
     ROLES = (Role.MANAGER, Role.MODERATOR, Role.MEMBER)
 
@@ -123,26 +123,20 @@ class RolesDialog(QDialog):
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
+        self.summary = wrapped_label(self)
         self.role_label = QLabel(self)
         self.role = QComboBox(self)
         self.role.setObjectName("roleChoice")
         self.apply_button = QPushButton(self)
         self.apply_button.setObjectName("applyRole")
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        style_error_label(self.error)
+        self.status = wrapped_label(self)
+        self.action_buttons.append(self.apply_button)
         self.role_label.setBuddy(self.role)
         row = QHBoxLayout()
         row.addWidget(self.role_label)
         row.addWidget(self.role, 1)
         row.addWidget(self.apply_button)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        buttons, self.close_button = self.button_box(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
@@ -150,18 +144,12 @@ class RolesDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        buttons.rejected.connect(self.reject)
         self.apply_button.clicked.connect(self._apply)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.model.rowsInserted.connect(lambda *_: self._refresh_summary())
         self.resize(560, 520)
         self.set_busy(self.tr("Loading the members…"))
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Roles in {community}").format(community=self.community_name))
@@ -217,14 +205,9 @@ class RolesDialog(QDialog):
         member = self.list.currentIndex().data(MemberRole)
         if member is None:
             return
-        self.error.hide()
         role = self.role.currentData()
         self.set_busy(self.tr("Applying the role to every room of the community…"))
         self.roleChangeRequested.emit(member.user_id, role)
-
-    def set_busy(self, text: str) -> None:
-        self.status.setText(text)
-        self.apply_button.setEnabled(False)
 
     def applied(self, user_id: str, role: str, rooms: int, failed: int) -> None:
         self.model.update(user_id, Role(role))
@@ -232,10 +215,4 @@ class RolesDialog(QDialog):
         if failed:
             text += " " + self.tr("Not applied in {failed} rooms.").format(failed=failed)
         self.status.setText(text)
-        self.apply_button.setEnabled(True)
-
-    def show_error(self, text: str) -> None:
-        self.status.clear()
-        self.error.setText(text)
-        self.error.show()
         self.apply_button.setEnabled(True)

@@ -12,12 +12,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -25,7 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.delegates.common import colour_for
+from cercle.desktop.delegates.common import (
+    count_text,
+    paint_avatar,
+    paint_corner_badge,
+    paint_tile_state,
+)
 from cercle.desktop.delegates.rail import MENTION, UNREAD
 from cercle.desktop.models.accounts import AccountListModel, AccountRole, account_initials
 
@@ -54,58 +58,18 @@ class AccountDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         r = option.rect
         tile = QRect(r.center().x() - TILE // 2 + 2, r.top() + 7, TILE, TILE)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected or option.state & QStyle.StateFlag.State_MouseOver:
-            ring = QColor(palette.color(QPalette.ColorRole.Highlight))
-            if not selected:
-                ring = QColor(palette.color(QPalette.ColorRole.Text))
-                ring.setAlphaF(0.3)
-            painter.setPen(QPen(ring, 3 if selected else 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(tile.adjusted(-3, -3, 3, 3))
-        if selected:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
-            painter.drawRoundedRect(QRect(r.left(), tile.top() + 6, 4, TILE - 12), 2, 2)
-        if option.state & QStyle.StateFlag.State_HasFocus and not selected:
-            pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DotLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(tile.adjusted(-4, -4, 4, 4))
-
-        painter.setPen(Qt.PenStyle.NoPen)
+        paint_tile_state(painter, option, tile, painter.drawEllipse, 6)
+        text = account_initials(entry.user_id, index.row())
         if entry.user_id:
-            painter.setBrush(colour_for(entry.user_id))
-        else:
-            painter.setBrush(palette.color(QPalette.ColorRole.Button))
-        painter.drawEllipse(tile)
-        font = painter.font()
-        font.setBold(True)
-        font.setPixelSize(TILE * 2 // 5)
-        painter.setFont(font)
-        painter.setPen(
-            QColor("white") if entry.user_id else palette.color(QPalette.ColorRole.ButtonText)
-        )
-        painter.drawText(
-            tile, Qt.AlignmentFlag.AlignCenter, account_initials(entry.user_id, index.row())
-        )
-
-        if entry.mentions:
-            text = f"@{entry.mentions}"
-        elif entry.unread:
-            text = str(entry.unread) if entry.unread < 100 else "99+"
-        else:
-            text = ""
-        if text:
-            font.setPixelSize(10)
-            painter.setFont(font)
-            width = max(16, painter.fontMetrics().horizontalAdvance(text) + 8)
-            badge = QRect(tile.right() - width + 8, tile.top() - 4, width, 16)
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Window), 2))
-            painter.setBrush(MENTION if entry.mentions else UNREAD)
-            painter.drawRoundedRect(badge, 8, 8)
-            painter.setPen(QColor("white"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+            paint_avatar(painter, tile, "", entry.user_id, text=text)
+        else:  # not signed in yet
+            fill = palette.color(QPalette.ColorRole.Button)
+            ink = palette.color(QPalette.ColorRole.ButtonText)
+            paint_avatar(painter, tile, "", "", text=text, fill=fill, ink=ink)
+        count = count_text(entry.mentions, entry.unread)
+        if count:
+            colour = MENTION if entry.mentions else UNREAD
+            paint_corner_badge(painter, tile, count, colour, palette, overhang=8)
         painter.restore()
 
 

@@ -92,7 +92,9 @@ def outside_olm(event: Any) -> str | None:
     if not isinstance(source, Mapping):
         return None
     event_type = source.get("type")
-    if event_type in OLM_ONLY:
+    # Only what nio kept as unknown came in clear: an Olm-decrypted room key is put back in the
+    # sync's list as a RoomKeyEvent (its source the decrypted payload), and is legitimate.
+    if event_type in OLM_ONLY and isinstance(event, nio.UnknownToDeviceEvent):
         return f"{event_type} in clear from {source.get('sender')}: only valid inside Olm"
     if event_type == "m.room.encrypted":
         content = source.get("content")

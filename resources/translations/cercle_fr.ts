@@ -4,7 +4,7 @@
 <context>
     <name>AccountBar</name>
     <message>
-        <location filename="../../desktop/views/account_bar.py" line="+150"/>
+        <location filename="../../desktop/views/account_bar.py" line="+114"/>
         <source>Accounts</source>
         <translation>Comptes</translation>
     </message>
@@ -51,7 +51,7 @@
     <name>AccountMenu</name>
     <message>
         <location filename="../../desktop/tools/account_screens.py" line="+57"/>
-        <location filename="../../desktop/views/account_pane.py" line="+245"/>
+        <location filename="../../desktop/views/account_pane.py" line="+248"/>
         <source>&amp;Accounts</source>
         <translation>&amp;Comptes</translation>
     </message>
@@ -79,7 +79,7 @@
 <context>
     <name>AccountsWindow</name>
     <message>
-        <location line="-125"/>
+        <location line="-128"/>
         <source>this new account</source>
         <translation>ce nouveau compte</translation>
     </message>
@@ -97,7 +97,7 @@
 <context>
     <name>AclDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/acl.py" line="+113"/>
+        <location filename="../../desktop/dialogs/acl.py" line="+102"/>
         <source>Partner servers of {community}</source>
         <translation>Serveurs partenaires de {community}</translation>
     </message>
@@ -157,7 +157,7 @@
         <translation>«&#xa0;{pattern}&#xa0;» ne peut pas être utilisé&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+39"/>
         <source>Applying the list to every room of the community…</source>
         <translation>Application de la liste à tous les salons de la communauté…</translation>
     </message>
@@ -180,7 +180,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+138"/>
+        <location filename="../../desktop/attention.py" line="+149"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -225,7 +225,12 @@
         <translation>L’identité de {user} a changé (cette personne n’était pas vérifiée).</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+41"/>
+        <source>Your user id is copied.</source>
+        <translation>Votre identifiant est copié.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>All messages</source>
         <translation>Tous les messages</translation>
     </message>
@@ -260,16 +265,31 @@
         <source>Verify someone…</source>
         <translation>Vérifier quelqu’un…</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Profile</source>
+        <translation>&amp;Profil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your profile…</source>
+        <translation>Votre profil…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy your user id</source>
+        <translation>Copier votre identifiant</translation>
+    </message>
 </context>
 <context>
     <name>BrowseDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/browse.py" line="+60"/>
+        <location filename="../../desktop/dialogs/browse.py" line="+55"/>
         <source>Loading the rooms…</source>
         <translation>Chargement des salons…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Rooms of {community}</source>
         <translation>Salons de {community}</translation>
     </message>
@@ -332,7 +352,7 @@
 <context>
     <name>CharterDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/charter.py" line="+84"/>
+        <location filename="../../desktop/dialogs/charter.py" line="+73"/>
         <source>Charter of {community}</source>
         <translation>Charte de {community}</translation>
     </message>
@@ -347,7 +367,7 @@
         <translation>Fermer</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Version {version}. You have accepted it.</source>
         <translation>Version {version}. Vous l’avez acceptée.</translation>
     </message>
@@ -373,12 +393,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+38"/>
+        <location line="+37"/>
         <source>Publish version {version}</source>
         <translation>Publier la version {version}</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-35"/>
         <source>Write a new version…</source>
         <translation>Rédiger une nouvelle version…</translation>
     </message>
@@ -388,12 +408,12 @@
         <translation>J’accepte la version {version} de la charte</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+26"/>
         <source>Write the next version in markdown. Once published, every member (you included) accepts it again before posting.</source>
         <translation>Rédigez la prochaine version en markdown. Une fois publiée, chaque membre (vous compris) l’accepte de nouveau avant de publier.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-7"/>
         <source>A charter needs some text.</source>
         <translation>Une charte a besoin d’un texte.</translation>
     </message>
@@ -923,7 +943,7 @@
 <context>
     <name>InviteDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/invite.py" line="+75"/>
+        <location filename="../../desktop/dialogs/invite.py" line="+64"/>
         <source>Invite to {community}</source>
         <translation>Inviter dans {community}</translation>
     </message>
@@ -944,12 +964,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+39"/>
+        <location line="+38"/>
         <source>Invite</source>
         <translation>Inviter</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-34"/>
         <source>⚠ {user} is not from your company ({server}). {community} is an internal community: they would read its rooms and their history. Invite them only if that is intended.</source>
         <translation>⚠ {user} ne fait pas partie de votre entreprise ({server}). {community} est une communauté interne&#xa0;: cette personne lirait ses salons et leur historique. Ne l’invitez que si c’est voulu.</translation>
     </message>
@@ -959,7 +979,7 @@
         <translation>Un identifiant Matrix ressemble à @nom:serveur.example.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Inviting {user}…</source>
         <translation>Invitation de {user}…</translation>
     </message>
@@ -977,7 +997,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/views/login.py" line="+191"/>
+        <location filename="../../desktop/views/login.py" line="+192"/>
         <source>The server is set by your organisation.</source>
         <translation>Le serveur est fixé par votre organisation.</translation>
     </message>
@@ -1024,7 +1044,7 @@
     </message>
     <message>
         <location line="-3"/>
-        <location line="+239"/>
+        <location line="+254"/>
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
@@ -1034,7 +1054,7 @@
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location line="-236"/>
+        <location line="-251"/>
         <source>Homeserver</source>
         <translation>Serveur d’accueil</translation>
     </message>
@@ -1089,7 +1109,7 @@
         <translation>Continuer avec l’authentification unique</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+175"/>
         <source>Enter your password.</source>
         <translation>Saisissez votre mot de passe.</translation>
     </message>
@@ -1125,7 +1145,7 @@
 <context>
     <name>MemberListModel</name>
     <message>
-        <location filename="../../desktop/dialogs/roles.py" line="+64"/>
+        <location filename="../../desktop/dialogs/roles.py" line="+62"/>
         <source>accepted the charter</source>
         <translation>a accepté la charte</translation>
     </message>
@@ -1304,7 +1324,7 @@
 <context>
     <name>ModerationDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/moderation.py" line="+67"/>
+        <location filename="../../desktop/dialogs/moderation.py" line="+55"/>
         <source>Report a message</source>
         <translation>Signaler un message</translation>
     </message>
@@ -1377,12 +1397,12 @@
 <context>
     <name>ModerationLogDialog</name>
     <message>
-        <location line="+41"/>
+        <location line="+34"/>
         <source>Loading the log…</source>
         <translation>Chargement du journal…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Moderation log of {community}</source>
         <translation>Journal de modération de {community}</translation>
     </message>
@@ -1407,7 +1427,7 @@
         <translation>Aucun signalement ni aucune action pour l’instant.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>{who} reported a message</source>
         <translation>{who} a signalé un message</translation>
     </message>
@@ -1561,6 +1581,119 @@
     </message>
 </context>
 <context>
+    <name>ProfileDialog</name>
+    <message>
+        <location filename="../../desktop/dialogs/profile.py" line="+110"/>
+        <source>Your profile</source>
+        <translation>Votre profil</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a picture…</source>
+        <translation>Choisir une photo…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your picture</source>
+        <translation>Votre photo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Display name</source>
+        <translation>Nom affiché</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How others see you</source>
+        <translation>Le nom que les autres voient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the name</source>
+        <translation>Enregistrer le nom</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy user id</source>
+        <translation>Copier l’identifiant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Display name:</source>
+        <translation>Nom affiché&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User id:</source>
+        <translation>Identifiant&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Server:</source>
+        <translation>Serveur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Reading your profile…</source>
+        <translation>Lecture de votre profil…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Saving your name…</source>
+        <translation>Enregistrement de votre nom…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Your name is now {name}.</source>
+        <translation>Votre nom est désormais {name}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Choose a picture</source>
+        <translation>Choisir une photo</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.gif)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.webp *.gif)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Sending your picture…</source>
+        <translation>Envoi de votre photo…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your picture is changed.</source>
+        <translation>Votre photo est changée.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Your user id is copied.</source>
+        <translation>Votre identifiant est copié.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This file is not a picture Cercle can read. Choose a PNG or JPEG.</source>
+        <translation>Ce fichier n’est pas une image que Cercle sait lire. Choisissez un PNG ou un JPEG.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A display name cannot be empty.</source>
+        <translation>Le nom affiché ne peut pas être vide.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The file cannot be read: {reason}</source>
+        <translation>Impossible de lire le fichier&#xa0;: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>Rail</name>
     <message>
         <location filename="../../desktop/views/rail.py" line="+54"/>
@@ -1637,12 +1770,12 @@
 <context>
     <name>RolesDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/roles.py" line="+81"/>
+        <location filename="../../desktop/dialogs/roles.py" line="+76"/>
         <source>Loading the members…</source>
         <translation>Chargement des membres…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>Roles in {community}</source>
         <translation>Rôles dans {community}</translation>
     </message>
@@ -1677,12 +1810,12 @@
         <translation>{accepted} membres sur {total} ont accepté la version {version} de la charte.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Applying the role to every room of the community…</source>
         <translation>Application du rôle à tous les salons de la communauté…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
         <source>Applied in {rooms} rooms.</source>
         <translation>Appliqué dans {rooms} salons.</translation>
     </message>
@@ -1695,7 +1828,7 @@
 <context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+51"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+52"/>
         <source>Invitations</source>
         <translation>Invitations</translation>
     </message>
@@ -1710,7 +1843,7 @@
         <translation>Salons</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+54"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
@@ -1751,7 +1884,7 @@
 <context>
     <name>RoomListModel</name>
     <message>
-        <location filename="../../desktop/models/rooms.py" line="+123"/>
+        <location filename="../../desktop/models/rooms.py" line="+140"/>
         <source>direct message</source>
         <translation>message direct</translation>
     </message>
@@ -2060,7 +2193,7 @@
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../desktop/session.py" line="+110"/>
+        <location filename="../../desktop/session.py" line="+113"/>
         <source>Wrong passphrase. Try again.</source>
         <translation>Phrase de passe incorrecte. Veuillez réessayer.</translation>
     </message>
@@ -2087,7 +2220,7 @@
         <translation>Cet appareil a été déconnecté par le serveur. Déconnectez-vous puis reconnectez-vous.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+132"/>
         <source>Wrong user name or password.</source>
         <translation>Identifiant ou mot de passe incorrect.</translation>
     </message>
@@ -2152,7 +2285,7 @@
 <context>
     <name>SidePanel</name>
     <message>
-        <location filename="../../desktop/delegates/panels.py" line="+37"/>
+        <location filename="../../desktop/delegates/panels.py" line="+42"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
@@ -2430,7 +2563,7 @@
 <context>
     <name>Undecryptable</name>
     <message>
-        <location filename="../../desktop/delegates/common.py" line="+75"/>
+        <location filename="../../desktop/delegates/common.py" line="+176"/>
         <source>Encrypted message sent before you joined</source>
         <translation>Message chiffré envoyé avant votre arrivée</translation>
     </message>

@@ -162,3 +162,15 @@ def sync_with(to_device: list[dict]) -> dict:
         "rooms": {"join": {}, "invite": {}, "leave": {}},
         "to_device": {"events": to_device},
     }
+
+
+def test_a_room_key_nio_decrypted_from_olm_is_not_reported_as_in_clear():
+    # nio puts the decrypted event back into the sync's list, its source the decrypted payload.
+    payload = {
+        "type": "m.room_key",
+        "sender": ME,
+        "content": {"room_id": "!r:x", "session_id": "s"},
+    }
+    decrypted = nio.RoomKeyEvent(payload, ME, "curve", "!r:x", "s", "m.megolm.v1.aes-sha2")
+    assert outside_olm(decrypted) is None
+    assert outside_olm(nio.ToDeviceEvent.parse_event(payload)) is not None  # the same, in clear

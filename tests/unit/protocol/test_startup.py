@@ -1,0 +1,56 @@
+"""startup.resume: the cached rooms are published first, nio's account loads once they are shown."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import types
+
+from cercle.protocol import account, roomlist, startup
+from cercle.protocol.changes import RoomsChanged, RoomSummary
+
+ROOMS = [RoomSummary("!a:example.org", "A"), RoomSummary("!b:example.org", "B")]
+
+
+def fake_profile() -> types.SimpleNamespace:
+    session = types.SimpleNamespace(user_id="@me:example.org")
+    store = types.SimpleNamespace(session=types.SimpleNamespace(load=lambda: session))
+    return types.SimpleNamespace(store=store)
+
+
+def test_the_account_loads_only_once_the_published_rooms_are_shown(monkeypatch):
+    shown = threading.Event()
+    order: list[str] = []
+    monkeypatch.setattr(roomlist, "summaries", lambda store, user_id: ROOMS)
+
+    async def fake_resume(profile, publish):
+        order.append("account" if shown.is_set() else "account before the rooms were shown")
+        return object()
+
+    monkeypatch.setattr(account.Account, "resume", staticmethod(fake_resume))
+
+    def publish(change) -> None:
+        assert isinstance(change, RoomsChanged)
+        order.append(f"{len(change.rooms)} rooms")
+        # The UI shows them a little later, on its own thread.
+        threading.Timer(0.05, lambda: (order.append("shown"), shown.set())).start()
+
+    resumed = asyncio.run(startup.resume(fake_profile(), publish, shown))
+    assert order == ["2 rooms", "shown", "account"]
+    assert resumed is not None
+    assert resumed.published == tuple(ROOMS)
+
+
+def test_a_ui_that_never_says_shown_delays_the_account_by_at_most_the_cap(monkeypatch):
+    monkeypatch.setattr(roomlist, "summaries", lambda store, user_id: ROOMS)
+    monkeypatch.setattr(startup, "SHOWN_WAIT_S", 0.01)
+    called: list[bool] = []
+
+    async def fake_resume(profile, publish):
+        called.append(True)
+        return object()
+
+    monkeypatch.setattr(account.Account, "resume", staticmethod(fake_resume))
+    resumed = asyncio.run(startup.resume(fake_profile(), lambda change: None, threading.Event()))
+    assert called == [True]
+    assert resumed is not None
