@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from cercle.desktop.dialogs.moderation import ModerationDialog
 from cercle.desktop.dialogs.profile import ProfileDialog
 from cercle.desktop.dialogs.security import SecurityDialog
 from cercle.desktop.dialogs.verification import VerificationDialog
@@ -16,6 +17,7 @@ from cercle.desktop.models.rooms import RoomRole
 from cercle.desktop.notifications import Notifier
 from cercle.desktop.tray import Tray
 from cercle.desktop.trust import TrustController, VerificationRun
+from cercle.protocol.community import moderation
 
 if TYPE_CHECKING:
     from cercle.desktop.views.main_window import MainWindow
@@ -256,8 +258,9 @@ class Attention(QObject):
             action.triggered.connect(lambda _c=False, m=mode: self.notifier.set_mode(room_id, m))
         return menu
 
-    def member_menu(self, user_id: str) -> QMenu | None:
-        """The members list's context menu for `user_id` (None for ourselves)."""
+    def member_menu(self, user_id: str, name: str = "") -> QMenu | None:
+        """The members list's context menu for `user_id` (None for ourselves); a community's
+        moderators also get "Remove / Ban from the community…", above those they outrank."""
         account = self.session.account
         if account is None or user_id == account.user_id:
             return None
@@ -265,12 +268,66 @@ class Attention(QObject):
         action = menu.addAction(self.tr("Verify by emoji…"))
         action.setObjectName("verifyAction")
         action.triggered.connect(lambda: self.verify_user(user_id))
+        actions = self.window.community.actions
+        if self.window.community.community is not None and (
+            actions.my_level() >= 50 and actions.my_level() > actions.their_level(user_id)
+        ):
+            menu.addSeparator()
+            for kind, text in (
+                ("kick", self.tr("Remove from the community…")),
+                ("ban", self.tr("Ban from the community…")),
+            ):
+                entry = menu.addAction(text)
+                entry.setObjectName(f"{kind}Action")
+                entry.triggered.connect(
+                    lambda _c=False, k=kind: self.moderate_member(k, user_id, name or user_id)
+                )
         return menu
+
+    def moderate_member(self, action: str, user_id: str, name: str) -> ModerationDialog | None:
+        """Asks for a reason and confirmation, then kicks or bans `user_id` from every room of
+        the open community at once (protocol/community/moderation.py); the outcome in words."""
+        controller, account = self.window.community, self.session.account
+        community = controller.community
+        if community is None or account is None:
+            return None
+        community_name = controller._name(community)
+        dialog = ModerationDialog(action, name, community_name, self.window)
+        run = moderation.kick if action == "kick" else moderation.ban
+
+        def done(result: moderation.ModerationResult) -> None:
+            dialog.done_ok()
+            self.window.statusBar().showMessage(
+                self.moderation_outcome(result, name, community_name), 15_000
+            )
+
+        dialog.confirmed.connect(
+            lambda reason: controller.run_for(
+                dialog,
+                run(account.client, community, user_id, reason=reason or None),
+                on_success=done,
+                on_failure=lambda e: dialog.show_error(self.session.explain(e)),
+            )
+        )
+        controller._open(dialog)
+        return dialog
+
+    def moderation_outcome(self, result, name: str, community: str) -> str:
+        if result.action == "kick":
+            text = self.tr("{name} was removed from {count} rooms of {community}.")
+        else:
+            text = self.tr("{name} was banned from {count} rooms of {community}.")
+        text = text.format(name=name, count=len(result.rooms), community=community)
+        if result.failed:
+            text += " " + self.tr("{count} rooms refused: {reason}").format(
+                count=len(result.failed), reason=result.failed[0][1]
+            )
+        return text
 
     def _member_menu(self, pos) -> None:
         members = self.window.home.side_panel.pages["members"].list
         member = self.window.home.side_panel.members.row(members.indexAt(pos))
-        menu = self.member_menu(member.user_id) if member is not None else None
+        menu = self.member_menu(member.user_id, member.display_name) if member is not None else None
         if menu is not None:
             menu.exec(members.viewport().mapToGlobal(pos))
 

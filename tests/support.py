@@ -106,3 +106,18 @@ async def join_when_invited(host: Account, guest: Account, room_id: str) -> None
         lambda: host.store.rooms.member(room_id, guest.user_id),
         lambda m: m is not None and m.membership == "join",
     )
+
+
+def sign_in_window(qtbot, window, account: Registered, passphrase: str, wait: int) -> None:
+    """Through a MainWindow's own screens (the `app_window` fixture): the new profile's
+    passphrase, then the login form; returns once the home view shows."""
+    from PySide6.QtCore import Qt
+
+    window.session.start(passphrase)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login, timeout=wait)
+    login = window.login
+    login.homeserver.setText(account.homeserver)
+    login.user.setText(account.user_id)
+    login.password.setText(account.password)
+    qtbot.mouseClick(login.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home, timeout=wait)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
+from cercle.desktop.dialogs.common import ActionDialog, show_lines, wrapped_label
 from cercle.protocol.community.acl import AclRefused, allow_list_content, own_pattern
 
 
@@ -146,7 +146,7 @@ class AclDialog(ActionDialog):
             return
         patterns = [*self.patterns(), pattern]
         if self._check(patterns, pattern):
-            self.model.setStringList(patterns)
+            show_lines(self.model, patterns)
             self.entry.clear()
             self.status.clear()
 
@@ -157,7 +157,7 @@ class AclDialog(ActionDialog):
         pattern = self.patterns()[index.row()]
         patterns = [p for p in self.patterns() if p != pattern]
         if self._check(patterns, pattern):
-            self.model.setStringList(patterns)
+            show_lines(self.model, patterns)
             self.status.clear()
 
     def _apply(self) -> None:

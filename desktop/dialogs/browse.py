@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
+from cercle.desktop.dialogs.common import ActionDialog, show_lines, wrapped_label
 from cercle.protocol.community.context import BrowseEntry
 
 
@@ -84,7 +84,7 @@ class BrowseDialog(ActionDialog):
     def set_entries(self, entries: list[BrowseEntry]) -> None:
         row = self.list.currentIndex().row()
         self.entries = list(entries)
-        self.model.setStringList([self.line(e) for e in self.entries])
+        show_lines(self.model, [self.line(e) for e in self.entries])
         self.status.setText(
             self.tr("Suggested rooms come first. Join any room of the community.")
             if self.entries

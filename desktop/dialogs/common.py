@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QStringListModel
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
 from cercle.desktop.theme import style_error_label
@@ -12,6 +12,20 @@ def wrapped_label(parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(True)
     return label
+
+
+def show_lines(model: QStringListModel, lines: list[str]) -> None:
+    """Puts `lines` in `model` without a reset: rows added or removed at the end, changed rows
+    edited in place, so that the view keeps its current row and scroll position."""
+    count = model.rowCount()
+    if len(lines) < count:
+        model.removeRows(len(lines), count - len(lines))
+    elif len(lines) > count:
+        model.insertRows(count, len(lines) - count)
+    for row, line in enumerate(lines):
+        index = model.index(row)
+        if index.data() != line:
+            model.setData(index, line)
 
 
 class ActionDialog(QDialog):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cercle.desktop.dialogs.common import ActionDialog, wrapped_label
+from cercle.desktop.dialogs.common import ActionDialog, show_lines, wrapped_label
 from cercle.protocol.community import schema
 from cercle.protocol.community.moderation import LogEntry
 
@@ -134,7 +134,7 @@ class ModerationLogDialog(ActionDialog):
 
     def set_entries(self, entries: list[LogEntry]) -> None:
         self.entries = list(entries)
-        self.model.setStringList([self.line(e) for e in self.entries])
+        show_lines(self.model, [self.line(e) for e in self.entries])
         self.status.setText(
             self.tr("{count} entries, newest first.").format(count=len(self.entries))
             if self.entries

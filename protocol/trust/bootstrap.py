@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cercle.protocol.client import MatrixClient, MatrixError
+from cercle.protocol.endpoints import Request
 from cercle.protocol.rooms import send_request
 from cercle.protocol.trust import api, secrets
 from cercle.protocol.trust.backup import BackupKey, make_auth_data
@@ -87,14 +89,17 @@ def local_trust(account: Account) -> LocalTrust:
     return LocalTrust(account.store, account.profile.keys.pickle_key)
 
 
-async def upload_cross_signing(
-    client: MatrixClient, keys: CrossSigningSecrets, password: str | None
+async def send_with_password(
+    client: MatrixClient,
+    build: Callable[[dict[str, Any] | None], Request],
+    password: str | None,
+    what: str,
 ) -> None:
-    """`/keys/device_signing/upload` through user-interactive auth: first without auth (a
-    server may let a first upload through, MSC3967), then with the account password."""
-    objects = keys.key_objects(client.user_id)
+    """Sends `build(None)`; when the server answers with a user-interactive auth challenge,
+    sends `build(auth)` again with the account password. Raises UnsupportedAuth (no password
+    stage), PasswordNeeded (none given) or PasswordRejected; other refusals stay MatrixError."""
     try:
-        await send_request(client, api.device_signing_upload(objects), what="cross-signing upload")
+        await send_request(client, build(None), what=what)
         return
     except MatrixError as e:
         challenge = api.parse_uia(e.status or 0, e.body)
@@ -106,14 +111,25 @@ async def upload_cross_signing(
         raise PasswordNeeded()
     auth = api.password_auth(client.user_id, password, challenge.session)
     try:
-        await send_request(
-            client, api.device_signing_upload(objects, auth=auth), what="cross-signing upload"
-        )
+        await send_request(client, build(auth), what=what)
     except MatrixError as e:
-        again = api.parse_uia(e.status or 0, e.body)
-        if again is not None or e.errcode == "M_FORBIDDEN":
+        if api.parse_uia(e.status or 0, e.body) is not None or e.errcode == "M_FORBIDDEN":
             raise PasswordRejected() from None
         raise
+
+
+async def upload_cross_signing(
+    client: MatrixClient, keys: CrossSigningSecrets, password: str | None
+) -> None:
+    """`/keys/device_signing/upload` through user-interactive auth: first without auth (a
+    server may let a first upload through, MSC3967), then with the account password."""
+    objects = keys.key_objects(client.user_id)
+    await send_with_password(
+        client,
+        lambda auth: api.device_signing_upload(objects, auth=auth),
+        password,
+        "cross-signing upload",
+    )
 
 
 async def setup_recovery(

@@ -180,7 +180,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+149"/>
+        <location filename="../../desktop/attention.py" line="+151"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -245,9 +245,34 @@
         <translation>Couper les notifications</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Verify by emoji…</source>
         <translation>Vérifier par émojis…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Remove from the community…</source>
+        <translation>Retirer de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ban from the community…</source>
+        <translation>Bannir de la communauté…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>{name} was removed from {count} rooms of {community}.</source>
+        <translation>{name} a été retiré(e) de {count} salons de {community}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} was banned from {count} rooms of {community}.</source>
+        <translation>{name} a été banni(e) de {count} salons de {community}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} rooms refused: {reason}</source>
+        <translation>{count} salons ont refusé&#xa0;: {reason}</translation>
     </message>
     <message>
         <location line="+30"/>

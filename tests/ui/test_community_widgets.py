@@ -110,6 +110,40 @@ def test_browse_offers_join_or_knock_and_remembers_the_answer(qtbot):
     assert "joined" in dialog.model.index(0).data()
 
 
+def test_browse_and_acl_lists_change_in_place_never_reset(qtbot):
+    """An answer rewrites its row (dataChanged), an added server is one inserted row: a reset
+    would drop the screen reader's place and the list's scroll position."""
+    from cercle.desktop.dialogs.acl import AclDialog
+    from cercle.desktop.dialogs.browse import BrowseDialog
+    from cercle.protocol.community.context import BrowseEntry
+    from cercle.protocol.rooms import parse_space_room
+
+    def room(room_id: str, name: str):
+        return parse_space_room({"room_id": room_id, "name": name, "num_joined_members": 4,
+                                 "world_readable": False, "guest_can_join": False,
+                                 "join_rule": "restricted"})  # fmt: skip
+
+    browse = BrowseDialog("Qualité")
+    qtbot.addWidget(browse)
+    browse.set_entries([BrowseEntry(room("!g", "Général"), True, False),
+                        BrowseEntry(room("!c", "Comité"), False, False)])  # fmt: skip
+    acl = AclDialog("Qualité", "velotech.example")
+    qtbot.addWidget(acl)
+    resets: list[object] = []
+    changed: list[int] = []
+    for model in (browse.model, acl.model):
+        model.modelAboutToBeReset.connect(lambda m=model: resets.append(m))
+    browse.model.dataChanged.connect(lambda top, _bottom, _roles: changed.append(top.row()))
+    browse.list.setCurrentIndex(browse.model.index(1))
+    browse.entered("!c", "joined")
+    assert changed == [1]
+    assert browse.list.currentIndex().row() == 1
+    acl.entry.setText("partner.example")
+    acl.add_button.click()
+    assert acl.patterns() == ["velotech.example", "partner.example"]
+    assert resets == []
+
+
 def test_the_moderation_log_reads_as_sentences(qtbot):
     from cercle.desktop.dialogs.moderation import ModerationLogDialog
     from cercle.protocol.community.moderation import LogEntry
