@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -177,8 +178,22 @@ def child(folder: Path, steps_px: int) -> dict:
     out["insert_max"] = max(inserts) if inserts else 0.0
     out["insert_cpu_p50"] = statistics.median(inserts_cpu) if inserts_cpu else 0.0
     out["thumbnails_cached"] = len(view.delegate.thumbnails)
+    out["layouts_cached"] = len(view.delegate._layouts)
+    out["rss_trimmed"] = trimmed_rss_mib()
     profile.close()
     return out
+
+
+def trimmed_rss_mib() -> float:
+    """RSS once Python's garbage is collected and glibc gives its free pages back: what is
+    live, as opposed to what the allocator keeps after the scroll's churn."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mib()[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         ("rss_opened", "RSS, room open (newest page)", "MiB"),
         ("rss_scrolled", "RSS, after scrolling through all of it", "MiB"),
         ("rss_peak", "peak RSS", "MiB"),
+        ("rss_trimmed", "RSS after it, once gc + malloc_trim(0) ran (live)", "MiB"),
+        ("layouts_cached", "row layouts (and documents) cached at the end", ""),
         ("open_ms", "open the room → painted", "ms"),
         ("frame_p50", "frame (viewport repaint) p50", "ms"),
         ("frame_p95", "frame p95", "ms"),

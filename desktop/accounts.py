@@ -242,7 +242,7 @@ class Accounts(QObject):
 
         def failed(error: BaseException) -> None:
             log.error("signing out failed", exc_info=error)
-            self.failed.emit(str(error))
+            self.failed.emit(pane.session.explain(error))  # words, not an errno and a path
             wiped()
 
         pane.bridge.run(

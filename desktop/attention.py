@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from cercle.desktop.delegates.rooms import RoomDelegate
 from cercle.desktop.dialogs.moderation import ModerationDialog
 from cercle.desktop.dialogs.profile import ProfileDialog
 from cercle.desktop.dialogs.security import SecurityDialog
@@ -83,6 +84,7 @@ class Attention(QObject):
         room_list = window.home.room_list
         room_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         room_list.customContextMenuRequested.connect(self._room_menu)
+        self.notifier.mutedChanged.connect(self._quiet_rooms_changed)  # the rows' bell marker
         # Verify… in the members list of the side panel (emoji verification in our DM).
         members = window.home.side_panel.pages["members"].list
         members.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -330,6 +332,18 @@ class Attention(QObject):
         menu = self.member_menu(member.user_id, member.display_name) if member is not None else None
         if menu is not None:
             menu.exec(members.viewport().mapToGlobal(pos))
+
+    def _quiet_rooms_changed(self, *_args) -> None:
+        """The room list draws a bell for muted and mentions-only rooms."""
+        modes = self.notifier.modes
+        quiet = {room_id: "mentions" for room_id in modes.mentions_only}
+        quiet.update({room_id: "mute" for room_id in modes.muted})
+        self.session.rooms.set_quiet(quiet)  # screen readers hear it too
+        room_list = self.window.home.room_list
+        delegate = room_list.itemDelegate()
+        if isinstance(delegate, RoomDelegate):
+            delegate.quiet = quiet
+            room_list.viewport().update()
 
     def _room_menu(self, pos) -> None:
         room_list = self.window.home.room_list

@@ -50,8 +50,8 @@ class DemoLauncher(QObject):
         bridge = self.session.bridge
         ui_loop = asyncio.get_event_loop()
 
-        def progress(text: str) -> None:  # called from a worker thread
-            ui_loop.call_soon_threadsafe(self.window.show_progress, self.tr(text))
+        def progress(text: str) -> None:  # called from a worker thread: Qt only on the UI's
+            ui_loop.call_soon_threadsafe(lambda: self.window.show_progress(self.tr(text)))
 
         progress(str(PROGRESS_STEPS[0]))
         bridge.run(

@@ -323,6 +323,9 @@ class SessionController(QObject):
             return self.tr("Cannot reach {server}. Check the address and your connection.").format(
                 server=homeserver or self.tr("the homeserver")
             )
+        community = self._explain_community(error)
+        if community is not None:
+            return community
         if isinstance(error, MatrixError):
             return self.tr("The server refused: {reason}").format(reason=str(error))
         if isinstance(error, StorageError):
@@ -332,6 +335,36 @@ class SessionController(QObject):
             return sign_in
         log.error("unexpected failure", exc_info=error)
         return self.tr("Something went wrong; the details are in the log.")
+
+    def _explain_community(self, error: BaseException) -> str | None:
+        """A community refusal in the interface's language (the protocol's English details go
+        to the log); None for anything else."""
+        from cercle.protocol.community.charter import CharterRefused
+        from cercle.protocol.community.errors import CommunityError, NotACommunity
+        from cercle.protocol.community.moderation import ModerationRefused
+        from cercle.protocol.community.roles import RoleRefused
+        from cercle.protocol.errors import ClientClosed
+
+        if isinstance(error, ClientClosed):
+            return self.tr("This account was closed before the operation finished.")
+        if not isinstance(error, CommunityError):
+            return None
+        log.info("community operation refused: %s", error)
+        if isinstance(error, CharterRefused):
+            return self.tr(
+                "The charter was not recorded: only the community's managers publish a new"
+                " version, and only its members can accept it."
+            )
+        if isinstance(error, RoleRefused):
+            return self.tr("No role was changed: only a community manager can change roles.")
+        if isinstance(error, ModerationRefused):
+            return self.tr(
+                "Nothing was done: only the community's moderators can, and not against someone"
+                " of equal or higher rank."
+            )
+        if isinstance(error, NotACommunity):
+            return self.tr("This space is not a Cercle community.")
+        return None  # AclRefused: the allow-list editor words it
 
     def _explain_sign_in(self, error: BaseException, homeserver: str) -> str | None:
         """Discovery and single sign-on failures, in words (their modules load with nio)."""

@@ -94,6 +94,7 @@ class Layout:
     file_links: list[tuple[QRect, str, str]] = field(default_factory=list)  # rect, kind, label
     fix: QRect | None = None
     receipts: QRect | None = None
+    name_width: int = -1  # the sender's name in the header's bold font, measured at first paint
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ class MessageDelegate(QStyledItemDelegate):
         self.show_thread_summaries = True  # not inside the thread panel: it shows the thread
         self._avatars: dict[tuple, QPixmap] = {}
         self._name_colours: dict[tuple[str, int], QColor] = {}
+        self._times: dict[int, str] = {}  # timestamp → its time in the locale: every header
+        self._font = QFont()  # the rows' font (the view's) and its key(), which costs ~8 µs
+        self._font_key = self._font.key()
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -147,6 +151,7 @@ class MessageDelegate(QStyledItemDelegate):
         """The language changed (texts and their widths): rows are laid out again."""
         self._layouts.clear()
         self.documents.clear()
+        self._times.clear()
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         width = option.rect.width()
@@ -185,6 +190,8 @@ class MessageDelegate(QStyledItemDelegate):
             return None
         message, starts_day, grouped, read_by = row
         width = self._text_width(option)
+        if option.font != self._font:
+            self._font, self._font_key = QFont(option.font), option.font.key()
         key = (
             message,
             starts_day,
@@ -192,7 +199,7 @@ class MessageDelegate(QStyledItemDelegate):
             read_by,
             width,
             option.rect.width(),
-            option.font.key(),
+            self._font_key,
             option.palette.cacheKey(),
             message.event_id in self.saved,
         )
@@ -398,7 +405,7 @@ class MessageDelegate(QStyledItemDelegate):
         if layout.day is not None:
             self._paint_day(painter, option, layout.day, message)
         if layout.header_top is not None:
-            self._paint_header(painter, option, layout.header_top, message)
+            self._paint_header(painter, option, layout, message)
         if layout.quote is not None and message.reply_to is not None:
             self._paint_quote(painter, option, layout.quote, message)
         if layout.image is not None and message.attachment is not None:
@@ -515,8 +522,9 @@ class MessageDelegate(QStyledItemDelegate):
             colour = self._name_colours[cache_key] = readable(colour_for(key), base)
         return colour
 
-    def _paint_header(self, painter: QPainter, option, top: int, message: Message) -> None:
+    def _paint_header(self, painter: QPainter, option, layout: Layout, message: Message) -> None:
         palette: QPalette = option.palette
+        top = layout.header_top or 0
         self._paint_avatar(
             painter, QRect(PAD, top, AVATAR, AVATAR), message.sender_name, message.sender
         )
@@ -524,7 +532,9 @@ class MessageDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(self._name_colour(message.sender, palette))
-        name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
+        if layout.name_width < 0:  # the layout is cached per font and message: so is this
+            layout.name_width = painter.fontMetrics().horizontalAdvance(message.sender_name)
+        name_width = layout.name_width
         painter.drawText(
             QRect(TEXT_LEFT, top, name_width, HEADER),
             Qt.AlignmentFlag.AlignVCenter,
@@ -535,8 +545,16 @@ class MessageDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(TEXT_LEFT + name_width + 8, top, 200, HEADER),
             Qt.AlignmentFlag.AlignVCenter,
-            time_of(message.timestamp_ms),  # the day is on the separator above
+            self._time_of(message.timestamp_ms),  # the day is on the separator above
         )
+
+    def _time_of(self, timestamp_ms: int) -> str:
+        text = self._times.get(timestamp_ms)
+        if text is None:
+            if len(self._times) >= LAYOUTS_KEPT:
+                self._times.clear()
+            text = self._times[timestamp_ms] = time_of(timestamp_ms)
+        return text
 
     def _paint_quote(self, painter: QPainter, option, rect: QRect, message: Message) -> None:
         palette: QPalette = option.palette

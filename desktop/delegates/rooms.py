@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from cercle.desktop.delegates.common import (
     paint_avatar,
@@ -41,7 +50,58 @@ def section_header(index) -> Section | None:
     return Section(section)
 
 
+def paint_quiet(painter: QPainter, mode: str, right: int, top: int, colour: QColor) -> int:
+    """A small bell, struck through for "mute", followed by an @ for "mentions", ending at
+    `right` on the name's line; returns its left edge."""
+    at_width = 0
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if mode != "mute":  # mentions only: the @ after the bell
+        font = QFont(painter.font())
+        font.setPixelSize(11)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(colour)
+        at_width = painter.fontMetrics().horizontalAdvance("@") + 1
+        painter.drawText(
+            QRect(right - at_width, top, at_width, 18), Qt.AlignmentFlag.AlignCenter, "@"
+        )
+    left = right - at_width - 13
+    painter.setPen(QPen(colour, 1.3))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    cx, y = left + 6.5, top + 3.0
+    bell = QPainterPath(QPointF(cx - 5.5, y + 10))
+    bell.lineTo(cx - 4, y + 8.5)
+    bell.lineTo(cx - 4, y + 5)
+    bell.arcTo(QRectF(cx - 4, y + 1, 8, 8), 180, -180)
+    bell.lineTo(cx + 4, y + 8.5)
+    bell.lineTo(cx + 5.5, y + 10)
+    bell.closeSubpath()
+    painter.drawPath(bell)
+    painter.drawLine(QPointF(cx - 1.2, y + 11.5), QPointF(cx + 1.2, y + 11.5))  # the clapper
+    if mode == "mute":
+        painter.drawLine(QPointF(left, y + 12.5), QPointF(left + 13, y))
+    painter.restore()
+    return left
+
+
 class RoomDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        # room id → "mute" or "mentions" (push rules; attention.py keeps it): drawn as a bell
+        self.quiet: dict[str, str] = {}
+
+    def quiet_text(self, mode: str) -> str:
+        return self.tr("Muted") if mode == "mute" else self.tr("Mentions only")
+
+    def helpEvent(self, event, view, option, index) -> bool:
+        room = index.data(RoomRole.Summary) if index.isValid() else None
+        mode = self.quiet.get(room.room_id) if room is not None else None
+        if event.type() == QEvent.Type.ToolTip and mode is not None:
+            QToolTip.showText(event.globalPos(), self.quiet_text(mode), view)
+            return True
+        return super().helpEvent(event, view, option, index)
+
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         # No width of its own: the row takes the viewport's, never wider (no sideways scrolling
         # after the list narrows); the text elides to fit.
@@ -103,6 +163,9 @@ class RoomDelegate(QStyledItemDelegate):
             time_text,
         )
         badge_right = right - time_width - 6  # an invitation says so in its section and line
+        mode = self.quiet.get(room.room_id)
+        if mode is not None:
+            badge_right = paint_quiet(painter, mode, badge_right, r.top() + 10, dim) - 4
         if room.external_servers:
             badge_right = (
                 paint_badge(painter, badge_right, r.top() + 11, self.tr("External"), EXTERNAL) - 4

@@ -73,10 +73,21 @@ class ProfileDialog(ActionDialog):
         buttons, self.close_button = self.button_box(QDialogButtonBox.StandardButton.Close)
         self.action_buttons += [self.avatar_button, self.save_button]
 
+        self.heading = QLabel(self)  # the name as others see it, large beside the picture
+        self.heading.setObjectName("profileHeading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        beside = QVBoxLayout()
+        beside.addStretch(1)
+        beside.addWidget(self.heading)
+        beside.addWidget(self.avatar_button, 0, Qt.AlignmentFlag.AlignLeft)
+        beside.addStretch(1)
         top = QHBoxLayout()
+        top.setSpacing(16)
         top.addWidget(self.avatar)
-        top.addWidget(self.avatar_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        top.addStretch(1)
+        top.addLayout(beside, 1)
         name_row = QHBoxLayout()
         name_row.addWidget(self.name, 1)
         name_row.addWidget(self.save_button)
@@ -90,7 +101,9 @@ class ProfileDialog(ActionDialog):
         form.addRow(self.labels[2], self.server)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addSpacing(8)
         layout.addLayout(form)
+        layout.addSpacing(6)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
         layout.addStretch(1)
@@ -137,6 +150,7 @@ class ProfileDialog(ActionDialog):
     def show_profile(self, profile: OwnProfile) -> None:
         self.profile = profile
         self.name.setText(profile.display_name or "")
+        self.heading.setText(profile.display_name or profile.user_id)
         self.user_id.setText(profile.user_id)
         self.server.setText(profile.server)
         self._set_avatar(profile.avatar)
@@ -161,6 +175,7 @@ class ProfileDialog(ActionDialog):
 
                 self.profile = replace(self.profile, display_name=value)
             self.name.setText(value)
+            self.heading.setText(value)
             self.show_done(self.tr("Your name is now {name}.").format(name=value))
             self.nameSaved.emit(value)
 

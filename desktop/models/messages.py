@@ -61,6 +61,7 @@ class MessageModel(QAbstractListModel):
         self.has_newer = False  # rows were evicted at the bottom: the live end is not loaded
         self.loading_older = self.loading_newer = False
         self._receipts: dict[str, ReadReceipt] = {}  # user id → their read receipt
+        self._read_by_index: tuple[str, dict[str, tuple[str, ...]] | None] = ("", None)
 
     # -- Qt's model interface ------------------------------------------------------------------
 
@@ -86,18 +87,16 @@ class MessageModel(QAbstractListModel):
             return self._starts_day(index.row())
         if role == MessageRole.ReadBy:
             return self.read_by(message.event_id)
-        if role == MessageRole.Row:
+        if role == MessageRole.Row:  # asked for every loaded row at each relayout: once each
             row = index.row()
-            return (
-                message,
-                self._starts_day(row),
-                self._grouped(row),
-                self.read_by(message.event_id),
-            )
+            starts = self._starts_day(row)
+            return (message, starts, self._grouped(row, starts), self.read_by(message.event_id))
         return None
 
-    def _grouped(self, row: int) -> bool:
-        if row == 0 or self._starts_day(row):
+    def _grouped(self, row: int, starts_day: bool | None = None) -> bool:
+        if starts_day is None:
+            starts_day = self._starts_day(row)
+        if row == 0 or starts_day:
             return False
         before, message = self._rows[row - 1], self._rows[row]
         return (
@@ -158,6 +157,7 @@ class MessageModel(QAbstractListModel):
         self.older_cursor, self.at_start, self.has_newer = None, True, False
         self.loading_older = self.loading_newer = False
         self._receipts = {}
+        self._read_by_index = ("", None)
         if self._rows:
             self.beginRemoveRows(QModelIndex(), 0, len(self._rows) - 1)
             self._rows, self._ids = [], set()
@@ -318,6 +318,7 @@ class MessageModel(QAbstractListModel):
                 touched.add(old.event_id)
             self._receipts[receipt.user_id] = receipt
             touched.add(receipt.event_id)
+        self._read_by_index = ("", None)
         for event_id in touched:
             row = self.row_of_event(event_id)
             if row is not None:
@@ -326,11 +327,15 @@ class MessageModel(QAbstractListModel):
 
     def read_by(self, event_id: str) -> tuple[str, ...]:
         """The others who have read up to exactly this event, by name."""
-        return tuple(
-            r.name
-            for r in self._receipts.values()
-            if r.event_id == event_id and r.user_id != self.own_user_id
-        )
+        # Indexed once per receipts change (and own user): each relayout asks for every row.
+        own, names = self._read_by_index
+        if own != self.own_user_id or names is None:
+            names = {}
+            for r in self._receipts.values():
+                if r.user_id != self.own_user_id:
+                    names[r.event_id] = (*names.get(r.event_id, ()), r.name)
+            self._read_by_index = (self.own_user_id, names)
+        return names.get(event_id, ())
 
     def own_receipt(self) -> str | None:
         """The event our own read receipt is at, if known."""

@@ -57,6 +57,7 @@ class RoomListModel(QAbstractListModel):
         # Each row's sort key, kept with it: the proxy compares ~10k pairs when 1,000 rooms
         # arrive, and reading them through data() took ~0.5 s of a cold start.
         self._keys: list[tuple[int, int, str]] = []
+        self.quiet: dict[str, str] = {}  # room id → "mute" | "mentions" (push rules)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -134,6 +135,16 @@ class RoomListModel(QAbstractListModel):
                 self._row_of = {r.room_id: i for i, r in enumerate(self._rows)}
                 self.endRemoveRows()
 
+    def set_quiet(self, quiet: dict[str, str]) -> None:
+        """Rooms whose notifications are muted or mentions-only: their accessible text says so."""
+        changed = {r for r in quiet.keys() | self.quiet.keys() if quiet.get(r) != self.quiet.get(r)}
+        self.quiet = dict(quiet)
+        for room_id in changed:
+            row = self._row_of.get(room_id)
+            if row is not None:
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.AccessibleTextRole])
+
     def _accessible_text(self, room: RoomSummary) -> str:
         parts = [room.name]
         if room.is_direct:
@@ -146,6 +157,9 @@ class RoomListModel(QAbstractListModel):
             parts.append(self.tr("{n} unread").format(n=room.unread_count))
         if room.external_servers:
             parts.append(self.tr("includes people from other organisations"))
+        quiet = self.quiet.get(room.room_id)
+        if quiet is not None:
+            parts.append(self.tr("muted") if quiet == "mute" else self.tr("mentions only"))
         if room.last_message:
             parts.append(
                 self.tr("{name}: {text}").format(

@@ -431,6 +431,21 @@ def security_state():
     )
 
 
+def own_profile(with_picture: bool = True):
+    """Our profile as the dialog shows it: a name, a picture (drawn here), the id and server."""
+    from cercle.protocol.profile_edit import OwnProfile
+
+    picture = None
+    if with_picture:
+        from cercle.desktop.tools.screenshots import sample_photo
+
+        picture = sample_photo(96, 96)
+    return OwnProfile(ME, "velotech.example", PEOPLE[ME], "mxc://velotech.example/a", picture)
+
+
+QUIET_ROOMS = {"!cafe:velotech.example": "mute", "!annonces:velotech.example": "mentions"}
+
+
 def busy_timeline() -> tuple[list[Message], list[ReadReceipt], list[Message]]:
     """A busy afternoon in the partners' room: a photo, a file, a reply, reactions, a thread
     root with its summary, a message this device cannot read yet (and its fix), read

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cercle.desktop.dialogs.emoji_picker import EmojiPicker
 from cercle.desktop.dialogs.passphrase import PassphraseDialog
+from cercle.desktop.dialogs.profile import ProfileDialog
 from cercle.desktop.dialogs.security import SecurityDialog
 from cercle.desktop.dialogs.verification import VerificationDialog
 from cercle.desktop.i18n import Translations
@@ -38,6 +39,7 @@ def home_view() -> HomeView:
     messages.setParent(view)
     rooms.apply(sample.rooms())
     view.set_account(sample.ME)
+    view.room_list.itemDelegate().quiet = sample.QUIET_ROOMS  # type: ignore[attr-defined]
     for row in range(view.proxy.rowCount()):
         index = view.proxy.index(row, 0)
         if index.data(RoomRole.Summary).room_id == sample.PARTNERS:
@@ -159,6 +161,14 @@ def security_dialog() -> SecurityDialog:
     return dialog
 
 
+def profile_dialog() -> ProfileDialog:
+    """Your display name, picture, user id and server, the name just saved."""
+    dialog = ProfileDialog(None, None)
+    dialog.show_profile(sample.own_profile())
+    dialog.note.setText(dialog.tr("Your name is now {name}.").format(name=dialog.name.text()))
+    return dialog
+
+
 def shoot(widget: QWidget, path: Path, width: int, height: int | None = None) -> None:
     widget.resize(width, height or widget.sizeHint().height())
     widget.show()
@@ -193,6 +203,7 @@ def render(out: Path, app: QApplication) -> list[Path]:
                 (passphrase_dialog(), "passphrase", 480, None),
                 (verification_dialog(), "verification", 560, None),
                 (security_dialog(), "security", 660, None),
+                (profile_dialog(), "profile", 520, None),
                 (composing[0], "composer-mention", 1100, 700),
                 (composing[1], "composer-emoji", 1100, 700),
                 (emoji_picker(), "emoji-picker", 400, None),

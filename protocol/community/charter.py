@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from cercle.protocol.community import schema
-from cercle.protocol.community.errors import CommunityError
+from cercle.protocol.community.errors import CommunityError, is_refusal
 from cercle.protocol.community.roles import can_send
 from cercle.protocol.community.state import Community
 from cercle.protocol.errors import MatrixError
@@ -89,6 +89,8 @@ async def publish_charter(client: MatrixClient, community: Community, text: str)
     try:
         await client.put_state(community.space_id, schema.CHARTER, content)
     except MatrixError as e:
+        if not is_refusal(e):
+            raise  # unreachable, rate-limited…: said as such, not as a question of rights
         raise CharterRefused(
             f"Could not publish the charter: only community managers can ({e})",
             errcode=e.errcode,
@@ -110,6 +112,8 @@ async def accept_charter(client: MatrixClient, community: Community) -> int:
             client.user_id,
         )
     except MatrixError as e:
+        if not is_refusal(e):
+            raise
         raise CharterRefused(
             f"Could not record your acceptance of the charter: join the community first ({e})",
             errcode=e.errcode,

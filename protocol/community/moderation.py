@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from cercle.protocol import endpoints
 from cercle.protocol.community import schema
-from cercle.protocol.community.errors import CommunityError
+from cercle.protocol.community.errors import CommunityError, raise_unless_refused
 from cercle.protocol.community.roles import level_of
 from cercle.protocol.community.state import Community
 from cercle.protocol.errors import MatrixError
@@ -84,18 +84,20 @@ async def _everywhere(
         body["reason"] = reason
     rooms = community.all_rooms
 
-    async def one(room_id: str) -> str | None:
+    async def one(room_id: str) -> MatrixError | None:
         try:
             url = path("rooms", room_id, action)
             await request_json(client, "POST", url, body=body, what=action)
         except MatrixError as e:
-            return str(e)
+            return e
         return None
 
-    results = await asyncio.gather(*(one(r) for r in rooms))
+    outcomes = await asyncio.gather(*(one(r) for r in rooms))
+    results = [str(e) if e is not None else None for e in outcomes]
     failed = tuple((r, why) for r, why in zip(rooms, results, strict=True) if why)
     done = tuple(r for r, why in zip(rooms, results, strict=True) if not why)
     if not done:
+        raise_unless_refused(outcomes)
         raise ModerationRefused(
             f"Could not {action} {user_id} from any room of the community: only its moderators"
             f" can, and not someone of equal or higher rank ({failed[0][1] if failed else ''})"

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cercle.protocol.community import schema
-from cercle.protocol.community.errors import CommunityError
+from cercle.protocol.community.errors import CommunityError, raise_unless_refused
 from cercle.protocol.endpoints import server_name_of
 from cercle.protocol.errors import MatrixError
 from cercle.protocol.rooms import path, request_json
@@ -176,18 +176,20 @@ async def apply_role(
     """Sets `user_id`'s level to `role` in every room at once (space included by the caller)."""
     rooms = tuple(dict.fromkeys(room_ids))
 
-    async def one(room_id: str) -> str | None:
+    async def one(room_id: str) -> MatrixError | None:
         try:
             current = await room_power_levels(client, room_id)
             await client.put_state(room_id, POWER_LEVELS, with_role(current, user_id, role))
         except MatrixError as e:
             log.warning("role %s for %s not applied in %s: %s", role, user_id, room_id, e)
-            return str(e)
+            return e
         return None
 
-    results = await asyncio.gather(*(one(r) for r in rooms))
+    outcomes = await asyncio.gather(*(one(r) for r in rooms))
+    results = [str(e) if e is not None else None for e in outcomes]
     failed = tuple((r, why) for r, why in zip(rooms, results, strict=True) if why)
     if failed and len(failed) == len(rooms):
+        raise_unless_refused(outcomes)
         raise RoleRefused(
             f"Could not make {user_id} {role.value} in any room of the community: only a "
             f"community manager can change roles ({failed[0][1]})"

@@ -180,7 +180,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../desktop/attention.py" line="+151"/>
+        <location filename="../../desktop/attention.py" line="+153"/>
         <source>Verify someone</source>
         <translation>Vérifier quelqu’un</translation>
     </message>
@@ -275,7 +275,7 @@
         <translation>{count} salons ont refusé&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+42"/>
         <location filename="../../desktop/tools/account_screens.py" line="+1"/>
         <source>&amp;Security</source>
         <translation>&amp;Sécurité</translation>
@@ -1218,7 +1218,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+171"/>
+        <location filename="../../desktop/delegates/messages.py" line="+174"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
@@ -1278,7 +1278,7 @@
         <translation>Hier</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+79"/>
         <source>In reply to a message that is not loaded</source>
         <translation>En réponse à un message non chargé</translation>
     </message>
@@ -1331,7 +1331,7 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../desktop/models/messages.py" line="+77"/>
+        <location filename="../../desktop/models/messages.py" line="+78"/>
         <source>message deleted</source>
         <translation>message supprimé</translation>
     </message>
@@ -1608,7 +1608,7 @@
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/profile.py" line="+110"/>
+        <location filename="../../desktop/dialogs/profile.py" line="+123"/>
         <source>Your profile</source>
         <translation>Votre profil</translation>
     </message>
@@ -1668,12 +1668,12 @@
         <translation>Lecture de votre profil…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Saving your name…</source>
         <translation>Enregistrement de votre nom…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Your name is now {name}.</source>
         <translation>Votre nom est désormais {name}.</translation>
     </message>
@@ -1853,7 +1853,17 @@
 <context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+52"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+93"/>
+        <source>Muted</source>
+        <translation>Notifications coupées</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mentions only</source>
+        <translation>Mentions uniquement</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Invitations</source>
         <translation>Invitations</translation>
     </message>
@@ -1868,7 +1878,7 @@
         <translation>Salons</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>External</source>
         <translation>Externe</translation>
     </message>
@@ -1909,7 +1919,7 @@
 <context>
     <name>RoomListModel</name>
     <message>
-        <location filename="../../desktop/models/rooms.py" line="+140"/>
+        <location filename="../../desktop/models/rooms.py" line="+151"/>
         <source>direct message</source>
         <translation>message direct</translation>
     </message>
@@ -1932,6 +1942,16 @@
         <location line="+2"/>
         <source>includes people from other organisations</source>
         <translation>comprend des personnes d’autres organisations</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>muted</source>
+        <translation>notifications coupées</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>mentions only</source>
+        <translation>mentions uniquement</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2256,12 +2276,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+17"/>
+        <location line="+50"/>
         <source>the homeserver</source>
         <translation>le serveur d’accueil</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-44"/>
         <source>The server refused: {reason}</source>
         <translation>Le serveur a refusé&#xa0;: {reason}</translation>
     </message>
@@ -2271,7 +2291,32 @@
         <translation>Une erreur s’est produite. Les détails figurent dans le journal.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
+        <source>This account was closed before the operation finished.</source>
+        <translation>Ce compte a été fermé avant la fin de l’opération.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The charter was not recorded: only the community&apos;s managers publish a new version, and only its members can accept it.</source>
+        <translation>La charte n’a pas été enregistrée&#xa0;: seuls les responsables de la communauté en publient une nouvelle version, et seuls ses membres peuvent l’accepter.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No role was changed: only a community manager can change roles.</source>
+        <translation>Aucun rôle n’a été modifié&#xa0;: seul un responsable de la communauté peut changer les rôles.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing was done: only the community&apos;s moderators can, and not against someone of equal or higher rank.</source>
+        <translation>Rien n’a été fait&#xa0;: seuls les modérateurs de la communauté le peuvent, et pas envers quelqu’un de rang égal ou supérieur.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This space is not a Cercle community.</source>
+        <translation>Cet espace n’est pas une communauté Cercle.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Write your user name as @name:example.com, or enter your homeserver&apos;s address.</source>
         <translation>Écrivez votre identifiant sous la forme @nom:example.com, ou saisissez l’adresse de votre serveur d’accueil.</translation>
     </message>
@@ -2826,6 +2871,14 @@
         <location line="+1"/>
         <source>The verification stopped: {reason}</source>
         <translation>La vérification s’est arrêtée&#xa0;: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <location filename="../../desktop/tools/screenshots.py" line="+168"/>
+        <source>Your name is now {name}.</source>
+        <translation>Votre nom est désormais {name}.</translation>
     </message>
 </context>
 </TS>

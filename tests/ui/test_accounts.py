@@ -326,30 +326,37 @@ def test_signing_out_of_the_first_account_leaves_a_fresh_one_in_its_place(
 
 
 def test_an_added_account_whose_passphrase_is_refused_is_forgotten(
-    qtbot, ui_loop, tmp_path, key_options, monkeypatch
+    qtbot, shell_factory, monkeypatch
 ):
     """Cancelling the new profile's passphrase drops that account; the window stays open."""
     monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
-    protocol = ProtocolThread()
-    protocol.start()
-    registry = AccountRegistry(
-        ProfileLocation(tmp_path, "profile"), settings_at(tmp_path / "ui.ini")
-    )
-    accounts = Accounts(protocol, ui_loop, registry, key_options)
-    shell = AccountsWindow(accounts)
-    accounts.open_all()
-    qtbot.addWidget(shell)
-    shell.show()
-    try:
-        with qtbot.waitSignal(accounts.paneRemoved, timeout=WAIT):
-            pane = shell.add_account()  # no passphrase given: its page asks, and is refused
-        assert pane is not None
-        assert pane not in accounts.panes
-        assert registry.folders() == [FIRST]
-        qtbot.waitUntil(lambda: not pane.location.path.exists(), timeout=WAIT)  # no leftovers
-        assert shell.isVisible()
-        assert shell.current is accounts.panes[0]
-        assert not shell.bar.isVisible()
-    finally:
-        accounts.close()
-        protocol.stop()
+    shell = shell_factory()
+    accounts = shell.accounts
+    with qtbot.waitSignal(accounts.paneRemoved, timeout=WAIT):
+        pane = shell.add_account()  # no passphrase given: its page asks, and is refused
+    assert pane is not None
+    assert pane not in accounts.panes
+    assert accounts.registry.folders() == [FIRST]
+    qtbot.waitUntil(lambda: not pane.location.path.exists(), timeout=WAIT)  # no leftovers
+    assert shell.isVisible()
+    assert shell.current is accounts.panes[0]
+    assert not shell.bar.isVisible()
+
+
+def test_a_wipe_that_fails_is_said_in_words(qtbot, shell_factory, monkeypatch, caplog):
+    """The status bar gets a sentence, not the exception's text (a path, an errno)."""
+    import cercle.desktop.accounts as accounts_module
+
+    async def refused(*_args) -> None:
+        raise PermissionError(13, "Permission denied", "/home/lea/.local/share/cercle/2")
+
+    monkeypatch.setattr(accounts_module, "_sign_out", refused)
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    shell = shell_factory()
+    said: list[str] = []
+    shell.accounts.failed.connect(said.append)
+    with qtbot.waitSignal(shell.accounts.paneRemoved, timeout=WAIT):
+        shell.add_account()  # refused passphrase: the new profile is wiped, and that fails
+    qtbot.waitUntil(lambda: bool(said), timeout=WAIT)
+    assert said == ["Something went wrong; the details are in the log."]
+    assert "Permission denied" in caplog.text  # the details

@@ -244,3 +244,26 @@ def test_a_manager_edits_the_next_charter_version(qtbot):
     with qtbot.waitSignal(dialog.publishRequested) as published:
         dialog.edit_button.click()
     assert published.args == ["# v3"]
+
+
+def test_community_refusals_are_said_in_the_interface_language(app_window):
+    """The protocol's English details stay in the log; the user reads a translated sentence."""
+    from cercle.protocol.community.charter import CharterRefused
+    from cercle.protocol.community.errors import NotACommunity
+    from cercle.protocol.community.moderation import ModerationRefused
+    from cercle.protocol.community.roles import RoleRefused
+    from cercle.protocol.errors import ClientClosed
+
+    explain = app_window.session.explain
+    errors = [
+        CharterRefused("Could not publish the charter: only community managers can (403)"),
+        RoleRefused("Could not make @a:x moderator in any room of the community"),
+        ModerationRefused("Could not ban @a:x from any room of the community"),
+        NotACommunity("!s:x holds no org.cercle.community state"),
+        ClientClosed("the client is closed"),
+    ]
+    sentences = [explain(e) for e in errors]
+    assert len(set(sentences)) == len(errors)
+    for error, sentence in zip(errors, sentences, strict=True):
+        assert str(error) not in sentence
+        assert not sentence.startswith(("The server refused", "Something went wrong"))

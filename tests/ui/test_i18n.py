@@ -171,3 +171,48 @@ def test_why_a_message_cannot_be_read_is_said_in_the_interface_language(translat
     translations(qm_dir).apply("fr")
     assert undecryptable_text("sent_before_joined") == "Message chiffré envoyé avant votre arrivée"
     assert undecryptable_text("withheld_unverified").endswith("qu’avec les appareils vérifiés")
+
+
+def test_demo_progress_is_translated_on_the_ui_thread(qtbot, ui_loop, monkeypatch):
+    """open_demo reports from a worker thread; the translation and the label happen on the UI
+    thread (Qt is never touched from the worker)."""
+    del ui_loop  # set as the event loop: the launcher posts to it
+    import asyncio
+    import threading
+
+    from PySide6.QtCore import QCoreApplication, QObject
+
+    import cercle.desktop.demo as demo_module
+
+    ui_thread = threading.get_ident()
+    threads: dict[str, int] = {}
+    shown: list[str] = []
+
+    class Window(QObject):
+        def show_progress(self, text: str) -> None:
+            threads.setdefault("shown", threading.get_ident())
+            shown.append(text)
+
+    class Bridge:  # runs the work on a thread of its own, as the protocol thread does
+        def run(self, coro, on_success=None, on_failure=None):
+            threading.Thread(target=asyncio.run, args=(coro,)).start()
+
+    class Session:
+        bridge = Bridge()
+
+    def open_demo(*, reset, progress):
+        progress(PROGRESS_STEPS[2])
+
+    def tr(self, text, *_args):
+        threads.setdefault(text, threading.get_ident())
+        return QCoreApplication.translate("DemoLauncher", text)
+
+    monkeypatch.setattr(demo_module, "open_demo", open_demo)
+    monkeypatch.setattr(demo_module.DemoLauncher, "tr", tr)
+    window = Window()
+    launcher = demo_module.DemoLauncher(window, Session(), reset=False)  # type: ignore[arg-type]
+    launcher.start()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5_000)
+    assert shown[1] == PROGRESS_STEPS[2]
+    assert threads[PROGRESS_STEPS[2]] == ui_thread
+    assert threads["shown"] == ui_thread

@@ -28,39 +28,55 @@ def sign_in(qtbot, window, account) -> None:
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home, timeout=WAIT)
 
 
+async def _community(manager, member):
+    """The manager's community; the member (named Camille Petit) joined the space and its rooms."""
+    company = manager.user_id.split(":", 1)[1]
+    client = await MatrixClient.login(manager.homeserver, manager.user_id, manager.password)
+    try:
+        created = await create_community(
+            client, "Atelier Vélo", "practice", invite=[member.user_id]
+        )
+    finally:
+        await client.close()
+    client = await MatrixClient.login(member.homeserver, member.user_id, member.password)
+    try:
+        await client.set_display_name("Camille Petit")
+        await join(client, created.space_id, via=[company])
+        for room_id in created.rooms.values():
+            await join(client, room_id, via=[company])
+    finally:
+        await client.close()
+    return created
+
+
+def _open(qtbot, window, room_id: str) -> None:
+    home = window.home
+    qtbot.waitUntil(lambda: bool(getattr(home.rooms.summary(room_id), "parents", ())), timeout=WAIT)
+    if hasattr(home.proxy, "set_community"):
+        home.proxy.set_community("")
+    home.select_room(room_id)
+    qtbot.waitUntil(lambda: window.community.room_id == room_id, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.community.community is not None, timeout=WAIT)
+
+
+def test_a_plain_member_gets_no_moderation_entries(qtbot, app_window, register):
+    manager, member = register("company"), register("company")
+    created = asyncio.run(_community(manager, member))
+    app_window.show()
+    sign_in(qtbot, app_window, member)
+    _open(qtbot, app_window, created.rooms["general"])
+    menu = app_window.attention.member_menu(manager.user_id, "Manager")
+    assert [a.text() for a in menu.actions() if not a.isSeparator()] == ["Verify by emoji…"]
+
+
 def test_a_ban_from_the_members_list_bans_from_every_room(qtbot, app_window, register):
     manager, member = register("company"), register("company")
-    company = manager.user_id.split(":", 1)[1]
-
-    async def setup():
-        client = await MatrixClient.login(manager.homeserver, manager.user_id, manager.password)
-        try:
-            created = await create_community(
-                client, "Atelier Vélo", "practice", invite=[member.user_id]
-            )
-        finally:
-            await client.close()
-        client = await MatrixClient.login(member.homeserver, member.user_id, member.password)
-        try:
-            await client.set_display_name("Camille Petit")
-            await join(client, created.space_id, via=[company])
-            for room_id in created.rooms.values():
-                await join(client, room_id, via=[company])
-        finally:
-            await client.close()
-        return created
-
-    created = asyncio.run(setup())
+    created = asyncio.run(_community(manager, member))
     general = created.rooms["general"]
     app_window.show()
     sign_in(qtbot, app_window, manager)
     home = app_window.home
-    qtbot.waitUntil(lambda: bool(getattr(home.rooms.summary(general), "parents", ())), timeout=WAIT)
-    if hasattr(home.proxy, "set_community"):
-        home.proxy.set_community("")
-    home.select_room(general)
-    qtbot.waitUntil(lambda: app_window.community.room_id == general, timeout=WAIT)
-    qtbot.waitUntil(lambda: app_window.community.community is not None, timeout=WAIT)
+    _open(qtbot, app_window, general)
 
     # The members list (Ctrl+I) shows the member; its menu offers the community-wide actions.
     home.room_list.setFocus()

@@ -64,6 +64,7 @@ def test_a_new_name_and_picture_are_what_others_see(qtbot, app_window, register,
     qtbot.waitUntil(lambda: dialog.profile is not None, timeout=WAIT)
     assert dialog.user_id.text() == me.user_id
     assert dialog.server.text() == me.user_id.split(":", 1)[1]
+    assert dialog.heading.text() in (me.user_id, me.user_id[1:].split(":")[0])  # server default
     assert not dialog.save_button.isEnabled()  # nothing changed yet
 
     dialog.copy_button.click()
@@ -76,6 +77,7 @@ def test_a_new_name_and_picture_are_what_others_see(qtbot, app_window, register,
     with qtbot.waitSignal(dialog.nameSaved, timeout=WAIT) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert saved.args == ["Léa Moreau"]
+    assert dialog.heading.text() == "Léa Moreau"
     assert dialog.note.text() == "Your name is now Léa Moreau."
     profile, _ = _seen_by(other, me.user_id)
     assert profile.display_name == "Léa Moreau"
@@ -105,3 +107,13 @@ def test_a_new_name_and_picture_are_what_others_see(qtbot, app_window, register,
     again, _ = _seen_by(other, me.user_id)
     assert again.avatar_url == profile.avatar_url
     dialog.close()
+
+    # Opened again: the picture comes back from the server (a thumbnail, through the cache).
+    qtbot.waitUntil(lambda: attention.profile is None, timeout=WAIT)
+    reopened = attention.open_profile()
+    assert reopened is not None
+    qtbot.waitUntil(lambda: reopened.profile is not None, timeout=WAIT)
+    assert reopened.profile.avatar_url == profile.avatar_url
+    assert reopened.profile.avatar
+    assert reopened.name.text() == "Léa Moreau"
+    reopened.close()
