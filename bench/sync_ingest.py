@@ -23,8 +23,10 @@ import nio
 from keyring.backends.fail import Keyring as NoKeyring
 from synthetic_sync import OWN_USER, SyntheticAccount, count_events
 
-from cercle.protocol import roomlist
+from cercle.protocol import crypto_feed, roomlist
 from cercle.protocol.account import Account
+from cercle.protocol.changes import RoomsChanged
+from cercle.protocol.decode import decode, finish
 from cercle.protocol.ingest import to_batch
 from cercle.protocol.sync import SyncEngine
 from cercle.storage.keys import KdfParams
@@ -87,61 +89,108 @@ def since(start: tuple[float, float]) -> tuple[float, float]:
 def read_messages(store, result) -> None:
     """What SyncEngine.ingest reads after the write, first part (without its to_thread hops):
     the new messages of each room."""
-    for room_id, positions in result.appended.items():
-        if positions:
-            events = store.timeline.page_after(room_id, min(positions) - 1, len(positions))
-            roomlist.messages(store, events)
+    with store.db.read():  # as the engine: one snapshot for all rooms
+        for room_id, positions in result.appended.items():
+            if positions:
+                events = store.timeline.page_after(room_id, min(positions) - 1, len(positions))
+                roomlist.messages(store, events, OWN_USER)
 
 
 def read_summaries(store, reply) -> None:
-    """Second part: the changed rooms' summaries, then again with their spaces added."""
+    """Second part, as SyncEngine._publish_rooms: the changed rooms' summaries, then those of
+    their spaces that did not change themselves."""
     ids = set(reply.rooms.join) | set(reply.rooms.invite)
     if ids or reply.rooms.leave:
-        for row in roomlist.summaries(store, OWN_USER, list(ids)):
-            ids.update(row.parents)
-        roomlist.summaries(store, OWN_USER, sorted(ids))
+        rows = roomlist.summaries(store, OWN_USER, list(ids))
+        spaces = {p for row in rows for p in row.parents} - ids
+        if spaces:
+            roomlist.summaries(store, OWN_USER, spaces)
 
 
-STAGES = ("json.loads", "from_dict", "to_batch", "write", "read messages", "read summaries")
+STAGES = ("json.loads", "decode", "nio's part", "write", "read messages", "read summaries")
+NIO_STAGES = ("json.loads", "from_dict", "to_batch", "write", "read messages", "read summaries")
 
 
-def ingest_stages(store, data: bytes) -> dict[str, tuple[float, float]]:
-    """One response through Cercle's pipeline, stage by stage: (wall s, CPU s) each."""
+def nio_client() -> nio.AsyncClient:
+    """A logged-in nio client without E2EE (no Olm account: its bookkeeping, not crypto)."""
+    config = nio.AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False)
+    client = nio.AsyncClient(HOMESERVER, OWN_USER, config=config)
+    client.user_id, client.access_token = OWN_USER, "x"
+    return client
+
+
+def nio_part(client: nio.AsyncClient, decoded) -> nio.SyncResponse:
+    """crypto_feed.feed as the engine awaits it. Not `return asyncio.run(feed(…))`: on
+    CPython 3.11 asyncio.run costs ~0.2 s more when its coroutine returns a large object."""
+    held = []
+
+    async def go() -> None:
+        held.append(await crypto_feed.feed(client, decoded))
+
+    asyncio.run(go())
+    return held[0]
+
+
+def ingest_stages(store, data: bytes, decoder: str = "own") -> dict[str, tuple[float, float]]:
+    """One response through Cercle's pipeline, stage by stage: (wall s, CPU s) each. `own`:
+    protocol/decode.py + nio's crypto part (receive_response on it); `nio`: from_dict."""
     spans = {}
+    client = nio_client()  # made beforehand: the app has one for the whole session
     t = clock()
     body = json.loads(data)
     spans["json.loads"], t = since(t), clock()
-    reply = nio.SyncResponse.from_dict(body)
-    spans["from_dict"], t = since(t), clock()
-    batch = to_batch(reply, OWN_USER)
-    spans["to_batch"], t = since(t), clock()
+    if decoder == "own":
+        decoded = decode(body, OWN_USER)
+        spans["decode"], t = since(t), clock()
+        reply = nio_part(client, decoded)
+        batch = finish(decoded, crypto_feed.decrypted(reply))
+        spans["nio's part"], t = since(t), clock()
+    else:
+        reply = nio.SyncResponse.from_dict(body)
+        spans["from_dict"], t = since(t), clock()
+        batch = to_batch(reply, OWN_USER)
+        spans["to_batch"], t = since(t), clock()
     result = store.write_sync_batch(batch)
     spans["write"], t = since(t), clock()
     read_messages(store, result)
     spans["read messages"], t = since(t), clock()
     read_summaries(store, reply)
     spans["read summaries"] = since(t)
+    asyncio.run(client.close())
     return spans
 
 
 def stub_client() -> types.SimpleNamespace:
-    """The few MatrixClient attributes SyncEngine.ingest touches (no network, no nio rooms, so
-    no background member loads start)."""
-    return types.SimpleNamespace(
-        user_id=OWN_USER, nio=types.SimpleNamespace(rooms={}, next_batch=None)
-    )
+    """The few MatrixClient attributes SyncEngine.ingest touches (no network)."""
+    return types.SimpleNamespace(user_id=OWN_USER, nio=nio_client())
 
 
-def engine_ingest(store, data: bytes) -> tuple[float, float]:
-    """The real SyncEngine.ingest (to_batch, write, read-back, to_thread hops) on a parsed
-    response: (wall s, CPU s)."""
-    engine = SyncEngine(stub_client(), store, lambda change: None)
-    reply = nio.SyncResponse.from_dict(json.loads(data))
+def engine_ingest(store, data: bytes, decoder: str = "own") -> tuple[float, float, float]:
+    """The real SyncEngine on the raw response (decode or from_dict, nio's part, write,
+    read-back, to_thread hops): (wall s, CPU s, wall s until the room list was published).
+    Background member loads are left out (they go to the server)."""
+    client = stub_client()
+    published: list[float] = []
 
-    async def go() -> tuple[float, float]:
+    def publish(change) -> None:
+        if isinstance(change, RoomsChanged) and not published:
+            published.append(time.perf_counter())
+
+    engine = SyncEngine(client, store, publish)  # type: ignore[arg-type]
+    engine._load_members_later = lambda room_id: None  # type: ignore[method-assign]
+
+    async def go() -> tuple[float, float, float]:
         t = clock()
-        await engine.ingest(reply)
-        return since(t)
+        body = json.loads(data)
+        if decoder == "own":
+            await engine.ingest_body(body)
+        else:
+            reply = nio.SyncResponse.from_dict(body)
+            await client.nio.receive_response(reply)
+            await engine.ingest(reply)
+        wall, cpu = since(t)
+        await client.nio.close()
+        return wall, cpu, (published[0] - t[0]) if published else float("nan")
 
     return asyncio.run(go())
 
@@ -204,43 +253,49 @@ def print_floor(syncs: dict, repeat: int) -> None:
 def stage_table(title: str, runs: list[dict], events: int) -> tuple[float, float]:
     print(f"\n{title}")
     print(HEAD + f"{'share':>7}")
-    meds = {s: med([r[s] for r in runs]) for s in STAGES}
+    stages = list(runs[0])
+    meds = {s: med([r[s] for r in runs]) for s in stages}
     total = (sum(m[0] for m in meds.values()), sum(m[1] for m in meds.values()))
-    for s in STAGES:
+    for s in stages:
         line(s, meds[s], events, f"{meds[s][1] / total[1]:7.0%}")
     line("total", total, events)
     return total
 
 
 def summed(per_sync: list[dict]) -> dict:
-    return {s: (sum(p[s][0] for p in per_sync), sum(p[s][1] for p in per_sync)) for s in STAGES}
+    stages = list(per_sync[0])
+    return {s: (sum(p[s][0] for p in per_sync), sum(p[s][1] for p in per_sync)) for s in stages}
 
 
-def print_pipeline(work: Path, syncs: dict, repeat: int) -> None:
+def print_pipeline(work: Path, syncs: dict, repeat: int, decoder: str) -> None:
     events = syncs["first_events"]
     runs, live_runs, catch_runs, engine_runs = [], [], [], []
     latency: list[float] = []
     for i in range(repeat):
         profile = open_fresh(work, f"stages{i}")
-        runs.append(ingest_stages(profile.store, syncs["first"]))
-        per_sync = [ingest_stages(profile.store, d) for d in syncs["live"]]
+        runs.append(ingest_stages(profile.store, syncs["first"], decoder))
+        per_sync = [ingest_stages(profile.store, d, decoder) for d in syncs["live"]]
         live_runs.append(summed(per_sync))
         latency.extend(sum(w for w, _ in p.values()) for p in per_sync)
-        catch_runs.append(ingest_stages(profile.store, syncs["catch_up"]))
+        catch_runs.append(ingest_stages(profile.store, syncs["catch_up"], decoder))
         db_mb = profile.paths.db.stat().st_size / 1e6
         profile.close()
         if i == 0:  # once: the stage-wise runs above are the medians; this shows the hops' cost
             profile = open_fresh(work, "engine")
-            engine_runs.append(engine_ingest(profile.store, syncs["first"]))
+            engine_runs.append(engine_ingest(profile.store, syncs["first"], decoder))
             profile.close()
     total = stage_table(
-        f"(b) Cercle ingest: first sync, {events:,} events into a fresh SQLCipher profile, "
-        f"medians of {repeat}",
+        f"(b) Cercle ingest ({decoder} decoder): first sync, {events:,} events into a fresh "
+        f"SQLCipher profile, medians of {repeat}",
         runs,
         events,
     )
-    engine = med(engine_runs)
-    line("SyncEngine.ingest (after from_dict), 1 run", engine, events)
+    engine = med([r[:2] for r in engine_runs])
+    line("SyncEngine from raw bytes, 1 run", engine, events)
+    print(
+        "    first login, the 1,000-room first sync received → room list published: "
+        f"{engine_runs[0][2]:.2f} s wall"
+    )
     print(f"    database after the first sync: {db_mb:.1f} MB")
     n_live = syncs["live_events"]
     stage_table(
@@ -259,13 +314,13 @@ def print_pipeline(work: Path, syncs: dict, repeat: int) -> None:
         catch_runs,
         syncs["catch_up_events"],
     )
-    parse = med([r["from_dict"] for r in runs])
+    parse = med([r[STAGES[1] if decoder == "own" else NIO_STAGES[1]] for r in runs])
     write = med([r["write"] for r in runs])
     print(f"\n(c) Target: ≥ {TARGET_EVENTS_PER_S:,} events/s into the encrypted cache (CPU time)")
     budget = events / TARGET_EVENTS_PER_S
     for label, cpu in (
         ("whole pipeline", total[1]),
-        ("pipeline without from_dict", total[1] - parse[1]),
+        (f"pipeline without {'decode' if decoder == 'own' else 'from_dict'}", total[1] - parse[1]),
         ("write_sync_batch alone", write[1]),
     ):
         print(
@@ -300,18 +355,17 @@ def ensure_cached_account(rooms: int = 1000, seed: int = 1, live: int = 200) -> 
     account = SyntheticAccount(rooms, seed=seed)
     bodies = [account.first_sync()] + [account.incremental() for _ in range(live)]
     for body in bodies:
-        reply = nio.SyncResponse.from_dict(body)
-        profile.store.write_sync_batch(to_batch(reply, OWN_USER))
+        profile.store.write_sync_batch(finish(decode(body, OWN_USER), {}))
     profile.close()
     marker.write_text(f"{rooms} rooms, seed {seed}, {live} live syncs\n")
     return folder / "profile"
 
 
-def profile_first_sync(work: Path, syncs: dict, top: int) -> None:
+def profile_first_sync(work: Path, syncs: dict, top: int, decoder: str) -> None:
     profile = open_fresh(work, "cprofile")
     profiler = cProfile.Profile()
     profiler.enable()
-    ingest_stages(profile.store, syncs["first"])
+    ingest_stages(profile.store, syncs["first"], decoder)
     profiler.disable()
     profile.close()
     print("\ncProfile of one first-sync ingest (stage-wise), by own time:")
@@ -328,6 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", type=int, default=200, help="live incremental syncs")
     parser.add_argument("--profile", action="store_true", help="cProfile one first-sync ingest")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--decoder",
+        choices=("own", "nio"),
+        default="own",
+        help="own: protocol/decode.py + nio's crypto part; nio: from_dict (before)",
+    )
     args = parser.parse_args(argv)
     quiet()
     started = time.perf_counter()
@@ -340,10 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cercle-ingest-") as tmp:
         work = Path(tmp)
         if args.profile:
-            profile_first_sync(work, syncs, args.top)
+            profile_first_sync(work, syncs, args.top, args.decoder)
             return 0
         print_floor(syncs, args.repeat)
-        print_pipeline(work, syncs, args.repeat)
+        print_pipeline(work, syncs, args.repeat, args.decoder)
     cached = ensure_cached_account(args.rooms, args.seed, args.live)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\ncached account for warm_start.py: {cached}")

@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,19 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class RawSyncResponse(nio.Response):
+    """A /sync answer kept as parsed JSON for cercle.protocol.decode: nio's parsing skipped."""
+
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, parsed: Any) -> nio.Response:
+        if isinstance(parsed, dict) and isinstance(parsed.get("next_batch"), str):
+            return cls(parsed)
+        return nio.SyncError.from_dict(parsed if isinstance(parsed, dict) else {})
 
 
 @dataclass(frozen=True)
@@ -257,6 +270,20 @@ class MatrixClient:
         if self._crypto:
             await self.upkeep_keys(reply)
         return reply
+
+    async def sync_raw(
+        self, timeout_ms: int = 0, sync_filter: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """One /sync from nio's token, as parsed JSON (nio's 429 and timeout handling kept); the
+        caller decodes it, hands nio its crypto part (crypto_feed), then room_keys.observe and
+        upkeep_keys with what nio was handed (see SyncEngine.ingest_body)."""
+        n = self.nio
+        method, path = nio.Api.sync(
+            n.access_token, since=n.next_batch, timeout=timeout_ms or None, filter=sync_filter
+        )
+        wait = timeout_ms / 1000 + 15 if timeout_ms else timeout_ms
+        reply = await self.call(n._send(RawSyncResponse, method, path, timeout=wait))
+        return reply.body
 
     async def upkeep_keys(self, reply: nio.SyncResponse | None = None) -> None:
         """What nio's sync_forever does after each sync and a plain sync() does not, and a

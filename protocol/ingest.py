@@ -1,4 +1,4 @@
-"""Turns a parsed, decrypted /sync response into the store's one-transaction SyncBatch."""
+"""nio-parsed events into the store's: history pages, and /sync when CERCLE_SYNC_DECODER=nio."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import nio
 
+from cercle.protocol.decode import LOCAL_ONLY_PREFIX
 from cercle.protocol.e2ee import UndecryptableCause, cause_for
 from cercle.storage.receipts import Receipt
 from cercle.storage.rooms import StateEvent
@@ -15,10 +16,6 @@ from cercle.storage.store import RoomBatch, SyncBatch
 from cercle.storage.timeline import NewEvent
 
 log = logging.getLogger(__name__)
-
-# Account-data types Cercle keeps on this machine only (trust/local.py) share the store's
-# account_data table with what syncs bring: a server must never overwrite them.
-LOCAL_ONLY_PREFIX = "org.cercle.local."
 
 
 def own_join_times(reply: nio.SyncResponse, own_user_id: str) -> dict[str, int]:

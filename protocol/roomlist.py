@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from typing import Any
 
 from cercle.protocol.changes import (
@@ -109,10 +109,13 @@ def to_message(
     *,
     own_user_id: str | None = None,
     details: bool = True,
+    related: Set[str] | None = None,
 ) -> Message | None:
     """A stored event as a Message row, or None if a message list does not show it. With
     `details` (timeline rows, not room-list previews) the latest edit, the quoted message,
-    reactions (`own_user_id`'s marked mine) and the thread size are read from the store too."""
+    reactions (`own_user_id`'s marked mine) and the thread size are read from the store too.
+    `related`: the events others relate to, when known (`messages` reads it once per page):
+    an event outside it has no edit, reaction or thread to read."""
     if event.type not in SHOWN_TYPES:
         return None
     name = _name(store, event.room_id, event.sender, names)
@@ -135,6 +138,7 @@ def to_message(
     html: str | None = None
     edited = False
     thread_root: str | None = None
+    has_relations = related is None or event.event_id in related
     if undecryptable:
         try:
             body = UNDECRYPTABLE_TEXT[UndecryptableCause(event.decryption_error or "")]
@@ -150,7 +154,7 @@ def to_message(
         if relation is not None and relation.rel_type == "m.thread":
             thread_root = relation.event_id  # the thread panel shows it, not the main timeline
         content: dict = event.content
-        if details:
+        if details and has_relations:
             edit = store.timeline.latest_edit(event.event_id)
             new = edit.content.get("m.new_content") if edit else None
             if isinstance(new, dict) and isinstance(new.get("body"), str):
@@ -163,8 +167,8 @@ def to_message(
     if details and not undecryptable:
         if not _falls_back(event.content):
             reply_to = _reply_preview(store, event, names)
-        reactions = _reactions(store, event.event_id, own_user_id)
-        thread = store.timeline.thread(event.event_id)
+        reactions = _reactions(store, event.event_id, own_user_id) if has_relations else ()
+        thread = store.timeline.thread(event.event_id) if has_relations else []
         thread_count = len(thread)
         if thread:
             thread_last = _name(store, event.room_id, thread[-1].sender, names)
@@ -287,4 +291,10 @@ def messages(
     """Timeline rows for stored events (those a message list does not show are skipped)."""
     names: dict[str, str] = {}
     own = own_user_id if own_user_id is not None else own_user_id_of(store)
-    return [m for e in events if (m := to_message(store, e, names, own_user_id=own)) is not None]
+    events = list(events)
+    related = store.timeline.related_to([e.event_id for e in events])
+    return [
+        m
+        for e in events
+        if (m := to_message(store, e, names, own_user_id=own, related=related)) is not None
+    ]

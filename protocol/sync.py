@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence, Set
 
 import nio
 
-from cercle.protocol import roomlist
+from cercle.protocol import crypto_feed, roomlist
 from cercle.protocol.changes import (
     Change,
     Message,
@@ -21,6 +22,7 @@ from cercle.protocol.changes import (
     TimelineReplaced,
 )
 from cercle.protocol.client import MatrixClient, MatrixError, ServerUnreachable
+from cercle.protocol.decode import decode, finish
 from cercle.protocol.e2ee import try_decrypt
 from cercle.protocol.ingest import own_join_times, to_batch
 from cercle.protocol.session import classify_matrix_error
@@ -39,6 +41,9 @@ BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
 KEY_EVENTS = (nio.RoomKeyEvent, nio.ForwardedRoomKeyEvent)
 UPDATING = ("m.replace", "m.annotation", "m.thread")  # relations that change their target's row
+# Cercle decodes /sync itself (protocol/decode.py) and hands nio only its crypto part;
+# CERCLE_SYNC_DECODER=nio goes back to nio's from_dict for everything (protocol/ingest.py).
+OWN_DECODER = os.environ.get("CERCLE_SYNC_DECODER", "own") != "nio"
 
 
 class SyncEngine:
@@ -88,8 +93,14 @@ class SyncEngine:
         delay = BACKOFF_FIRST_S
         first = True
         while True:
+            timeout = 0 if first else LONG_POLL_MS
             try:
-                reply = await self.client.sync_once(0 if first else LONG_POLL_MS, SYNC_FILTER)
+                if OWN_DECODER:
+                    reply: nio.SyncResponse | dict = await self.client.sync_raw(
+                        timeout, SYNC_FILTER
+                    )
+                else:
+                    reply = await self.client.sync_once(timeout, SYNC_FILTER)
             except MatrixError as e:
                 ended = classify_matrix_error(e)  # SoftLoggedOut, LoggedOut, or None
                 if ended is not None:
@@ -113,20 +124,68 @@ class SyncEngine:
                 self.publish(SyncStateChanged("syncing"))
                 self.on_synced()
             first = False
+            fed: nio.SyncResponse | None = None
             try:
-                await self.ingest(reply)
+                if isinstance(reply, dict):
+                    fed = await self.ingest_body(reply)
+                else:
+                    await self.ingest(reply)
             except Exception as e:  # disk full, or a bug: keep syncing, the batch comes again
-                log.exception("could not store sync response %s", reply.next_batch)
+                log.exception("could not store a sync response")
                 self.publish(SyncStateChanged("retrying", str(e), delay))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX_S)
                 continue
+            if fed is not None:
+                try:  # what nio's sync_forever does after each sync (sync_once does it itself)
+                    await self.client.upkeep_keys(fed)
+                except MatrixError as e:  # the batch is stored: the next round tries again
+                    log.warning("key upkeep failed: %s", e)
             delay = BACKOFF_FIRST_S
 
+    async def sync_round(self, timeout_ms: int = 0) -> None:
+        """One sync, stored and published, keys kept up (cercle-cli; `run` does it in a loop)."""
+        if OWN_DECODER:
+            fed = await self.ingest_body(await self.client.sync_raw(timeout_ms, SYNC_FILTER))
+            await self.client.upkeep_keys(fed)
+        else:
+            await self.ingest(await self.client.sync_once(timeout_ms, SYNC_FILTER))
+
+    async def ingest_body(self, body: dict) -> nio.SyncResponse:
+        """Stores one raw /sync response (with its token) and publishes what it changed: decoded
+        by Cercle, nio given its crypto part first (it decrypts what it can). Returns what nio
+        was given, for MatrixClient.upkeep_keys."""
+        decoded = decode(body, self.client.user_id)
+        try:
+            reply = await crypto_feed.feed(self.client.nio, decoded)
+            room_keys = getattr(self.client, "room_keys", None)
+            if room_keys is not None:  # what MatrixClient.sync_once does after nio's sync
+                room_keys.observe(reply)
+        except Exception:  # nio moved its token first: rewind it, the response comes again
+            self.client.nio.next_batch = await asyncio.to_thread(self.store.session.sync_token)
+            raise
+        self.joined_at.update(decoded.joined_at)
+        batch = finish(decoded, crypto_feed.decrypted(reply), self.joined_at)
+        await self._store_and_publish(
+            reply, batch, [*decoded.joined, *decoded.invited], decoded.left, decoded.joined
+        )
+        return reply
+
     async def ingest(self, reply: nio.SyncResponse) -> None:
-        """Stores one response (with its token) and publishes what it changed."""
+        """Stores one response parsed by nio (with its token) and publishes what it changed."""
         self.joined_at.update(own_join_times(reply, self.client.user_id))
         batch = to_batch(reply, self.client.user_id, self.joined_at)
+        changed = [*reply.rooms.join, *reply.rooms.invite]
+        await self._store_and_publish(reply, batch, changed, list(reply.rooms.leave), changed)
+
+    async def _store_and_publish(
+        self,
+        reply: nio.SyncResponse,
+        batch: SyncBatch,
+        changed: list[str],
+        removed: list[str],
+        joined: list[str],
+    ) -> None:
         for adjust in self.adjusters:
             batch = await adjust(reply, batch)
         # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
@@ -141,21 +200,33 @@ class SyncEngine:
         for observe in self.observers:
             observe(reply, batch)
         own = self.client.user_id
-        for room_id, positions in result.appended.items():
-            if positions:
-                events = await asyncio.to_thread(
-                    self.store.timeline.page_after, room_id, min(positions) - 1, len(positions)
-                )
-                messages = await asyncio.to_thread(roomlist.messages, self.store, events, own)
-                if messages:
-                    self.publish(TimelineAppended(room_id, tuple(messages)))
-                await self._publish_targets(events, redacted)
-        changed = set(reply.rooms.join) | set(reply.rooms.invite)
-        if changed or reply.rooms.leave:
-            await self._publish_rooms(changed, removed=tuple(reply.rooms.leave))
+        # The room list first: on a first login it is what the user waits for.
+        if changed or removed:
+            await self._publish_rooms(changed, removed=tuple(removed))
+
+        def appended() -> list[tuple[str, list[TimelineEvent], list[Message]]]:
+            found = []
+            with self.store.db.read():  # one snapshot: the reads below nest in it (cheaper)
+                for room_id, positions in result.appended.items():
+                    if positions:
+                        events = self.store.timeline.page_after(
+                            room_id, min(positions) - 1, len(positions)
+                        )
+                        messages = roomlist.messages(self.store, events, own)
+                        found.append((room_id, events, messages))
+            return found
+
+        rows = await asyncio.to_thread(appended)  # one hop, not 2 per room
+        for room_id, _, messages in rows:
+            if messages:
+                self.publish(TimelineAppended(room_id, tuple(messages)))
+        # Rows just published were read after the write: their edits, reactions and
+        # redactions from this batch are in them already.
+        fresh = {e.event_id for _, events, _ in rows for e in events}
+        await self._publish_targets([e for _, events, _ in rows for e in events], redacted, fresh)
         if any(isinstance(e, KEY_EVENTS) for e in reply.to_device_events):
             await self.repair_undecrypted()
-        for room_id in reply.rooms.join:
+        for room_id in joined:
             room = self.client.nio.rooms.get(room_id)
             if room is not None and not room.members_synced:
                 self._load_members_later(room_id)
@@ -174,10 +245,13 @@ class SyncEngine:
         return found
 
     async def _publish_targets(
-        self, events: Iterable[TimelineEvent], redacted: dict[str, list[str]]
+        self,
+        events: Iterable[TimelineEvent],
+        redacted: dict[str, list[str]],
+        fresh: Set[str] = frozenset(),
     ) -> None:
         """New edits, reactions, thread replies and redactions change rows already shown: their
-        targets are read again and published as TimelineReplaced."""
+        targets (but the `fresh` rows, just published) are read again as TimelineReplaced."""
         targets: dict[str, None] = {}
         for event in events:
             if event.type == "m.room.redaction":
@@ -185,7 +259,7 @@ class SyncEngine:
                 ids = redacted.get(target, [target]) if isinstance(target, str) else []
             else:
                 ids = [t for kind, t, _ in relations_of(event.content) if kind in UPDATING]
-            targets.update(dict.fromkeys(ids))
+            targets.update(dict.fromkeys(i for i in ids if i not in fresh))
 
         def read() -> list[Message]:
             rows = []

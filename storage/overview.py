@@ -24,6 +24,7 @@ SELECT (
 FROM rooms r WHERE r.room_id IN {scope}
 """
 _LISTED = "(SELECT room_id FROM rooms WHERE join_state IN ('join', 'invite'))"
+_JOINED_SPACES = "SELECT room_id FROM rooms WHERE is_space AND join_state = 'join'"
 
 
 @dataclass(frozen=True)
@@ -69,18 +70,18 @@ class OverviewRepo:
                 args,
             ):
                 members.setdefault(room_id, []).append(Member(*member))
-            spaces = {
-                space
-                for (space,) in conn.execute(
-                    "SELECT room_id FROM rooms WHERE is_space AND join_state = 'join'"
-                )
-            }
+            spaces = {space for (space,) in conn.execute(_JOINED_SPACES)}
             links: dict[str, set[str]] = {}
+            # Two indexed reads (children listed by joined spaces, parents the rooms name),
+            # not one OR that scans all state: it ran on every sync.
             for holder, kind, key in conn.execute(
-                "SELECT room_id, type, state_key FROM room_state WHERE "
-                f"((type = 'm.space.child' AND state_key IN {scope}) OR "
-                f" (type = 'm.space.parent' AND room_id IN {scope})) "
-                "AND coalesce(json_array_length(content, '$.via'), 0) > 0",  # no via: removed
+                "SELECT room_id, type, state_key FROM room_state WHERE type = 'm.space.child' "
+                f"AND state_key IN {scope} AND room_id IN ({_JOINED_SPACES}) "
+                "AND coalesce(json_array_length(content, '$.via'), 0) > 0 "  # no via: removed
+                "UNION ALL "
+                "SELECT room_id, type, state_key FROM room_state WHERE type = 'm.space.parent' "
+                f"AND room_id IN {scope} "
+                "AND coalesce(json_array_length(content, '$.via'), 0) > 0",
                 args + args,
             ):
                 if kind == "m.space.child":

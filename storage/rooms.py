@@ -157,6 +157,8 @@ def upsert_room(conn: Connection, update: RoomUpdate) -> None:
     if update.join_state is not None and update.join_state not in JOIN_STATES:
         raise ValueError(f"unknown join state {update.join_state!r}")
     conn.execute("INSERT INTO rooms (room_id) VALUES (?) ON CONFLICT DO NOTHING", (update.room_id,))
+    if update == RoomUpdate(update.room_id):
+        return  # only making sure the row exists (a sync batch does it several times a room)
     conn.execute(
         "UPDATE rooms SET join_state = coalesce(?, join_state), is_direct = coalesce(?, is_direct),"
         " unread_count = coalesce(?, unread_count), highlight_count = coalesce(?, highlight_count),"
@@ -182,16 +184,29 @@ _SUMMARY = {
 }
 
 
+_UPSERT_STATE = (
+    "INSERT INTO room_state (room_id, type, state_key, event_id, sender, origin_server_ts, "
+    "content) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id, "
+    "sender = excluded.sender, origin_server_ts = excluded.origin_server_ts, "
+    "content = excluded.content"
+)
+_UPSERT_MEMBER = (
+    "INSERT INTO members (room_id, user_id, display_name, avatar_url, membership) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(room_id, user_id) DO UPDATE SET "
+    "display_name = excluded.display_name, avatar_url = excluded.avatar_url, "
+    "membership = excluded.membership"
+)
+
+
 def apply_state(conn: Connection, room_id: str, events: Iterable[StateEvent]) -> None:
-    """Store state events and keep the room row and member list in step with them."""
+    """Store state events and keep the room row and member list in step with them (a few
+    statements for the whole list: later events of the same key win, as one by one)."""
+    state, members = [], []
+    summary: dict[str, Any] = {}  # rooms column → value, the last event's
     for event in events:
         content = dict(event.content)
-        conn.execute(
-            "INSERT INTO room_state (room_id, type, state_key, event_id, sender, "
-            "origin_server_ts, content) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id, "
-            "sender = excluded.sender, origin_server_ts = excluded.origin_server_ts, "
-            "content = excluded.content",
+        state.append(
             (
                 room_id,
                 event.type,
@@ -200,37 +215,36 @@ def apply_state(conn: Connection, room_id: str, events: Iterable[StateEvent]) ->
                 event.sender,
                 event.origin_server_ts,
                 dumps(content),
-            ),
+            )
         )
         if event.type in _SUMMARY and event.state_key == "":
             column, key = _SUMMARY[event.type]
             value = content.get(key)
             if event.type == "m.room.encryption" and value is None:
                 continue  # encryption cannot be switched off
-            conn.execute(
-                f"UPDATE rooms SET {column} = ? WHERE room_id = ?",
-                (value if isinstance(value, str) else None, room_id),
-            )
+            summary[column] = value if isinstance(value, str) else None
         elif event.type == "m.room.create" and event.state_key == "":
-            conn.execute(
-                "UPDATE rooms SET is_space = ? WHERE room_id = ?",
-                (content.get("type") == "m.space", room_id),
-            )
+            summary["is_space"] = content.get("type") == "m.space"
         elif event.type == "m.room.member":
             _str = _text_or_none
-            conn.execute(
-                "INSERT INTO members (room_id, user_id, display_name, avatar_url, membership) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(room_id, user_id) DO UPDATE SET "
-                "display_name = excluded.display_name, avatar_url = excluded.avatar_url, "
-                "membership = excluded.membership",
+            members.append(
                 (
                     room_id,
                     event.state_key,
                     _str(content.get("displayname")),
                     _str(content.get("avatar_url")),
                     _str(content.get("membership")) or "leave",
-                ),
+                )
             )
+    if state:
+        conn.executemany(_UPSERT_STATE, state)
+    if members:
+        conn.executemany(_UPSERT_MEMBER, members)
+    if summary:
+        assignments = ", ".join(f"{column} = ?" for column in summary)
+        conn.execute(
+            f"UPDATE rooms SET {assignments} WHERE room_id = ?", (*summary.values(), room_id)
+        )
 
 
 def _text_or_none(value: object) -> str | None:

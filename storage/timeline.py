@@ -271,6 +271,24 @@ class TimelineRepo:
             ).fetchall()
         return [Reaction(key, count, sorted(senders.split(","))) for key, count, senders in rows]
 
+    def related_to(self, event_ids: Sequence[str]) -> set[str]:
+        """Those of `event_ids` that other events relate to (edit, reaction, reply, thread):
+        one read for a whole page, so rows without relations need no further reads."""
+        found: set[str] = set()
+        ids = list(event_ids)
+        with self._db.read() as conn:
+            for start in range(0, len(ids), 500):  # SQLite caps a statement's parameters
+                chunk = ids[start : start + 500]
+                found.update(
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT DISTINCT relates_to FROM relations "
+                        f"WHERE relates_to IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    )
+                )
+        return found
+
     def thread(self, root_id: str, limit: int = 200) -> list[TimelineEvent]:
         """Events in a thread (without the root), oldest first."""
         return self._related(root_id, "m.thread", limit)
@@ -293,11 +311,16 @@ class TimelineRepo:
 # -- unit-of-work helpers (take the writer connection, used by the batch writer too) -----------
 
 
+_INSERT_EVENT = (
+    "INSERT INTO events (event_id, room_id, pos, sender, type, state_key, origin_server_ts, "
+    "content, encrypted, decryption_error, raw, txn_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING"
+)
+
+
 def _insert(conn: Connection, room_id: str, pos: int, event: NewEvent) -> bool:
     cursor = conn.execute(
-        "INSERT INTO events (event_id, room_id, pos, sender, type, state_key, origin_server_ts, "
-        "content, encrypted, decryption_error, raw, txn_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING",
+        _INSERT_EVENT,
         (
             event.event_id,
             room_id,
@@ -318,6 +341,76 @@ def _insert(conn: Connection, room_id: str, pos: int, event: NewEvent) -> bool:
     _index(conn, cursor.lastrowid, room_id, event.type, event.content)
     _store_relations(conn, event.event_id, event.content)
     return True
+
+
+def _unknown(conn: Connection, events: Sequence[NewEvent]) -> list[NewEvent]:
+    """The events not stored yet (nor repeated earlier in `events`), in order: one read."""
+    ids = [e.event_id for e in events]
+    known: set[str] = set()
+    for start in range(0, len(ids), 500):  # SQLite caps a statement's parameters
+        chunk = ids[start : start + 500]
+        known.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT event_id FROM events WHERE event_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    fresh = []
+    for event in events:
+        if event.event_id not in known:
+            known.add(event.event_id)
+            fresh.append(event)
+    return fresh
+
+
+def _insert_many(conn: Connection, room_id: str, start: int, events: Sequence[NewEvent]) -> None:
+    """Inserts new events at positions start, start + 1…, with their full-text rows and
+    relations, a few statements for the whole list (what _insert does one by one)."""
+    conn.executemany(
+        _INSERT_EVENT,
+        [
+            (
+                e.event_id,
+                room_id,
+                start + i,
+                e.sender,
+                e.type,
+                e.state_key,
+                e.origin_server_ts,
+                dumps(dict(e.content)),
+                e.encrypted,
+                e.decryption_error,
+                dumps(dict(e.raw)) if e.raw is not None else None,
+                e.txn_id,
+            )
+            for i, e in enumerate(events)
+        ],
+    )
+    texts = {
+        e.event_id: text for e in events if (text := searchable_text(e.type, e.content)) is not None
+    }
+    if texts:
+        token = room_token(room_id)
+        rowids = conn.execute(
+            "SELECT id, event_id FROM events WHERE room_id = ? AND pos >= ? AND pos < ?",
+            (room_id, start, start + len(events)),
+        ).fetchall()
+        conn.executemany(
+            "INSERT INTO events_fts (rowid, body, room) VALUES (?, ?, ?)",
+            [(rowid, texts[event_id], token) for rowid, event_id in rowids if event_id in texts],
+        )
+    relations = [
+        (e.event_id, rel_type, target, key)
+        for e in events
+        for rel_type, target, key in relations_of(e.content)
+    ]
+    if relations:
+        conn.executemany(
+            "INSERT OR REPLACE INTO relations (event_id, rel_type, relates_to, key) "
+            "VALUES (?, ?, ?, ?)",
+            relations,
+        )
 
 
 def _index(
@@ -365,16 +458,11 @@ def append_events(
         start = top + GAP_SPAN
     else:
         start = top + 1
-    positions = []
-    fresh = []
-    pos = start
-    for event in events:
-        if _insert(conn, room_id, pos, event):  # False for an event we already have
-            positions.append(pos)
-            fresh.append(event)
-            pos += 1
+    fresh = _unknown(conn, events)
     if not fresh:
         return []
+    positions = list(range(start, start + len(fresh)))
+    _insert_many(conn, room_id, start, fresh)
     if limited and prev_batch:
         conn.execute(
             "INSERT OR REPLACE INTO timeline_gaps (room_id, pos, token) VALUES (?, ?, ?)",

@@ -30,7 +30,6 @@ from cercle.protocol.profiles import (
     StorageError,
     open_profile,
 )
-from cercle.protocol.sync import SYNC_FILTER
 from cercle.storage.keys import backend_name, secure_backend
 from cercle.storage.profile import remove_profile
 from cercle.storage.timeline import TimelineEvent
@@ -134,8 +133,7 @@ async def _room_id(account: Account, room: str) -> str:
 async def _sync_round(account: Account) -> None:
     """One sync, stored: nio then knows members and devices to encrypt for."""
     await account.engine.restore()
-    reply = await account.client.sync_once(0, SYNC_FILTER)
-    await account.engine.ingest(reply)
+    await account.engine.sync_round(0)
 
 
 def _event_record(event: TimelineEvent | Message) -> tuple[dict[str, Any], str]:

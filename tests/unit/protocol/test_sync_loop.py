@@ -10,7 +10,7 @@ from cercle.protocol.client import MatrixError
 
 
 class ScriptedClient:
-    """Stands in for MatrixClient.sync_once: raises what the script says, in order."""
+    """Stands in for MatrixClient.sync_raw/sync_once: raises what the script says, in order."""
 
     user_id = "@camille:company.test"
 
@@ -21,6 +21,8 @@ class ScriptedClient:
     async def sync_once(self, timeout_ms, sync_filter):
         self.calls += 1
         raise self.outcomes.pop(0)
+
+    sync_raw = sync_once  # the same for Cercle's own decoding (protocol/decode.py)
 
 
 def test_a_malformed_response_is_retried_and_a_dead_token_ends_the_session(monkeypatch):

@@ -94,6 +94,8 @@ def test_rows_carry_members_space_links_and_the_latest_shown_message(store):
     assert list(rows)[-1] == "!invite:partner.test"  # invitations after joined rooms
     assert rows[room].linked_spaces == {space}
     assert rows[quiet].linked_spaces == frozenset()
+    [alone] = store.overview.rooms([room])  # a sync's changed rooms: the same links
+    assert alone.linked_spaces == {space}
     assert rows[space].children == (room,)  # the link without a via is a removed one
     assert rows[room].children == ()
     assert [m.display_name for m in rows[room].members] == ["Camille", "Élodie"]

@@ -141,6 +141,9 @@ def test_relations_edits_reactions_threads_replies(store):
     # a redacted reaction no longer counts
     store.timeline.redact("$e6", "$red")
     assert [r.key for r in store.timeline.reactions("$e1")] == ["👍"]
+    # one read tells which events of a page have relations at all (the others need no reads)
+    assert store.timeline.related_to(["$e1", "$e2", "$e8", "$nowhere"]) == {"$e1"}
+    assert store.timeline.related_to([f"$x{n}" for n in range(1200)] + ["$e1"]) == {"$e1"}
 
 
 def test_redaction_event_in_a_sync_strips_the_target(store):
