@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import types
 
@@ -12,10 +13,39 @@ from cercle.protocol.changes import RoomsChanged, RoomSummary
 ROOMS = [RoomSummary("!a:example.org", "A"), RoomSummary("!b:example.org", "B")]
 
 
+class FakeDb:
+    """Counts the read snapshots open."""
+
+    def __init__(self) -> None:
+        self.reading = 0
+
+    @contextlib.contextmanager
+    def read(self):
+        self.reading += 1
+        try:
+            yield None
+        finally:
+            self.reading -= 1
+
+
 def fake_profile() -> types.SimpleNamespace:
     session = types.SimpleNamespace(user_id="@me:example.org")
-    store = types.SimpleNamespace(session=types.SimpleNamespace(load=lambda: session))
+    store = types.SimpleNamespace(session=types.SimpleNamespace(load=lambda: session), db=FakeDb())
     return types.SimpleNamespace(store=store)
+
+
+def test_the_cached_rooms_are_read_in_one_snapshot(monkeypatch):
+    profile = fake_profile()
+    inside: list[int] = []
+
+    def summaries(store, user_id):
+        inside.append(store.db.reading)
+        return ROOMS
+
+    monkeypatch.setattr(roomlist, "summaries", summaries)
+    assert startup.cached_rooms(profile, "@me:example.org") == ROOMS
+    assert inside == [1]
+    assert profile.store.db.reading == 0
 
 
 def test_the_account_loads_only_once_the_published_rooms_are_shown(monkeypatch):
