@@ -57,6 +57,7 @@ class RoomDetailsController(QObject):
 
 async def read(kind: str, store: Store, room_id: str, user_id: str) -> list[Any]:
     """One of the panel's lists, read on a worker thread."""
+
     def rows() -> list[Any]:
         if kind == "members":
             return list(panels.members(store, room_id, user_id))

@@ -671,7 +671,10 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _state_text(self, message: Message) -> str:
         if message.state == "failed":
-            return self.tr("Not sent: {reason}. Right-click to retry or discard.").format(
-                reason=message.failure or self.tr("unknown error")
-            )
+            # The reason is the server's own words (English): quoted, after a sentence of ours.
+            if not message.failure:
+                return self.tr("Not sent. Right-click to retry or discard.")
+            return self.tr(
+                "Not sent: the server refused it ({reason}). Right-click to retry or discard."
+            ).format(reason=message.failure)
         return self.tr("Sending…")

@@ -161,7 +161,7 @@ def partner_day() -> list[Message]:
             at(0, 16, 2),
             txn_id="txn-1",
             state="failed",
-            failure="the server did not answer",
+            failure="You are not allowed to send messages in this room",
         )
     )
     messages.append(

@@ -1218,12 +1218,12 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/messages.py" line="+174"/>
+        <location filename="../../desktop/delegates/messages.py" line="+176"/>
         <source>(edited)</source>
         <translation>(modifié)</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+114"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
@@ -1313,14 +1313,14 @@
         <translation>Saisir votre clé de récupération</translation>
     </message>
     <message>
-        <location line="+43"/>
-        <source>Not sent: {reason}. Right-click to retry or discard.</source>
-        <translation>Non envoyé&#xa0;: {reason}. Clic droit pour réessayer ou abandonner.</translation>
+        <location line="+45"/>
+        <source>Not sent. Right-click to retry or discard.</source>
+        <translation>Non envoyé. Clic droit pour réessayer ou abandonner.</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>unknown error</source>
-        <translation>erreur inconnue</translation>
+        <location line="+2"/>
+        <source>Not sent: the server refused it ({reason}). Right-click to retry or discard.</source>
+        <translation>Non envoyé : le serveur l’a refusé ({reason}). Clic droit pour réessayer ou abandonner.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1734,12 +1734,12 @@
 <context>
     <name>RecoveryKeyDialog</name>
     <message>
-        <location filename="../../desktop/dialogs/recovery.py" line="+122"/>
+        <location filename="../../desktop/dialogs/recovery.py" line="+126"/>
         <source>Copied</source>
         <translation>Copiée</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>Your recovery key</source>
         <translation>Votre clé de récupération</translation>
     </message>
@@ -1853,7 +1853,7 @@
 <context>
     <name>RoomDelegate</name>
     <message>
-        <location filename="../../desktop/delegates/rooms.py" line="+93"/>
+        <location filename="../../desktop/delegates/rooms.py" line="+95"/>
         <source>Muted</source>
         <translation>Notifications coupées</translation>
     </message>
@@ -1985,7 +1985,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../../desktop/dialogs/recovery.py" line="-71"/>
+        <location filename="../../desktop/dialogs/recovery.py" line="-82"/>
         <source>Nothing was entered.</source>
         <translation>Rien n’a été saisi.</translation>
     </message>
