@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal
 
 from cercle.desktop.session import SessionController
 from cercle.desktop.views.main_window import MainWindow
@@ -31,6 +31,10 @@ PROGRESS_STEPS = (
 
 
 class DemoLauncher(QObject):
+    # A step reported from open_demo's worker thread: emitted there, delivered (queued) on the
+    # UI thread, where it is translated and shown. Qt is never touched from the worker.
+    _progressed = Signal(str)
+
     def __init__(
         self,
         window: MainWindow,
@@ -45,20 +49,18 @@ class DemoLauncher(QObject):
         self.reset = reset
         self.accounts = accounts  # given: Élodie (partner) is signed in as a second account
         self.demo: Demo | None = None
+        self._progressed.connect(self._show_step, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
-        bridge = self.session.bridge
-        ui_loop = asyncio.get_event_loop()
-
-        def progress(text: str) -> None:  # called from a worker thread: Qt only on the UI's
-            ui_loop.call_soon_threadsafe(lambda: self.window.show_progress(self.tr(text)))
-
-        progress(str(PROGRESS_STEPS[0]))
-        bridge.run(
-            asyncio.to_thread(open_demo, reset=self.reset, progress=progress),
+        self._progressed.emit(str(PROGRESS_STEPS[0]))
+        self.session.bridge.run(
+            asyncio.to_thread(open_demo, reset=self.reset, progress=self._progressed.emit),
             on_success=self._ready,
             on_failure=self._failed,
         )
+
+    def _show_step(self, text: str) -> None:
+        self.window.show_progress(self.tr(text))
 
     def _ready(self, demo: Demo) -> None:
         self.demo = demo
