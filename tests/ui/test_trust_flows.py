@@ -47,14 +47,6 @@ def on_app(window, coro, timeout: float = 60):
     return future.result()
 
 
-class _Waiting:
-    def __init__(self, window, coro) -> None:
-        self.window, self.coro = window, coro
-
-    def result(self, timeout: float = 60):
-        return on_app(self.window, self.coro, timeout)
-
-
 @pytest.fixture
 def peer_thread():
     """A second loop for a plain client (no crypto store) beside the app. A second Cercle account
@@ -84,25 +76,23 @@ def test_verification_dialog_completes_emoji_sas_with_another_cercle_user(
     me, them = register("company"), register("partner")
     sign_in(qtbot, app_window, me)
 
-    def run(coro):  # nio's SQLite store binds its models globally: one protocol thread for all
-        return _Waiting(app_window, coro)
-
-    peer = run(signed_in(them, tmp_path / "peer")).result(60)
+    peer = on_app(app_window, signed_in(them, tmp_path / "peer"))
     try:
-        run(peer.start()).result(60)
+        on_app(app_window, peer.start())
         # Both have cross-signing, so the verification is recorded as signatures.
         on_app(app_window, setup_recovery(app_window.session.account, me.password))
-        run(setup_recovery(peer, them.password)).result(60)
-        room_id = run(rooms.create_dm(peer.client, me.user_id)).result(60)
+        on_app(app_window, setup_recovery(peer, them.password))
+        room_id = on_app(app_window, rooms.create_dm(peer.client, me.user_id))
         on_app(app_window, app_window.session.account.client.join(room_id))
-        run(
+        on_app(
+            app_window,
             until(
                 lambda: peer.store.rooms.member(room_id, me.user_id),
                 lambda m: m is not None and m.membership == "join",
-            )
-        ).result(60)
+            ),
+        )
 
-        flow = run(peer.verifications.request(me.user_id, room_id=room_id)).result(30)
+        flow = on_app(app_window, peer.verifications.request(me.user_id, room_id=room_id), 30)
         dialogs = app_window.attention.dialogs
         qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
         dialog = dialogs[0]
@@ -116,15 +106,15 @@ def test_verification_dialog_completes_emoji_sas_with_another_cercle_user(
         )
 
         qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
-        run(_ready_then_start(flow)).result(30)
-        theirs = run(_awaited(flow.short_auth)).result(30)
+        on_app(app_window, _ready_then_start(flow), 30)
+        theirs = on_app(app_window, _awaited(flow.short_auth), 30)
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.EMOJI, timeout=WAIT)
         assert [c.english for c in dialog.cells] == [name for _, name in theirs.emoji]
         assert [c.glyph.text() for c in dialog.cells] == [e for e, _ in theirs.emoji]
 
         qtbot.mouseClick(dialog.match_button, Qt.MouseButton.LeftButton)
-        run(flow.confirm(True)).result(30)
-        verified = run(_awaited(flow.finished)).result(30)
+        on_app(app_window, flow.confirm(True), 30)
+        verified = on_app(app_window, _awaited(flow.finished), 30)
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.RESULT, timeout=WAIT)
         assert dialog.ok is True
         assert dialog.title.text() == "Verified"
@@ -134,7 +124,7 @@ def test_verification_dialog_completes_emoji_sas_with_another_cercle_user(
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not dialogs, timeout=5_000)
     finally:
-        run(peer.close()).result(30)
+        on_app(app_window, peer.close(), 30)
 
 
 def test_verifying_a_member_and_saying_the_emoji_differ_cancels_for_both(
@@ -145,21 +135,19 @@ def test_verifying_a_member_and_saying_the_emoji_differ_cancels_for_both(
     sign_in(qtbot, app_window, me)
     account = app_window.session.account
 
-    def run(coro):  # nio's SQLite store binds its models globally: one protocol thread for all
-        return _Waiting(app_window, coro)
-
-    peer = run(signed_in(them, tmp_path / "peer")).result(60)
+    peer = on_app(app_window, signed_in(them, tmp_path / "peer"))
     try:
-        run(peer.start()).result(60)
-        room_id = run(rooms.create_dm(peer.client, me.user_id)).result(60)
+        on_app(app_window, peer.start())
+        room_id = on_app(app_window, rooms.create_dm(peer.client, me.user_id))
         on_app(app_window, account.client.join(room_id))
         on_app(app_window, rooms.mark_direct(account.client, room_id, them.user_id))
-        run(
+        on_app(
+            app_window,
             until(
                 lambda: peer.store.rooms.member(room_id, me.user_id),
                 lambda m: m is not None and m.membership == "join",
-            )
-        ).result(60)
+            ),
+        )
         assert app_window.attention.member_menu(me.user_id) is None  # not ourselves
         (verify,) = app_window.attention.member_menu(them.user_id).actions()
         assert verify.text() == "Verify by emoji…"
@@ -170,18 +158,18 @@ def test_verifying_a_member_and_saying_the_emoji_differ_cancels_for_both(
         qtbot.waitUntil(
             lambda: dialog.text.text().endswith(f" ({them.user_id}) to accept…"), timeout=WAIT
         )
-        flow = run(peer.verifications.incoming.get()).result(30)  # in the DM we share
+        flow = on_app(app_window, peer.verifications.incoming.get(), 30)  # in the DM we share
         assert flow.in_room
-        run(flow.accept()).result(30)
+        on_app(app_window, flow.accept(), 30)
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.EMOJI, timeout=WAIT)
         qtbot.mouseClick(dialog.mismatch_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == dialog.RESULT, timeout=WAIT)
         assert dialog.ok is False
         assert dialog.text.text().startswith("You said the emoji do not match")
         with pytest.raises(Exception, match="mismatched_sas"):
-            run(_awaited(flow.finished)).result(30)
+            on_app(app_window, _awaited(flow.finished), 30)
     finally:
-        run(peer.close()).result(30)
+        on_app(app_window, peer.close(), 30)
 
 
 def test_declining_a_request_closes_the_prompt_and_cancels_for_them(
@@ -190,29 +178,27 @@ def test_declining_a_request_closes_the_prompt_and_cancels_for_them(
     me, them = register("company"), register("company")
     sign_in(qtbot, app_window, me)
 
-    def run(coro):  # nio's SQLite store binds its models globally: one protocol thread for all
-        return _Waiting(app_window, coro)
-
-    peer = run(signed_in(them, tmp_path / "peer")).result(60)
+    peer = on_app(app_window, signed_in(them, tmp_path / "peer"))
     try:
-        run(peer.start()).result(60)
-        room_id = run(rooms.create_dm(peer.client, me.user_id)).result(60)
+        on_app(app_window, peer.start())
+        room_id = on_app(app_window, rooms.create_dm(peer.client, me.user_id))
         on_app(app_window, app_window.session.account.client.join(room_id))
-        run(
+        on_app(
+            app_window,
             until(
                 lambda: peer.store.rooms.member(room_id, me.user_id),
                 lambda m: m is not None and m.membership == "join",
-            )
-        ).result(60)
-        flow = run(peer.verifications.request(me.user_id, room_id=room_id)).result(30)
+            ),
+        )
+        flow = on_app(app_window, peer.verifications.request(me.user_id, room_id=room_id), 30)
         dialogs = app_window.attention.dialogs
         qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
         qtbot.mouseClick(dialogs[0].decline_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not dialogs, timeout=5_000)  # closed (and deleted)
         with pytest.raises(Exception, match=r"m\.user"):
-            run(_awaited(flow.finished)).result(30)
+            on_app(app_window, _awaited(flow.finished), 30)
     finally:
-        run(peer.close()).result(30)
+        on_app(app_window, peer.close(), 30)
 
 
 # -- security settings -----------------------------------------------------------------------
