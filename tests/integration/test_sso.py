@@ -24,11 +24,9 @@ IDP = "cercle"  # Synapse names it "oidc-cercle"
 OIDC_CALLBACK = "/_synapse/client/oidc/callback"
 
 
-@pytest.fixture(scope="module")
-def sso_server(tmp_path_factory):
-    """One Synapse whose only sign-in besides passwords is SSO through our OIDC provider."""
-    provider = OidcProvider().start()
-    oidc = {
+def synapse_oidc(provider: OidcProvider) -> dict:
+    """Synapse's `oidc_providers` entry for our local OIDC provider."""
+    return {
         "idp_id": IDP,
         "idp_name": "Cercle test IdP",
         "issuer": provider.issuer,
@@ -44,6 +42,13 @@ def sso_server(tmp_path_factory):
             }
         },
     }
+
+
+@pytest.fixture(scope="module")
+def sso_server(tmp_path_factory):
+    """One Synapse whose only sign-in besides passwords is SSO through our OIDC provider."""
+    provider = OidcProvider().start()
+    oidc = synapse_oidc(provider)
     net = LocalNetwork(
         tmp_path_factory.mktemp("sso"),
         ("company",),

@@ -8,7 +8,7 @@ import asyncio
 from urllib.parse import urlsplit
 
 import pytest
-from integration.test_sso import IDP, OIDC_CALLBACK, Browser, fresh_user
+from integration.test_sso import IDP, OIDC_CALLBACK, Browser, fresh_user, synapse_oidc
 from oidc_provider import OidcProvider
 from PySide6.QtCore import Qt
 
@@ -24,22 +24,7 @@ def sso_server(tmp_path_factory):
     starts it), named after its client port: `@name:localhost:PORT` is then discovered through
     the /.well-known/matrix/client file it serves there, as a company's domain would."""
     provider = OidcProvider().start()
-    oidc = {
-        "idp_id": IDP,
-        "idp_name": "Cercle test IdP",
-        "issuer": provider.issuer,
-        "client_id": provider.client_id,
-        "client_secret": provider.client_secret,
-        "scopes": ["openid", "profile"],
-        "discover": True,
-        "skip_verification": True,  # a plain-http issuer on loopback
-        "user_mapping_provider": {
-            "config": {
-                "localpart_template": "{{ user.preferred_username }}",
-                "display_name_template": "{{ user.name }}",
-            }
-        },
-    }
+    oidc = synapse_oidc(provider)
     net = LocalNetwork(tmp_path_factory.mktemp("login-sso"), ("company",))
     server = net["company"]
     name = f"localhost:{server.spec.client_port}"
