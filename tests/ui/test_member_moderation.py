@@ -7,6 +7,7 @@ import asyncio
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from support import sign_in_window
 
 from cercle.desktop.dialogs.moderation import ModerationDialog
 from cercle.protocol.client import MatrixClient
@@ -18,14 +19,7 @@ WAIT = 20_000
 
 
 def sign_in(qtbot, window, account) -> None:
-    window.session.start(PASSPHRASE)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login, timeout=WAIT)
-    login = window.login
-    login.homeserver.setText(account.homeserver)
-    login.user.setText(account.user_id)
-    login.password.setText(account.password)
-    qtbot.mouseClick(login.submit, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home, timeout=WAIT)
+    sign_in_window(qtbot, window, account, PASSPHRASE, WAIT)
 
 
 async def _community(manager, member):

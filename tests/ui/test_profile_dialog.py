@@ -9,6 +9,7 @@ import io
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from support import sign_in_window
 
 from cercle.desktop.dialogs.profile import ProfileDialog
 from cercle.protocol import endpoints
@@ -20,14 +21,7 @@ WAIT = 20_000
 
 
 def sign_in(qtbot, window, account) -> None:
-    window.session.start(PASSPHRASE)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login, timeout=WAIT)
-    login = window.login
-    login.homeserver.setText(account.homeserver)
-    login.user.setText(account.user_id)
-    login.password.setText(account.password)
-    qtbot.mouseClick(login.submit, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home, timeout=WAIT)
+    sign_in_window(qtbot, window, account, PASSPHRASE, WAIT)
 
 
 def _seen_by(other, user_id: str, fetch_avatar: bool = False):
