@@ -305,124 +305,22 @@ def profile_restore(profile_dir: Path, top: int) -> None:
     stats.sort_stats("tottime").print_stats(top)
 
 
-LAST_SHOWN = """
-SELECT r.room_id, (
-    SELECT e.id FROM events e
-    WHERE e.room_id = r.room_id AND e.redacted_by IS NULL
-      AND (e.decryption_error IS NOT NULL OR (
-           e.type IN ('m.room.message', 'm.room.encrypted')
-           AND json_type(e.content, '$.body') = 'text'
-           AND json_extract(e.content, '$."m.relates_to".rel_type') IS NOT 'm.replace'))
-    ORDER BY e.pos DESC LIMIT 1)
-FROM rooms r WHERE r.join_state IN ('join', 'invite')
-"""
-
-
-def bulk_summaries(store, own_user_id: str) -> list:
-    """Prototype (bench only) of one read transaction and five queries for the whole room
-    list, instead of ~8 read transactions per room; same rows as roomlist.summaries."""
-    from cercle.protocol import roomlist
-    from cercle.protocol.changes import RoomSummary
-    from cercle.storage.rooms import _ROOM_COLUMNS as COLUMNS
-    from cercle.storage.rooms import Member, _room
-    from cercle.storage.timeline import _COLUMNS as EVENT_COLUMNS
-    from cercle.storage.timeline import _event
-
-    with store.db.read() as conn:
-        rooms = [
-            _room(r)
-            for r in conn.execute(
-                f"SELECT {COLUMNS} FROM rooms WHERE join_state IN ('join', 'invite') "
-                "ORDER BY join_state = 'invite', last_activity_ts DESC, room_id"
-            )
-        ]
-        members: dict[str, list] = {}
-        for room_id, *member in conn.execute(
-            "SELECT room_id, user_id, display_name, avatar_url, membership FROM members "
-            "WHERE membership = 'join' ORDER BY room_id, coalesce(display_name, user_id), user_id"
-        ):
-            members.setdefault(room_id, []).append(Member(*member))
-        links: dict[str, set[str]] = {}
-        spaces = {r.room_id for r in rooms if r.is_space and r.join_state == "join"}
-        for room_id, type_, key, via in conn.execute(
-            "SELECT room_id, type, state_key, json_array_length(content, '$.via') FROM room_state "
-            "WHERE type IN ('m.space.child', 'm.space.parent')"
-        ):
-            if not via:
-                continue
-            if type_ == "m.space.child" and room_id in spaces:
-                links.setdefault(key, set()).add(room_id)
-            elif type_ == "m.space.parent":
-                links.setdefault(room_id, set()).add(key)
-        last_ids = {room_id: i for room_id, i in conn.execute(LAST_SHOWN) if i is not None}
-        marks = ",".join("?" * len(last_ids))
-        last = {
-            e.room_id: e
-            for e in map(
-                _event,
-                conn.execute(
-                    f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN ({marks})",
-                    list(last_ids.values()),
-                ),
-            )
-        }
-        rows = []
-        own = roomlist.server_of(own_user_id)
-        for room in rooms:
-            found = members.get(room.room_id, [])
-            names = {m.user_id: m.display_name or m.user_id for m in found}
-            event = last.get(room.room_id)
-            message = roomlist.to_message(store, event, names) if event else None
-            external = {roomlist.server_of(m.user_id) for m in found} - {own, ""}
-            rows.append(
-                RoomSummary(
-                    room_id=room.room_id,
-                    name=roomlist.display_name(room, found, own_user_id),
-                    topic=room.topic or "",
-                    is_space=room.is_space,
-                    encrypted=room.encryption is not None,
-                    member_count=len(found),
-                    parents=tuple(sorted(links.get(room.room_id, set()) & spaces)),
-                    external_servers=tuple(sorted(external)),
-                    last_message=message,
-                    invited=room.join_state == "invite",
-                )
-            )
-    return rows
-
-
-def compare_summaries(profile_dir: Path, repeat: int) -> None:
-    """Today's roomlist.summaries, the same inside one read transaction, and the bulk
-    prototype: wall time (medians, in this process) and whether the rows are the same."""
+def time_summaries(profile_dir: Path, repeat: int) -> None:
+    """roomlist.summaries, which reads the whole room list in one read of the store
+    (storage/overview.py): wall time, median in this process."""
     from cercle.protocol import roomlist
     from cercle.storage.profile import Profile
 
     options, _, _ = key_options("keyring", keyring_copy(profile_dir))
     profile = Profile.open("profile-keyring", base=profile_dir.parent, options=options)
     store, user = profile.store, profile.store.session.load().user_id
-
-    def one_transaction():
-        with store.db.read():
-            return roomlist.summaries(store, user)
-
-    variants = (
-        (
-            "roomlist.summaries today (~8 read txns per room)",
-            lambda: roomlist.summaries(store, user),
-        ),
-        ("  the same inside one read transaction", one_transaction),
-        ("  bulk prototype (1 txn, 5 queries)", lambda: bulk_summaries(store, user)),
-    )
-    today = sorted(roomlist.summaries(store, user), key=lambda r: r.room_id)
-    print(f"\nRoom list read for {len(today)} rooms, medians of {repeat} in one process")
-    for label, fn in variants:
-        spans = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            rows = fn()
-            spans.append(time.perf_counter() - t0)
-        same = sorted(rows, key=lambda r: r.room_id) == today
-        print(f"    {label:<52}{statistics.median(spans):8.3f} s   rows identical: {same}")
+    spans, rows = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        rows = roomlist.summaries(store, user)
+        spans.append(time.perf_counter() - t0)
+    print(f"\nRoom list read for {len(rows)} rooms, median of {repeat} in one process")
+    print(f"    {'roomlist.summaries (one read)':<52}{statistics.median(spans):8.3f} s")
     profile.close()
 
 
@@ -461,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile_restore(profile_dir, args.top)
         return 0
-    compare_summaries(profile_dir, max(3, args.runs))
+    time_summaries(profile_dir, max(3, args.runs))
     headless_keys = [
         ("imports", "process start → imports done"),
         ("open_profile", "open_profile"),
