@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QStringListModel
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from cercle.desktop.theme import style_error_label
 
@@ -12,6 +19,15 @@ def wrapped_label(parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(True)
     return label
+
+
+def button_row(buttons: list[QPushButton]) -> QHBoxLayout:
+    """Buttons side by side on the right, as a dialog's own row of actions."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
 
 
 def show_lines(model: QStringListModel, lines: list[str]) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListView,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cercle.desktop.dialogs.common import button_row
 from cercle.desktop.dialogs.recovery import RecoveryKeyDialog, SecretPrompt
 from cercle.desktop.models.devices import DeviceListModel
 from cercle.desktop.trust import SecurityState, security_state
@@ -107,7 +107,7 @@ class SecurityDialog(QDialog):
         self.error.setStyleSheet("color: #c92a2a;")
         self.error.hide()
         rl.addWidget(self.recovery_status)
-        rl.addLayout(_buttons([self.reset_button, self.setup_button, self.restore_button]))
+        rl.addLayout(button_row([self.reset_button, self.setup_button, self.restore_button]))
 
         self.backup_box, bl = _section("", self)
         self.backup_status = QLabel(self)
@@ -127,7 +127,7 @@ class SecurityDialog(QDialog):
         self.rename_button = QPushButton(self)
         self.sign_out_button = QPushButton(self)
         dl.addWidget(self.device_list)
-        dl.addLayout(_buttons([self.verify_button, self.rename_button, self.sign_out_button]))
+        dl.addLayout(button_row([self.verify_button, self.rename_button, self.sign_out_button]))
 
         self.local_box, ll = _section("", self)
         self.local_status = QLabel(self)
@@ -517,11 +517,3 @@ class SecurityDialog(QDialog):
             return self.tr("The server refused: {reason}").format(reason=str(error))
         log.error("security action failed", exc_info=error)
         return self.tr("Something went wrong; the details are in the log.")
-
-
-def _buttons(buttons: list[QPushButton]) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    for button in buttons:
-        row.addWidget(button)
-    return row

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cercle.desktop.dialogs.common import button_row
 from cercle.desktop.trust import VerificationRun
 
 
@@ -145,7 +146,7 @@ class VerificationDialog(QDialog):
         self.cancel_button = QPushButton(waiting)
         wl = QVBoxLayout(waiting)
         wl.addWidget(self.busy)
-        wl.addLayout(_buttons([self.cancel_button]))
+        wl.addLayout(button_row([self.cancel_button]))
         self.pages.addWidget(waiting)
 
         # the emoji to compare
@@ -162,7 +163,7 @@ class VerificationDialog(QDialog):
         self.match_button = QPushButton(emoji_page)
         el = QVBoxLayout(emoji_page)
         el.addLayout(grid)
-        el.addLayout(_buttons([self.mismatch_button, self.match_button]))
+        el.addLayout(button_row([self.mismatch_button, self.match_button]))
         self.pages.addWidget(emoji_page)
 
         # the outcome
@@ -339,17 +340,9 @@ class VerificationDialog(QDialog):
         super().reject()
 
 
-def _buttons(buttons: list[QPushButton]) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    for button in buttons:
-        row.addWidget(button)
-    return row
-
-
 def _row(parent: QWidget, buttons: list[QPushButton]) -> QWidget:
     page = QWidget(parent)
     layout = QVBoxLayout(page)
     layout.addStretch(1)
-    layout.addLayout(_buttons(buttons))
+    layout.addLayout(button_row(buttons))
     return page
