@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from cercle.protocol.endpoints import CLIENT_V3, Request, _path
 from cercle.protocol.errors import MatrixError
+from cercle.protocol.roomlist import DIRECT, direct_rooms
 
 if TYPE_CHECKING:
     from cercle.protocol.account import Account
     from cercle.protocol.changes import TimelineAppended
 
 PUSH_RULES = "m.push_rules"
-DIRECT = "m.direct"
 DONT_NOTIFY = "dont_notify"
 RECENT_MS = 2 * 60 * 1000  # older messages (a catch-up after a night) never pop up
 
@@ -128,15 +128,6 @@ def mentions_only_rooms(push_rules: Mapping[str, Any] | None) -> frozenset[str]:
         for r in _global(push_rules, "room")
         if _silent(r) and isinstance(r.get("rule_id"), str)
     )
-
-
-def direct_rooms(direct: Mapping[str, Any] | None) -> frozenset[str]:
-    """Room ids listed in `m.direct` account data (user id → room ids)."""
-    rooms: set[str] = set()
-    for ids in (direct or {}).values():
-        if isinstance(ids, list):
-            rooms.update(i for i in ids if isinstance(i, str))
-    return frozenset(rooms)
 
 
 # -- the decision ----------------------------------------------------------------------------

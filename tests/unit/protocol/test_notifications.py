@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cercle.protocol import notifications as n
+from cercle.protocol import roomlist
 from cercle.protocol.devices import OwnDevice, delete_device, order, rename_device
 from cercle.protocol.trust.crosssigning import TrustLevel
 
@@ -131,8 +132,8 @@ def test_muted_rooms_read_as_element_writes_them():
 
 def test_direct_rooms():
     direct = {"@a:x": ["!1:x", "!2:x"], "@b:x": ["!3:x", 4], "@c:x": "garbage"}
-    assert n.direct_rooms(direct) == {"!1:x", "!2:x", "!3:x"}
-    assert n.direct_rooms(None) == frozenset()
+    assert roomlist.direct_rooms(direct) == {"!1:x", "!2:x", "!3:x"}
+    assert roomlist.direct_rooms(None) == frozenset()
 
 
 def test_device_requests_and_order():
