@@ -6,14 +6,18 @@ import base64
 import binascii
 import contextlib
 import hmac
+import importlib
 import json
 import os
+import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import keyring
+import keyring.core
+import keyring.util.platform_
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -98,12 +102,55 @@ def _priority(backend: KeyringBackend) -> float:
         return 0.0
 
 
+# The secure backends each platform can have, tried directly by `default_keyring`.
+PLATFORM_BACKENDS = {
+    "linux": (
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.kwallet.DBusKeyring",
+        "keyring.backends.kwallet.DBusKeyringKWallet4",
+        "keyring.backends.libsecret.Keyring",
+    ),
+    "darwin": ("keyring.backends.macOS.Keyring",),
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+}
+
+
+def default_keyring() -> KeyringBackend:
+    """keyring's choice for this process, found faster when nobody made one.
+
+    A backend named in PYTHON_KEYRING_BACKEND or keyringrc.cfg, or set with
+    `keyring.set_keyring`, is keyring's to load. Otherwise keyring's discovery imports every
+    installed backend plugin (on Linux the macOS one too, whose import runs the C compiler to
+    find a library: ~0.25 s of a cold start) only for `secure_backend` to keep the best secure
+    one; the platform's secure backends are probed directly instead, and the full discovery
+    runs only if none of them answers.
+    """
+    chosen = getattr(keyring.core, "_keyring_backend", None)  # set_keyring's, or a past pick
+    if chosen is not None or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return keyring.get_keyring()
+    if (keyring.util.platform_.config_root() / "keyringrc.cfg").exists():
+        return keyring.get_keyring()
+    platform = "linux" if sys.platform.startswith(("linux", "freebsd")) else sys.platform
+    viable = []
+    for name in PLATFORM_BACKENDS.get(platform, ()):
+        module, _, cls = name.rpartition(".")
+        try:
+            backend = getattr(importlib.import_module(module), cls)()
+        except Exception:  # its library is not installed (dbus-python, gi): not this one
+            continue
+        if _priority(backend) > 0:
+            viable.append(backend)
+    if not viable:
+        return keyring.get_keyring()
+    return max(viable, key=_priority)
+
+
 def secure_backend(
     backend: KeyringBackend | None = None, trusted: frozenset[str] = SECURE_BACKENDS
 ) -> KeyringBackend | None:
     """The secure backend to use, or None. A chainer yields its best secure member only, so a
     write can never fall through to an insecure one."""
-    backend = keyring.get_keyring() if backend is None else backend
+    backend = default_keyring() if backend is None else backend
     members = list(backend.backends) if isinstance(backend, ChainerBackend) else [backend]
     members.sort(key=_priority, reverse=True)
     for member in members:

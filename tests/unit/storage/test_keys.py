@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import keyring
+import keyring.core
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail
 
+from cercle.storage import keys
 from cercle.storage.errors import (
     CannotUnlock,
     KeyringEntryLost,
@@ -54,8 +56,60 @@ def test_secure_backend_policy():
 
 
 def test_headless_default_keyring_is_not_secure(monkeypatch):
+    monkeypatch.setattr(keys, "PLATFORM_BACKENDS", {})  # no Secret Service, no kwallet…
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     assert secure_backend() is None
+
+
+class BestKeyring(MemoryKeyring):
+    priority = 5  # type: ignore[assignment]
+
+
+class BrokenKeyring(MemoryKeyring):
+    def __init__(self) -> None:
+        raise RuntimeError("its library is missing")
+
+
+# Out of keyring's own discovery, which every later test's get_keyring() would run them in.
+KeyringBackend._classes.difference_update({BestKeyring, BrokenKeyring})
+
+
+def probe_only(monkeypatch, *classes) -> list[str]:
+    """The platform's candidates are these test classes; keyring's discovery would fail."""
+    names = [f"{__name__}.{cls.__name__}" for cls in classes]
+    monkeypatch.setattr(
+        keys, "PLATFORM_BACKENDS", dict.fromkeys(("linux", "darwin", "win32"), names)
+    )
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    return names
+
+
+def test_the_platform_backends_are_probed_without_keyring_discovery(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no keyringrc.cfg
+    probe_only(monkeypatch, ZeroPriorityKeyring, BrokenKeyring, MemoryKeyring, BestKeyring)
+    assert isinstance(keys.default_keyring(), BestKeyring)  # the highest viable priority
+    probe_only(monkeypatch, ZeroPriorityKeyring, BrokenKeyring)
+    assert isinstance(keys.default_keyring(), fail.Keyring)  # none answers: keyring decides
+
+
+def test_a_backend_the_user_chose_is_keyrings_to_load(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    probe_only(monkeypatch, BestKeyring)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    assert isinstance(keys.default_keyring(), fail.Keyring)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    (tmp_path / "python_keyring").mkdir()
+    (tmp_path / "python_keyring" / "keyringrc.cfg").write_text("[backend]\n")
+    assert isinstance(keys.default_keyring(), fail.Keyring)
+    (tmp_path / "python_keyring" / "keyringrc.cfg").unlink()
+    assert isinstance(keys.default_keyring(), BestKeyring)
+    chosen = MemoryKeyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", chosen)  # keyring.set_keyring's
+    monkeypatch.setattr(keyring, "get_keyring", lambda: keyring.core._keyring_backend)
+    assert keys.default_keyring() is chosen
 
 
 def test_no_keyring_needs_a_passphrase(tmp_path):
