@@ -4,18 +4,45 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import signal
 import socket
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cercle.protocol.version import cercle_version
+
+SETTLED_MS = 3000  # start-up chores nobody waits for run this long after launch
+
+if TYPE_CHECKING:  # imported in launch(), once the first profile has started opening
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from cercle.desktop.accounts import Accounts
+    from cercle.desktop.demo import DemoLauncher
+    from cercle.desktop.views.account_pane import AccountsWindow
+    from cercle.protocol.profiles import KeyOptions
+    from cercle.protocol.runtime import ProtocolThread
+    from cercle.protocol.startup import Opened
+
+
+class ShowVersion(argparse.Action):
+    """`--version`, read from the installed metadata only when asked (importlib.metadata costs
+    ~50 ms of every start otherwise)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.exit(message=f"cercle {cercle_version()}\n")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cercle", description="Cercle desktop app")
-    parser.add_argument("--version", action="version", version=f"cercle {cercle_version()}")
+    parser.add_argument("--version", action=ShowVersion)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -50,8 +77,56 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    return launch(args).run()
+
+
+@dataclass
+class Launched:
+    """The running app's parts, shown and started: `run` until the user quits."""
+
+    app: QApplication
+    loop: qasync.QEventLoop
+    protocol: ProtocolThread
+    accounts: Accounts
+    shell: AccountsWindow
+    demo: DemoLauncher | None
+    early: concurrent.futures.Future[Opened] | None  # the first profile, opened early
+
+    def run(self) -> int:
+        closing = asyncio.Event()
+        self.app.aboutToQuit.connect(closing.set)
+        quit_on_signals(self.app)
+        try:
+            with self.loop:
+                self.loop.run_until_complete(closing.wait())
+        finally:
+            self.close()
+        return 0
+
+    def close(self) -> None:
+        self.accounts.close()
+        self.protocol.stop()
+        if self.demo is not None:
+            self.demo.stop()
+
+
+def launch(args: argparse.Namespace, key_options: KeyOptions | None = None) -> Launched:
+    """Builds the window and starts every account. The first profile starts opening on the
+    protocol thread (keyring, SQLCipher, its cached room list) before Qt is even imported:
+    the two overlap, and the room list is ready by the time the window is."""
+    from cercle.protocol.runtime import ProtocolThread
+
+    protocol = ProtocolThread()
+    protocol.start()
+    early = None
+    if not args.demo:  # the demo's profile opens once its servers are up
+        from cercle.protocol import early_open
+
+        early = early_open.start(protocol, args.profile, key_options)
+
     # Qt is imported only now, so `cercle --version` answers without loading it.
     import qasync
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from cercle.desktop.accounts import AccountRegistry, Accounts
@@ -62,12 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     from cercle.desktop.views.account_pane import AccountsWindow
     from cercle.protocol.policy import load_policy
     from cercle.protocol.profiles import ProfileLocation
-    from cercle.protocol.runtime import ProtocolThread
 
-    app = QApplication(sys.argv[:1])
+    existing = QApplication.instance()  # a test's; the app itself starts with none
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Cercle")
     app.setOrganizationName("Cercle")
-    app.setApplicationVersion(cercle_version())
+    # The version is read later: importlib.metadata would delay the room list by ~50 ms.
+    QTimer.singleShot(SETTLED_MS, lambda: app.setApplicationVersion(cercle_version()))
     settings = UiSettings()  # after the names above: they name its file
     translations = Translations(app)
     translations.apply(args.lang or settings.language)  # flags apply to this run only
@@ -76,8 +152,6 @@ def main(argv: list[str] | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
-    protocol = ProtocolThread()
-    protocol.start()
     if args.demo:  # the demo's seed needs nio; a plain start paints before nio loads
         from cercle.desktop.demo import DemoLauncher
         from cercle.protocol import seed
@@ -86,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         location = ProfileLocation.from_path(args.profile)
     # One page per account, side by side; account 0 is `location`, as when there was only one.
-    accounts = Accounts(protocol, loop, AccountRegistry(location, settings))
+    accounts = Accounts(protocol, loop, AccountRegistry(location, settings), key_options)
     policy = None if args.demo else load_policy()  # the demo runs on its own local servers
 
     def decorate(page) -> None:
@@ -97,9 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     accounts.decorators.append(decorate)
     shell = AccountsWindow(accounts)
     first = accounts.open_all()[0]
-    window, session = first.window, first.session
+    if early is not None:
+        first.session.adopt(early)
     demo = (
-        DemoLauncher(window, session, reset=args.reset_demo, accounts=accounts)
+        DemoLauncher(first.window, first.session, reset=args.reset_demo, accounts=accounts)
         if args.demo
         else None
     )
@@ -108,19 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         demo.start()  # starts the network, then every account's session
     else:
         accounts.start()
-
-    closing = asyncio.Event()
-    app.aboutToQuit.connect(closing.set)
-    quit_on_signals(app)
-    try:
-        with loop:
-            loop.run_until_complete(closing.wait())
-    finally:
-        accounts.close()
-        protocol.stop()
-        if demo is not None:
-            demo.stop()
-    return 0
+    return Launched(app, loop, protocol, accounts, shell, demo, early)
 
 
 def quit_on_signals(app) -> None:

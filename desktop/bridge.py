@@ -101,7 +101,15 @@ class Bridge(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> concurrent.futures.Future[T]:
         """Runs `coro` on the protocol loop; the callbacks run on the UI thread afterwards."""
-        future = self._protocol.submit(coro)
+        return self.watch(self._protocol.submit(coro), on_success, on_failure)
+
+    def watch(
+        self,
+        future: concurrent.futures.Future[T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> concurrent.futures.Future[T]:
+        """As `run`, for work already submitted to the protocol loop (the early profile open)."""
 
         def done(f: concurrent.futures.Future[T]) -> None:
             self._ui_loop.call_soon_threadsafe(self._deliver, f, on_success, on_failure)

@@ -32,7 +32,6 @@ from cercle.protocol.profiles import (
     Profile,
     ProfileLocation,
     StorageError,
-    open_profile,
 )
 
 if TYPE_CHECKING:  # nio loads on the protocol thread, after the cached room list is shown
@@ -81,23 +80,35 @@ class SessionController(QObject):
         self.messages.olderWanted.connect(self._load_older)
         bridge.sessionEnded.connect(self._session_ended)
         self._sso: concurrent.futures.Future[Any] | None = None
+        self._opening: concurrent.futures.Future[startup.Opened] | None = None
         self.messages.newerWanted.connect(self._load_newer)
 
     # -- the profile -------------------------------------------------------------------------
 
+    def adopt(self, opening: concurrent.futures.Future[startup.Opened]) -> None:
+        """The profile is already opening on the protocol thread (`protocol.early_open`, same
+        location and key options): the first `start()` without a passphrase takes its result."""
+        self._opening = opening
+
     def start(self, passphrase: str | None = None) -> None:
         """Opens (or creates) the profile; then resumes its session or asks for a sign-in."""
+        opening, self._opening = self._opening, None
+        if opening is not None and passphrase is None:
+            self.bridge.watch(opening, self._profile_opened, self._profile_failed)
+            return
         self.bridge.run(
-            open_profile(self.location, passphrase, self.key_options),
+            startup.open_cached(self.location, passphrase, self.key_options),
             on_success=self._profile_opened,
             on_failure=self._profile_failed,
         )
 
-    def _profile_opened(self, profile: Profile) -> None:
-        self.profile = profile
+    def _profile_opened(self, opened: startup.Opened) -> None:
+        self.profile = opened.profile
         self._rooms_shown = threading.Event()  # nio loads once the cached rooms are painted
+        if opened.rows:  # read on the protocol thread with the profile: shown now, no round trip
+            self.bridge.roomsChanged.emit(RoomsChanged(opened.rows))
         self.bridge.run(
-            startup.resume(profile, self.bridge.publish, self._rooms_shown),
+            startup.resume(opened, self.bridge.publish, self._rooms_shown, published=True),
             on_success=lambda resumed: (
                 self._signed_in(resumed.account, resumed.published)
                 if resumed

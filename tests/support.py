@@ -38,9 +38,16 @@ async def login(account: Registered, crypto_dir: Path | None = None) -> MatrixCl
     return client
 
 
-async def signed_in(account: Registered, folder: Path, publish=lambda _: None) -> Account:
-    """Cercle's own account stack for `account`, on a passphrase profile in `folder`."""
-    profile = await open_profile(ProfileLocation(folder, "profile"), PASSPHRASE, NO_KEYRING)
+async def signed_in(
+    account: Registered, folder: Path, publish=lambda _: None, options: KeyOptions | None = None
+) -> Account:
+    """Cercle's own account stack for `account`, on a passphrase profile in `folder` (or one
+    keyed as `options` says, without a passphrase)."""
+    location = ProfileLocation(folder, "profile")
+    if options is None:
+        profile = await open_profile(location, PASSPHRASE, NO_KEYRING)
+    else:
+        profile = await open_profile(location, None, options)
     return await Account.sign_in(
         account.homeserver, account.user_id, account.password, publish, profile=profile
     )

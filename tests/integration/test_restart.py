@@ -56,7 +56,8 @@ def test_restart_needs_no_initial_sync_and_history_reads_offline(tmp_path, own_n
     async def second_run(offline: bool):
         profile = await open_profile(location, PASSPHRASE, options)
         seen: list = []
-        resumed = await startup.resume(profile, seen.append)  # what the app does at start
+        opened = await startup.read_cached(profile)  # what the app does at start
+        resumed = await startup.resume(opened, seen.append)
         assert resumed is not None
         account = resumed.account
         assert account.user_id == employee.user_id

@@ -34,6 +34,19 @@ def fake_profile() -> types.SimpleNamespace:
     return types.SimpleNamespace(store=store)
 
 
+async def resume(profile, publish, shown):
+    """What the session does: the profile's cached rooms read, then the account resumed."""
+    return await startup.resume(await startup.read_cached(profile), publish, shown)
+
+
+def test_a_profile_without_a_saved_session_resumes_nothing(monkeypatch):
+    profile = fake_profile()
+    profile.store.session.load = lambda: None
+    opened = asyncio.run(startup.read_cached(profile))
+    assert (opened.user_id, opened.rows) == (None, ())
+    assert asyncio.run(startup.resume(opened, lambda change: None)) is None
+
+
 def test_the_cached_rooms_are_read_in_one_snapshot(monkeypatch):
     profile = fake_profile()
     inside: list[int] = []
@@ -65,7 +78,7 @@ def test_the_account_loads_only_once_the_published_rooms_are_shown(monkeypatch):
         # The UI shows them a little later, on its own thread.
         threading.Timer(0.05, lambda: (order.append("shown"), shown.set())).start()
 
-    resumed = asyncio.run(startup.resume(fake_profile(), publish, shown))
+    resumed = asyncio.run(resume(fake_profile(), publish, shown))
     assert order == ["2 rooms", "shown", "account"]
     assert resumed is not None
     assert resumed.published == tuple(ROOMS)
@@ -81,6 +94,26 @@ def test_a_ui_that_never_says_shown_delays_the_account_by_at_most_the_cap(monkey
         return object()
 
     monkeypatch.setattr(account.Account, "resume", staticmethod(fake_resume))
-    resumed = asyncio.run(startup.resume(fake_profile(), lambda change: None, threading.Event()))
+    resumed = asyncio.run(resume(fake_profile(), lambda change: None, threading.Event()))
     assert called == [True]
     assert resumed is not None
+
+
+def test_rooms_the_ui_already_showed_are_not_published_again(monkeypatch):
+    monkeypatch.setattr(roomlist, "summaries", lambda store, user_id: ROOMS)
+
+    async def fake_resume(profile, publish):
+        return object()
+
+    monkeypatch.setattr(account.Account, "resume", staticmethod(fake_resume))
+    seen: list = []
+    shown = threading.Event()
+    shown.set()
+
+    async def go():
+        opened = await startup.read_cached(fake_profile())
+        return await startup.resume(opened, seen.append, shown, published=True)
+
+    resumed = asyncio.run(go())
+    assert seen == []
+    assert resumed is not None and resumed.published == tuple(ROOMS)  # not read again either
