@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Signal
 
 from cercle.desktop.bridge import Bridge
 from cercle.desktop.models.accounts import AccountListModel
-from cercle.desktop.models.rooms import RoomRole
 from cercle.desktop.session import SessionController
 from cercle.desktop.settings import UiSettings
 from cercle.protocol.profiles import KeyOptions, ProfileLocation
@@ -106,13 +105,7 @@ class AccountPane(QObject):
 
     def _count(self, *_args) -> None:
         """The server's counts (push rules applied), as the room list and the tray show them."""
-        rooms = self.session.rooms
-        unread = mentions = 0
-        for row in range(rooms.rowCount()):
-            summary = rooms.index(row, 0).data(RoomRole.Summary)
-            if summary is not None and not summary.is_space:
-                unread += summary.unread_count
-                mentions += summary.highlight_count
+        unread, mentions = self.session.rooms.counts()
         if (unread, mentions) != (self.unread, self.mentions):
             self.unread, self.mentions = unread, mentions
             self.countsChanged.emit(unread, mentions)

@@ -10,18 +10,18 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from cercle.desktop.delegates.rooms import RoomDelegate
-from cercle.desktop.dialogs.moderation import ModerationDialog
-from cercle.desktop.dialogs.profile import ProfileDialog
-from cercle.desktop.dialogs.security import SecurityDialog
-from cercle.desktop.dialogs.verification import VerificationDialog
 from cercle.desktop.models.rooms import RoomRole
 from cercle.desktop.notifications import Notifier
 from cercle.desktop.tray import Tray
 from cercle.desktop.trust import TrustController, VerificationRun
-from cercle.protocol.community import moderation
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs load when first opened, not before the room list is painted
+    from cercle.desktop.dialogs.moderation import ModerationDialog
+    from cercle.desktop.dialogs.profile import ProfileDialog
+    from cercle.desktop.dialogs.security import SecurityDialog
+    from cercle.desktop.dialogs.verification import VerificationDialog
     from cercle.desktop.views.main_window import MainWindow
+    from cercle.protocol.community.moderation import ModerationResult
 
 
 class Attention(QObject):
@@ -99,12 +99,7 @@ class Attention(QObject):
     def _count_unread(self, *_args) -> None:
         """The tray shows the server's unread counts (push rules applied: muted rooms count 0),
         the same numbers as the room list."""
-        rooms = self.session.rooms
-        total = 0
-        for row in range(rooms.rowCount()):
-            summary = rooms.index(row, 0).data(RoomRole.Summary)
-            if summary is not None and not summary.is_space:
-                total += summary.unread_count
+        total, _mentions = self.session.rooms.counts()
         if total != self.unread:
             self.unread = total
             self.tray.set_unread(total, self)
@@ -122,6 +117,8 @@ class Attention(QObject):
     # -- verification ------------------------------------------------------------------------
 
     def show_verification(self, run: VerificationRun) -> VerificationDialog:
+        from cercle.desktop.dialogs.verification import VerificationDialog
+
         dialog = VerificationDialog(run, run.other_user, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialogs.append(dialog)
@@ -211,6 +208,8 @@ class Attention(QObject):
         if self.security is not None:
             _to_front(self.security)
             return self.security
+        from cercle.desktop.dialogs.security import SecurityDialog
+
         dialog = SecurityDialog(self.session.bridge, account, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.verifyDeviceRequested.connect(self.verify_device)
@@ -227,6 +226,8 @@ class Attention(QObject):
         if self.profile is not None:
             _to_front(self.profile)
             return self.profile
+        from cercle.desktop.dialogs.profile import ProfileDialog
+
         dialog = ProfileDialog(self.session.bridge, account, self.session.explain, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: setattr(self, "profile", None))
@@ -294,10 +295,13 @@ class Attention(QObject):
         if community is None or account is None:
             return None
         community_name = controller._name(community)
+        from cercle.desktop.dialogs.moderation import ModerationDialog
+        from cercle.protocol.community import moderation
+
         dialog = ModerationDialog(action, name, community_name, self.window)
         run = moderation.kick if action == "kick" else moderation.ban
 
-        def done(result: moderation.ModerationResult) -> None:
+        def done(result: ModerationResult) -> None:
             dialog.done_ok()
             self.window.statusBar().showMessage(
                 self.moderation_outcome(result, name, community_name), 15_000

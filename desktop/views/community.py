@@ -11,10 +11,6 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from cercle.desktop.dialogs.acl import AclDialog
-from cercle.desktop.dialogs.charter import CharterDialog
-from cercle.desktop.dialogs.invite import InviteDialog
-from cercle.desktop.dialogs.roles import RolesDialog
 from cercle.desktop.views.community_actions import CommunityActions
 from cercle.desktop.views.community_header import CommunityHeader, language_name
 from cercle.protocol.changes import RoomsChanged
@@ -23,7 +19,11 @@ from cercle.protocol.community.charter import PostBlock, PostCheck
 from cercle.protocol.community.state import Community
 from cercle.protocol.endpoints import server_name_of
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs load when first opened, not before the room list is painted
+    from cercle.desktop.dialogs.acl import AclDialog
+    from cercle.desktop.dialogs.charter import CharterDialog
+    from cercle.desktop.dialogs.invite import InviteDialog
+    from cercle.desktop.dialogs.roles import RolesDialog
     from cercle.desktop.session import SessionController
     from cercle.desktop.views.home import HomeView
 
@@ -283,6 +283,8 @@ class CommunityController(QObject):
             return None
         accepted = charter.accepted_version(community, self.user_id)
         level = roles.level_of(community.power_levels, self.user_id, community.creators)
+        from cercle.desktop.dialogs.charter import CharterDialog
+
         dialog = CharterDialog(
             self._name(community), community.charter, accepted, self.window, manager=level >= 100
         )
@@ -326,6 +328,8 @@ class CommunityController(QObject):
         if community is None or account is None:
             return None
         version = community.charter.version if community.charter else 0
+        from cercle.desktop.dialogs.roles import RolesDialog
+
         dialog = RolesDialog(self._name(community), version, self.window)
         failed = lambda e: dialog.show_error(self.session.explain(e))  # noqa: E731
         self.run_for(
@@ -357,6 +361,8 @@ class CommunityController(QObject):
         def show(allow: tuple[str, ...]) -> None:
             if self.community is None or self.community.space_id != community.space_id:
                 return
+            from cercle.desktop.dialogs.acl import AclDialog
+
             dialog = AclDialog(name, own, tuple(p for p in allow if p != "*"), self.window)
 
             def progressed(done: int, total: int) -> None:
@@ -396,6 +402,8 @@ class CommunityController(QObject):
         community, account = self.community, self.session.account
         if community is None or account is None:
             return None
+        from cercle.desktop.dialogs.invite import InviteDialog
+
         dialog = InviteDialog(community, self.window)
 
         def invite(user_id: str) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListView
 
 from cercle.desktop.models.messages import MessageModel, MessageRole
-from cercle.desktop.models.rooms import RoomListModel, RoomListProxy, RoomRole
+from cercle.desktop.models.rooms import RoomListModel, RoomListProxy, RoomRole, sort_key
 from cercle.protocol.changes import Message, RoomsChanged, RoomSummary
 
 
@@ -83,6 +84,74 @@ def test_proxy_hides_spaces_and_sorts_by_latest_activity():
     assert names == ["New", "Old"]
     old = proxy.index(1, 0)
     assert old.data(RoomRole.Communities) == ["Vélotech"]
+
+
+def test_the_rows_stay_in_display_order_through_any_updates(qtmodeltester):
+    """Random arrivals, new activity, renames and departures: the model is always sorted (the
+    proxies keep its order), its lookup agrees, and nothing resets."""
+    import random
+
+    model = RoomListModel()
+    proxy = RoomListProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(model)
+    qtmodeltester.check(proxy)
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    generator = random.Random(3)
+    ids = [f"!{n}:a" for n in range(30)]
+    for turn in range(80):
+        picked = generator.sample(ids, generator.randint(0, 8))
+        gone = tuple(i for i in generator.sample(ids, generator.randint(0, 2)) if i not in picked)
+        rooms = tuple(
+            RoomSummary(
+                i,
+                generator.choice("ABCD"),
+                last_message=message(generator.randint(1, 5), i, ts=generator.randint(1, 5)),
+                is_direct=generator.random() < 0.2,
+                invited=generator.random() < 0.1,
+            )
+            for i in picked
+        )
+        model.apply(RoomsChanged(rooms, removed=gone))
+        rows = model.summaries()
+        assert [sort_key(r) for r in rows] == sorted(sort_key(r) for r in rows), turn
+        assert all(model.summary(r.room_id) is r for r in rows), turn
+        assert [proxy.index(n, 0).data(RoomRole.Summary) for n in range(proxy.rowCount())] == rows
+    assert resets == []
+
+
+def test_a_room_with_new_activity_moves_up_and_stays_selected(qtbot):
+    model = RoomListModel()
+    model.apply(RoomsChanged(tuple(room(f"!{n}:a", f"R{n}", ts=10 - n) for n in range(5))))
+    proxy = RoomListProxy()
+    proxy.setSourceModel(model)
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setCurrentIndex(proxy.index(3, 0))  # R3
+    moved: list[tuple[int, int]] = []
+    model.rowsMoved.connect(lambda _p, first, _last, _d, to: moved.append((first, to)))
+
+    model.apply(RoomsChanged((room("!3:a", "R3", ts=50),)))
+
+    assert [proxy.index(n, 0).data() for n in range(5)] == ["R3", "R0", "R1", "R2", "R4"]
+    assert moved == [(3, 0)]
+    assert view.currentIndex().data() == "R3"  # the selection followed the move
+
+
+def test_counts_sum_rooms_not_spaces():
+    model = RoomListModel()
+    model.apply(
+        RoomsChanged(
+            (
+                RoomSummary("!s:a", "S", is_space=True, unread_count=7, highlight_count=7),
+                RoomSummary("!a:a", "A", unread_count=2, highlight_count=1),
+                RoomSummary("!b:a", "B", unread_count=3),
+            )
+        )
+    )
+    assert model.counts() == (5, 1)
 
 
 def test_left_rooms_are_removed():
