@@ -40,6 +40,7 @@ from cercle.protocol.trust.own_devices import OwnDevices
 from cercle.protocol.trust.pins import IdentityMonitor, Pin
 from cercle.protocol.trust.secret_sharing import SecretSharing
 from cercle.protocol.trust.verifier import Verifications
+from cercle.storage.errors import DatabaseCorrupt
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+STORE_CHECK_DELAY_S = 10.0  # a large cache's full check waits for start-up to settle
 BACKFILL_ROUNDS = 5  # /messages requests at most per "show me this room"
 PAGE_ROUNDS = 12  # store reads and /messages requests at most per page of a paging view
 THUMBNAIL_BOX = (640, 480)  # what a server makes for an image without its own thumbnail
@@ -184,14 +186,28 @@ class Account:
                 self._sharing_settings().only_cross_signed
             )
         await self.engine.restore(published)
-        for name, work in (
+        upkeep = [
             ("sync", self.engine.run()),
             ("outbox", self.outbox.run()),
             ("key-backup", self.key_backup.run()),
-        ):
+        ]
+        if self.store.db.unchecked:  # too big to check while the user waited for the rooms
+            upkeep.append(("integrity", self._check_store()))
+        for name, work in upkeep:
             task = asyncio.create_task(work, name=name)
             task.add_done_callback(_log_crash)
             self._tasks.append(task)
+
+    async def _check_store(self) -> None:
+        """The local cache's full page check (`PRAGMA quick_check`), off the loop, once per run.
+        A damaged cache is logged, not fatal: each page read still checks its HMAC."""
+        await asyncio.sleep(STORE_CHECK_DELAY_S)  # after the first sync's burst of writes
+        try:
+            await asyncio.to_thread(self.store.db.integrity_check)
+        except DatabaseCorrupt as error:
+            log.error("the local cache failed its integrity check: %s", error)
+        else:
+            self.store.db.unchecked = False
 
     async def recent_messages(self, room_id: str, want: int = 30) -> list[Message]:
         """The room's latest messages, oldest first: from the store, and when it holds fewer

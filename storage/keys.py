@@ -138,11 +138,12 @@ def default_keyring() -> KeyringBackend:
             backend = getattr(importlib.import_module(module), cls)()
         except Exception:  # its library is not installed (dbus-python, gi): not this one
             continue
-        if _priority(backend) > 0:
-            viable.append(backend)
+        priority = _priority(backend)
+        if priority > 0:
+            viable.append((priority, backend))
     if not viable:
         return keyring.get_keyring()
-    return max(viable, key=_priority)
+    return max(viable, key=lambda pair: pair[0])[1]
 
 
 def secure_backend(
@@ -152,9 +153,10 @@ def secure_backend(
     write can never fall through to an insecure one."""
     backend = default_keyring() if backend is None else backend
     members = list(backend.backends) if isinstance(backend, ChainerBackend) else [backend]
-    members.sort(key=_priority, reverse=True)
-    for member in members:
-        if backend_name(member) in trusted and _priority(member) > 0:
+    # A priority is a probe (a Secret Service's is a D-Bus round trip): each read once.
+    ranked = sorted(((_priority(m), m) for m in members), key=lambda pair: -pair[0])
+    for priority, member in ranked:
+        if backend_name(member) in trusted and priority > 0:
             return member
     return None
 

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu
 
-from cercle.desktop.dialogs.browse import BrowseDialog
-from cercle.desktop.dialogs.moderation import ModerationDialog, ModerationLogDialog
 from cercle.desktop.models.rooms import RoomRole
-from cercle.protocol.community import context, moderation, roles
+from cercle.protocol.community import context, roles
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs and moderation load when first used, not before the first paint
+    from cercle.desktop.dialogs.browse import BrowseDialog
+    from cercle.desktop.dialogs.moderation import ModerationDialog, ModerationLogDialog
     from cercle.desktop.views.community import CommunityController
 
 
@@ -76,6 +76,9 @@ class CommunityActions(QObject):
         if community is None or account is None:
             return None
         who = message.sender_name or message.sender
+        from cercle.desktop.dialogs.moderation import ModerationDialog
+        from cercle.protocol.community import moderation
+
         dialog = ModerationDialog(action, who, self.c._name(community), self.c.window)
         client = account.client
 
@@ -118,6 +121,8 @@ class CommunityActions(QObject):
         community, account = self.c.community, self.c.session.account
         if community is None or account is None:
             return None
+        from cercle.desktop.dialogs.browse import BrowseDialog
+
         dialog = BrowseDialog(self.c._name(community), self.c.window)
         failed = lambda e: dialog.show_error(self.c.session.explain(e))  # noqa: E731
         self.c.run_for(
@@ -146,6 +151,9 @@ class CommunityActions(QObject):
         community, account = self.c.community, self.c.session.account
         if community is None or account is None:
             return None
+        from cercle.desktop.dialogs.moderation import ModerationLogDialog
+        from cercle.protocol.community import moderation
+
         dialog = ModerationLogDialog(self.c._name(community), self.c.window)
         self.c.run_for(
             dialog,

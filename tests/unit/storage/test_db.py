@@ -303,13 +303,19 @@ def test_quick_check_at_open_only_for_small_files(tmp_path, monkeypatch):
     db.close()
     calls = []
     monkeypatch.setattr(dbmod, "check_integrity", lambda conn, path: calls.append(path))
-    Database.open(tmp_path / "a.db", key)[0].close()
-    assert len(calls) == 1
+    db = Database.open(tmp_path / "a.db", key)[0]
+    db.close()
+    assert (len(calls), db.unchecked) == (1, False)
     monkeypatch.setattr(dbmod, "QUICK_CHECK_MAX_BYTES", PAGE_SIZE)
-    Database.open(tmp_path / "a.db", key)[0].close()
-    assert len(calls) == 1  # too big: left to integrity_check() in the background
-    Database.open(tmp_path / "a.db", key, quick_check=True)[0].close()
+    db = Database.open(tmp_path / "a.db", key)[0]
+    assert (len(calls), db.unchecked) == (1, True)  # too big: the owner checks it later
+    db.integrity_check()
+    db.close()
     assert len(calls) == 2
+    db = Database.open(tmp_path / "a.db", key, quick_check=True)[0]
+    db.close()
+    assert (len(calls), db.unchecked) == (3, False)
+    assert not Database.open(tmp_path / "new.db", key)[0].unchecked  # nothing to check yet
 
 
 def test_durable_writes_fsync_and_ordinary_ones_do_not(tmp_path):
