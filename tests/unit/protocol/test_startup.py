@@ -116,4 +116,5 @@ def test_rooms_the_ui_already_showed_are_not_published_again(monkeypatch):
 
     resumed = asyncio.run(go())
     assert seen == []
-    assert resumed is not None and resumed.published == tuple(ROOMS)  # not read again either
+    assert resumed is not None
+    assert resumed.published == tuple(ROOMS)  # not read again either
