@@ -32,7 +32,7 @@ class ComposerController(QObject):
         composer.editLastRequested.connect(self.edit_last)
         composer.membersWanted.connect(self._load_members)
         composer.filesChosen.connect(self.send_files)
-        composer.dataChosen.connect(self.send_data)
+        composer.pictureChosen.connect(self.send_picture)
         composer.uploadCancelRequested.connect(self._cancel_upload)
         home.roomSelected.connect(composer.set_room)
         home.timeline.replyRequested.connect(self.reply_to)
@@ -119,10 +119,10 @@ class ComposerController(QObject):
                 continue
             self._queue(room_id, path.name, account.send_file(room_id, path))
 
-    def send_data(self, data: bytes, filename: str, mimetype: str) -> None:
+    def send_picture(self, width: int, height: int, rgba: bytes, filename: str) -> None:
         account, room_id = self.session.account, self.session.messages.room_id
         if account is not None and room_id:
-            work = account.send_data(room_id, data, filename, mimetype or None)
+            work = account.send_picture(room_id, width, height, rgba, filename)
             self._queue(room_id, filename, work)
 
     def _queue(self, room_id: str, name: str, work) -> None:

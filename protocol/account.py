@@ -383,6 +383,13 @@ class Account:
         await check_upload(self.client, len(data))
         return await self.outbox.enqueue_file(room_id, data, filename, mimetype)
 
+    async def send_picture(
+        self, room_id: str, width: int, height: int, rgba: bytes, filename: str
+    ) -> str:
+        """Queues a pasted picture's pixels (RGBA rows) as a PNG, compressed off the loop."""
+        data = await asyncio.to_thread(media.png_from_rgba, width, height, rgba)
+        return await self.send_data(room_id, data, filename, "image/png")
+
     async def _unacknowledged_identities(self) -> frozenset[str]:
         pins = await self.identities.pinned()
         return frozenset(user for user, pin in pins.items() if not pin.acknowledged)

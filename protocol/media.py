@@ -152,6 +152,18 @@ def guess_mimetype(filename: str, data: bytes) -> str:
     return facts.mimetype if facts else "application/octet-stream"
 
 
+def png_from_rgba(width: int, height: int, rgba: bytes) -> bytes:
+    """A pasted picture's pixels (RGBA, 8 bits each, rows unpadded) as a PNG file. Call it off
+    the UI thread: a 2560×1440 screenshot takes ~0.2 s to compress."""
+    from PIL import Image
+
+    if width <= 0 or height <= 0 or len(rgba) != width * height * 4:
+        raise ValueError(f"{len(rgba)} bytes are not a {width}×{height} RGBA picture")
+    out = io.BytesIO()
+    Image.frombytes("RGBA", (width, height), rgba).save(out, "PNG")
+    return out.getvalue()
+
+
 def _open_image(data: bytes) -> Any:
     from PIL import Image
 

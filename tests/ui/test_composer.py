@@ -211,7 +211,7 @@ def test_pasted_files_and_images_are_not_text(qtbot, tmp_path):
     composer = in_window(qtbot)
     files, data = [], []
     composer.filesChosen.connect(files.append)
-    composer.dataChosen.connect(lambda blob, name, mime: data.append((blob[:4], name, mime)))
+    composer.pictureChosen.connect(lambda *picture: data.append(picture))
     document = tmp_path / "a.txt"
     document.write_text("x")
     mime = QMimeData()
@@ -223,8 +223,10 @@ def test_pasted_files_and_images_are_not_text(qtbot, tmp_path):
     picture.fill(0)
     image.setImageData(picture)
     composer.editor.insertFromMimeData(image)
-    assert [(blob, mime) for blob, _name, mime in data] == [(b"\x89PNG", "image/png")]
-    assert re.fullmatch(r"image \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.png", data[0][1])
+    [(width, height, rgba, name)] = data  # pixels: the protocol thread makes the PNG
+    assert (width, height, len(rgba)) == (4, 4, 4 * 4 * 4)
+    assert rgba[:4] == b"\x00\x00\x00\xff"  # black, opaque, in R, G, B, A order
+    assert re.fullmatch(r"image \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.png", name)
     text = QMimeData()
     text.setHtml("<b>gras</b>")
     text.setText("gras")

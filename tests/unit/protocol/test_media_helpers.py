@@ -115,3 +115,12 @@ def test_format_size():
     assert media.format_size(512) == "512 bytes"
     assert media.format_size(1536) == "1.5 KB"
     assert media.format_size(50 * 1024**2) == "50.0 MB"
+
+
+def test_pasted_pixels_become_a_png_with_the_same_pixels():
+    rgba = bytes([255, 0, 0, 255, 0, 0, 255, 128] * 3)  # 2×3: red opaque, blue half-transparent
+    png = media.png_from_rgba(2, 3, rgba)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Image.open(io.BytesIO(png)).convert("RGBA").tobytes() == rgba
+    with pytest.raises(ValueError, match="not a 3×3 RGBA picture"):
+        media.png_from_rgba(3, 3, rgba)
