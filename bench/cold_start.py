@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ncold start of the app, offscreen, {args.runs} fresh processes: median (min–max)")
     for key, label in (
         ("launched", "process start → window shown, accounts started"),
+        ("early_opened", "process start → profile + cached rooms read (protocol)"),
         ("insert_start", "process start → room list model starts inserting"),
         ("inserted", "process start → rows inserted and sorted"),
         ("since_launch", "process start → room list painted"),

@@ -77,6 +77,10 @@ def main() -> int:
         cercle_app.parse_args(["--profile", str(args.profile_dir)]), key_options=options
     )
     marks["launched"] = time.time() - LAUNCH
+    if launched.early is not None:  # on the protocol thread, when the profile and rooms are read
+        launched.early.add_done_callback(
+            lambda _: marks.setdefault("early_opened", time.time() - LAUNCH)
+        )
     session = launched.accounts.panes[0].session
     arrived = asyncio.Event()
 
