@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 
 from sync_ingest import ensure_cached_account, quiet
-from warm_start import PYCACHE, TARGET_PAINTED_S, child_env, keyring_copy, passphrase_secret
+from warm_start import (
+    PYCACHE,
+    TARGET_PAINTED_S,
+    child_env,
+    key_options,
+    keyring_copy,
+    passphrase_secret,
+)
 
 HEAVY = ("nio", "aiohttp", "markdown_it", "jsonschema", "peewee", "emoji", "keyring", "sqlcipher3")
 # What `cercle.desktop.app.launch` imports before the window exists (its first profile opens on
@@ -113,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         "memory: an in-process keyring (no discovery, no D-Bus: a floor)",
     )
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument(
+        "--start",
+        choices=("clean", "crash", "both"),
+        default="both",
+        help="clean: the last run closed cleanly (its room list saved); crash: it did not",
+    )
     args = parser.parse_args(argv)
     if args.keyring == "secret-service":
         under_secret_service(argv)
@@ -122,8 +135,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; keyring: {args.keyring}")
     print(f"children run with their bytecode cached in {PYCACHE}, as an installed app")
     import_times(args.top)
-    runs = [run_app(folder, args.rooms, args.keyring, secret) for _ in range(args.runs)]
-    print(f"\ncold start of the app, offscreen, {args.runs} fresh processes: median (min–max)")
+    starts = {
+        "clean": "after a clean close (the room list it saved)",
+        "crash": "after a crash (the room list rebuilt from the cache)",
+    }
+    chosen = list(starts) if args.start == "both" else [args.start]
+    for start in chosen:
+        runs = []
+        for _ in range(args.runs):
+            drop_or_save_room_list(folder, args.keyring, save=start == "clean")
+            runs.append(run_app(folder, args.rooms, args.keyring, secret))
+        show(f"cold start {starts[start]}", runs)
+    return 0
+
+
+def show(title: str, runs: list[dict]) -> None:
+    print(f"\n{title}, offscreen, {len(runs)} fresh processes: median (min–max)")
     for key, label in (
         ("launched", "process start → window shown, accounts started"),
         ("early_opened", "process start → profile + cached rooms read (protocol)"),
@@ -135,17 +162,35 @@ def main(argv: list[str] | None = None) -> int:
     ):
         values = [r[key] for r in runs]
         print(
-            f"    {label:<50}{statistics.median(values):8.3f}  "
+            f"    {label:<56}{statistics.median(values):8.3f}  "
             f"({min(values):.3f}–{max(values):.3f})"
         )
     cold = statistics.median(r["since_launch"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
-    load = os.getloadavg()[0]
     print(
         f"    target ≤ {TARGET_PAINTED_S} s: {cold:.2f} s wall, {cpu:.2f} CPU s; "
-        f"load average now {load:.1f}"
+        f"load average now {os.getloadavg()[0]:.1f}"
     )
-    return 0
+
+
+def drop_or_save_room_list(folder: Path, keyring_mode: str, *, save: bool) -> None:
+    """What the last run left: a clean close saves the room list for the next start (which
+    takes it), a crash leaves none. Each run is given the same start."""
+    from cercle.protocol import startup
+    from cercle.protocol.room_list_cache import ENCODING
+    from cercle.storage.profile import Profile
+
+    options = key_options("keyring", folder)[0] if keyring_mode == "memory" else None
+    profile = Profile.open(folder.name, base=folder.parent, options=options)
+    try:
+        session = profile.store.session.load()
+        assert session is not None, "the bench account has a saved session"
+        if save:
+            startup.save_rooms(profile, session.user_id)
+        else:
+            profile.store.room_list.take(session.user_id, ENCODING)
+    finally:
+        profile.close()
 
 
 def base64_secret(profile_dir: Path) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cercle.protocol import media, messages, roomlist
+from cercle.protocol import media, messages, roomlist, startup
 from cercle.protocol.changes import (
     Attachment,
     Change,
@@ -40,7 +40,7 @@ from cercle.protocol.trust.own_devices import OwnDevices
 from cercle.protocol.trust.pins import IdentityMonitor, Pin
 from cercle.protocol.trust.secret_sharing import SecretSharing
 from cercle.protocol.trust.verifier import Verifications
-from cercle.storage.errors import DatabaseCorrupt
+from cercle.storage.errors import DatabaseCorrupt, StorageError
 from cercle.storage.store import Store
 from cercle.storage.timeline import NewEvent
 
@@ -424,6 +424,12 @@ class Account:
             self.verifications.close(), self.secret_sharing.close(), self.key_forwarding.close()
         )
         await self.client.close()
+        try:
+            signed_in = await asyncio.to_thread(self.store.session.load) is not None
+        except StorageError:  # wiped: signed out of this computer
+            signed_in = False
+        if signed_in:  # nothing writes any more: the room list as it stands opens the next start
+            await asyncio.to_thread(startup.save_rooms, self.profile, self.user_id)
         await asyncio.to_thread(self.profile.close)
 
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cercle.protocol import roomlist
+from cercle.protocol import room_list_cache
 from cercle.protocol.changes import Change, RoomsChanged, RoomSummary
 from cercle.protocol.profiles import KeyOptions, Profile, ProfileLocation, open_profile
+from cercle.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from cercle.protocol.account import Account
+
+log = logging.getLogger(__name__)
 
 SHOWN_WAIT_S = 1.0  # the longest the network stack waits for the UI to show the cached rooms
 
@@ -30,6 +34,8 @@ class Resumed:
 def cached_rooms(profile: Profile, user_id: str) -> list[RoomSummary]:
     """Every cached room's summary, read in one snapshot: its ~8 queries per room share one
     read transaction (1,000 rooms: 0.1 s instead of 0.2 s, bench/warm_start.py)."""
+    from cercle.protocol import roomlist  # not needed when the saved list is there
+
     with profile.store.db.read():
         return roomlist.summaries(profile.store, user_id)
 
@@ -42,6 +48,7 @@ class Opened:
     profile: Profile
     user_id: str | None
     rows: tuple[RoomSummary, ...]
+    saved: bool = False  # the rows are the list saved at the last clean close, not rebuilt
 
 
 async def open_cached(
@@ -63,8 +70,29 @@ async def read_cached(profile: Profile) -> Opened:
     session = await asyncio.to_thread(profile.store.session.load)
     if session is None:
         return Opened(profile, None, ())
+    saved = await asyncio.to_thread(saved_rooms, profile, session.user_id)
+    if saved is not None:
+        return Opened(profile, session.user_id, saved, saved=True)
     rows = tuple(await asyncio.to_thread(cached_rooms, profile, session.user_id))
     return Opened(profile, session.user_id, rows)
+
+
+def saved_rooms(profile: Profile, user_id: str) -> tuple[RoomSummary, ...] | None:
+    """The rows saved when this account last closed cleanly, if nothing moved since (taken:
+    the next start after a crash rebuilds them). One read and a decode instead of ~8 queries
+    per room and their rows built again: 1,000 rooms in ~10 ms instead of ~0.1 s."""
+    data = profile.store.room_list.take(user_id, room_list_cache.ENCODING)
+    return room_list_cache.decode(data) if data is not None else None
+
+
+def save_rooms(profile: Profile, user_id: str) -> None:
+    """Saves the account's room list for the next start; called once nothing writes any more
+    (the account closing). A failure is logged: the next start rebuilds the list."""
+    try:
+        data = room_list_cache.encode(cached_rooms(profile, user_id))
+        profile.store.room_list.save(user_id, room_list_cache.ENCODING, data)
+    except StorageError as error:
+        log.warning("the room list was not saved for the next start: %s", error)
 
 
 async def resume(

@@ -15,6 +15,7 @@ from .receipts import Receipt, ReceiptsRepo, save_account_data, save_receipts
 from .rooms import RoomsRepo, RoomUpdate, StateEvent, apply_state, upsert_room
 from .search import SearchRepo
 from .session import SessionRepo, save_sync_token
+from .snapshot import RoomListSnapshot
 from .timeline import NewEvent, TimelineRepo, append_events
 
 
@@ -64,6 +65,7 @@ class Store:
         self.media = MediaCache(db, media_dir)
         self.search = SearchRepo(db)
         self.overview = OverviewRepo(db)
+        self.room_list = RoomListSnapshot(db)
 
     def write_sync_batch(self, batch: SyncBatch) -> BatchResult:
         """Store a whole sync response and its next_batch in ONE transaction.

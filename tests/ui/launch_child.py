@@ -8,7 +8,8 @@ import os
 import sys
 
 
-def main(folder: str) -> None:
+def main(folder: str, end: str) -> None:
+    """`end`: "close" quits as the app does; "crash" stops dead, as a kill would."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from cercle.desktop import app as cercle_app
 
@@ -48,10 +49,12 @@ def main(folder: str) -> None:
             and early.exception() is None
             and session.profile is early.result().profile
         )
-        launched.close()
+        seen["saved_list"] = seen["opened_early"] and early is not None and early.result().saved
+        if end == "close":
+            launched.close()
     print(json.dumps(seen), flush=True)
     os._exit(0)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

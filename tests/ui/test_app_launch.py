@@ -18,10 +18,10 @@ from cercle.protocol.profiles import KeyOptions
 CHILD = Path(__file__).with_name("launch_child.py")
 
 
-def launch(folder: Path) -> dict:
+def launch(folder: Path, end: str = "close") -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        [sys.executable, str(CHILD), str(folder)],
+        [sys.executable, str(CHILD), str(folder), end],
         capture_output=True,
         text=True,
         env=env,
@@ -61,8 +61,15 @@ def test_a_signed_in_profile_shows_its_cached_rooms_then_resumes(
         )
         await account.close()
 
-    asyncio.run(first_run())
-    seen = launch(tmp_path / "profile")
+    asyncio.run(first_run())  # closed cleanly: the room list is saved for the next start
+    seen = launch(tmp_path / "profile", end="crash")
     assert seen["events"][0] == ["rooms", ["Atelier vélo"]]  # from the cache, before the account
     assert seen["events"][-1] == ["signed in", employee.user_id]
     assert seen["opened_early"]
+    assert seen["saved_list"]
+    # That run stopped dead: the saved list was used up, the next start rebuilds it, then
+    # closes cleanly, which saves it again.
+    seen = launch(tmp_path / "profile", end="close")
+    assert seen["events"][0] == ["rooms", ["Atelier vélo"]]
+    assert not seen["saved_list"]
+    assert launch(tmp_path / "profile")["saved_list"]

@@ -30,7 +30,11 @@ class FakeDb:
 
 def fake_profile() -> types.SimpleNamespace:
     session = types.SimpleNamespace(user_id="@me:example.org")
-    store = types.SimpleNamespace(session=types.SimpleNamespace(load=lambda: session), db=FakeDb())
+    store = types.SimpleNamespace(
+        session=types.SimpleNamespace(load=lambda: session),
+        db=FakeDb(),
+        room_list=types.SimpleNamespace(take=lambda user_id, encoding: None),  # none saved
+    )
     return types.SimpleNamespace(store=store)
 
 
@@ -118,3 +122,28 @@ def test_rooms_the_ui_already_showed_are_not_published_again(monkeypatch):
     assert seen == []
     assert resumed is not None
     assert resumed.published == tuple(ROOMS)  # not read again either
+
+
+def test_the_list_saved_at_the_last_clean_close_is_shown_without_rebuilding_it(monkeypatch):
+    from cercle.protocol import room_list_cache
+
+    def rebuilt(store, user_id):
+        raise AssertionError("the saved list was there")
+
+    monkeypatch.setattr(roomlist, "summaries", rebuilt)
+    profile = fake_profile()
+    taken: list[tuple[str, str]] = []
+
+    def take(user_id, encoding):
+        taken.append((user_id, encoding))
+        return room_list_cache.encode(ROOMS)
+
+    profile.store.room_list.take = take
+    opened = asyncio.run(startup.read_cached(profile))
+    assert (opened.rows, opened.saved) == (tuple(ROOMS), True)
+    assert taken == [("@me:example.org", room_list_cache.ENCODING)]
+
+    profile.store.room_list.take = lambda user_id, encoding: b"damaged"  # rebuilt instead
+    monkeypatch.setattr(roomlist, "summaries", lambda store, user_id: ROOMS)
+    opened = asyncio.run(startup.read_cached(profile))
+    assert (opened.rows, opened.saved) == (tuple(ROOMS), False)

@@ -20,7 +20,15 @@ def fixture_v0(conn: Connection) -> None:
     """Version 0 is a brand-new, empty file."""
 
 
-FIXTURES: dict[int, Callable[[Connection], None]] = {0: fixture_v0}
+def fixture_v1(conn: Connection) -> None:
+    """An account that synced: its rows must come through 0002 untouched."""
+    conn.execute("INSERT INTO sync_token (id, next_batch) VALUES (1, 's42')")
+    conn.execute(
+        "INSERT INTO rooms (room_id, name, last_activity_ts) VALUES ('!r:x', 'Atelier', 5)"
+    )
+
+
+FIXTURES: dict[int, Callable[[Connection], None]] = {0: fixture_v0, 1: fixture_v1}
 
 
 # version N -> what must hold right after migration N ran on FIXTURES[N-1]
@@ -42,7 +50,24 @@ def check_v1(conn: Connection) -> None:
     )
 
 
-CHECKS: dict[int, Callable[[Connection], None]] = {1: check_v1}
+def check_v2(conn: Connection) -> None:
+    assert conn.execute("SELECT name FROM rooms").fetchall() == [("Atelier",)]
+    assert conn.execute("SELECT count(*) FROM room_list_snapshot").fetchone() == (0,)
+    conn.execute(
+        "INSERT INTO room_list_snapshot (id, format, user_id, next_batch, data) "
+        "VALUES (1, 'f', '@me:x', 's42', x'00')"
+    )
+    with pytest.raises(Exception, match="CHECK constraint"):  # one saved list at most
+        conn.execute(
+            "INSERT INTO room_list_snapshot (id, format, user_id, data) VALUES (2, 'f', 'u', x'')"
+        )
+    # Only a table added: a Cercle that knows schema 1 still opens the file.
+    assert conn.execute("SELECT value FROM schema_meta WHERE key = 'min_reader'").fetchone() == (
+        "1",
+    )
+
+
+CHECKS: dict[int, Callable[[Connection], None]] = {1: check_v1, 2: check_v2}
 
 
 def database_at(path: Path, key: bytes, version: int) -> None:
