@@ -29,7 +29,7 @@ from cercle.protocol.profiles import KeyOptions, ProfileLocation, open_profile  
 from cercle.storage.keys import KEYRING_SERVICE, KdfParams, _argon2id, backend_name, verifier  # noqa: E402
 
 TARGET_ROOM_LIST_S = 0.5  # the brief: room list on a warm start
-TARGET_PAINTED_S = 1.0  # the desktop issue: cold start → room list painted
+TARGET_PAINTED_S = 1.0  # the desktop issue: cold start → room list painted (cold_start.py)
 SECRET_ENV = "CERCLE_BENCH_SECRET"  # the synthetic profile's secret, parent → child, never argv
 PASSPHRASE_ENV = "CERCLE_BENCH_PASSPHRASE"  # its passphrase, the same way
 
@@ -401,8 +401,9 @@ def main(argv: list[str] | None = None) -> int:
         runs = [run_child("ui", mode, dirs[mode], args.rooms) for _ in range(args.ui_runs)]
         print(f"    (model rows {runs[0]['rows']}, shown in the list {runs[0]['visible_rows']})")
         show(f"Offscreen desktop window, {mode} mode", runs, ui_keys)
-        cold = statistics.median(r["since_launch"] for r in runs)
-        print(f"    target: cold start → room list painted ≤ {TARGET_PAINTED_S} s → {cold:.2f} s")
+        warm = statistics.median(r["to_painted"] for r in runs)
+        print(f"    target: session.start → room list ≤ {TARGET_ROOM_LIST_S} s → {warm:.2f} s")
+    print("  (the app's own cold start, its profile opened early: bench/cold_start.py)")
     print(
         f"\n{time.perf_counter() - started:.0f} s in all; load average now {os.getloadavg()[0]:.1f}"
     )
