@@ -27,6 +27,15 @@ UNDECRYPTABLE_TEXT = {
     ),
     UndecryptableCause.SENT_BEFORE_JOINED: "Encrypted message sent before you joined",
     UndecryptableCause.WITHHELD: "Encrypted message: the sender did not share its key with you",
+    UndecryptableCause.WITHHELD_UNVERIFIED: (
+        "Encrypted message: the sender shares keys only with verified devices"
+    ),
+    UndecryptableCause.WITHHELD_BLACKLISTED: (
+        "Encrypted message: the sender has blocked this device"
+    ),
+    UndecryptableCause.WITHHELD_NO_OLM: (
+        "Encrypted message: the sender’s device could not open a secure channel to this one"
+    ),
     UndecryptableCause.UNKNOWN_DEVICE: "Encrypted message from a device that is not verified",
     UndecryptableCause.BAD_ENCRYPTION: "Encrypted message that cannot be read (malformed)",
 }
@@ -141,9 +150,10 @@ def to_message(
     has_relations = related is None or event.event_id in related
     if undecryptable:
         try:
-            body = UNDECRYPTABLE_TEXT[UndecryptableCause(event.decryption_error or "")]
-        except ValueError:
-            body = UNDECRYPTABLE_TEXT[UndecryptableCause.NOT_YET_RECEIVED]
+            cause = UndecryptableCause(event.decryption_error or "")
+        except ValueError:  # a cause this version does not know (a newer one stored it)
+            cause = UndecryptableCause.NOT_YET_RECEIVED
+        body = UNDECRYPTABLE_TEXT[cause]
     else:
         raw_body = event.content.get("body")
         if not isinstance(raw_body, str):

@@ -82,3 +82,12 @@ def test_direct_rooms_ignore_junk():
         "!1:b",
         "!3:f",
     }
+
+
+def test_every_undecryptable_cause_has_words_for_previews():
+    """A cause without words made the room list raise on the room's latest message (a room key
+    withheld from an unverified device stopped that account's sync from being published)."""
+    from cercle.protocol.changes import UndecryptableCause
+    from cercle.protocol.roomlist import UNDECRYPTABLE_TEXT
+
+    assert set(UNDECRYPTABLE_TEXT) == set(UndecryptableCause)
