@@ -27,6 +27,10 @@ from cercle.desktop.views.side_panel import SidePanel
 from cercle.desktop.views.thread_panel import ThreadPanel
 from cercle.desktop.views.timeline import TimelineView
 
+ROOM_LIST_MIN_WIDTH = 260
+TIMELINE_MIN_WIDTH = 380
+PANEL_MIN_WIDTH = 240
+
 
 class HomeView(QWidget):
     roomSelected = Signal(str)
@@ -101,7 +105,14 @@ class HomeView(QWidget):
         splitter.addWidget(self.thread_panel)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
-        splitter.setSizes([300, 640, 300])
+        # A panel opening takes its room from the timeline: the room list keeps a width where
+        # names and badges still read (it was squeezed to ~210 px on an 1,100 px window).
+        left.setMinimumWidth(ROOM_LIST_MIN_WIDTH)
+        right.setMinimumWidth(TIMELINE_MIN_WIDTH)  # and the timeline keeps its messages legible
+        for panel in (self.side_panel, self.thread_panel):
+            panel.setMinimumWidth(PANEL_MIN_WIDTH)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([300, 640, 300, 340])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
         layout.setSpacing(4)
