@@ -133,7 +133,9 @@ def nio_part(client: nio.AsyncClient, decoded) -> nio.SyncResponse:
 
 def ingest_stages(store, data: bytes, decoder: str = "own") -> dict[str, tuple[float, float]]:
     """One response through Cercle's pipeline, stage by stage: (wall s, CPU s) each. `own`:
-    protocol/decode.py + nio's crypto part (receive_response on it); `nio`: from_dict."""
+    protocol/decode.py + nio's crypto part (receive_response on it); `nio`: from_dict. As
+    SyncEngine does, the store's first sync reads no message rows back (nothing is open yet)."""
+    initial = store.session.sync_token() is None
     spans = {}
     client = nio_client()  # made beforehand: the app has one for the whole session
     t = clock()
@@ -152,7 +154,8 @@ def ingest_stages(store, data: bytes, decoder: str = "own") -> dict[str, tuple[f
         spans["to_batch"], t = since(t), clock()
     result = store.write_sync_batch(batch)
     spans["write"], t = since(t), clock()
-    read_messages(store, result)
+    if not initial:
+        read_messages(store, result)
     spans["read messages"], t = since(t), clock()
     read_summaries(store, reply)
     spans["read summaries"] = since(t)

@@ -69,6 +69,9 @@ class SyncEngine:
         self.observers: list[Callable[[nio.SyncResponse, SyncBatch], None]] = []
         # Rewrite a batch before it is stored (e.g. megolm_withheld.py: undecryptable causes).
         self.adjusters: list[Callable[[nio.SyncResponse, SyncBatch], Awaitable[SyncBatch]]] = []
+        # The store's first sync publishes no message rows (nothing is open, nothing is news)
+        # unless a consumer wants every event as it is stored (cercle-cli tail).
+        self.publishes_history = False
 
     async def restore(self, published: Sequence[RoomSummary] | None = None) -> None:
         """Before the first sync: publishes the cached rooms and resumes from the stored token,
@@ -191,7 +194,7 @@ class SyncEngine:
         # Disk full or a bug: nothing of the batch is kept, nio's token is rewound, and the
         # same response is fetched again by the next sync.
         # What redactions in this batch strip: read before, since their relations go with it.
-        redacted = await asyncio.to_thread(self._redaction_targets, batch)
+        redacted, initial = await asyncio.to_thread(self._before_write, batch)
         try:
             result = await asyncio.to_thread(self.store.write_sync_batch, batch)
         except Exception:
@@ -203,6 +206,13 @@ class SyncEngine:
         # The room list first: on a first login it is what the user waits for.
         if changed or removed:
             await self._publish_rooms(changed, removed=tuple(removed))
+        if initial and not self.publishes_history:
+            # The first sync of a store: no room is open and nothing in it is news (no
+            # notification for history). Building its ~20 rows per room only to drop them was a
+            # third of a 1,000-room first sync's CPU (bench/sync_ingest.py); a room opened
+            # later reads its rows from the store.
+            await self._after_write(reply, joined)
+            return
 
         def appended() -> list[tuple[str, list[TimelineEvent], list[Message]]]:
             found = []
@@ -224,12 +234,19 @@ class SyncEngine:
         # redactions from this batch are in them already.
         fresh = {e.event_id for _, events, _ in rows for e in events}
         await self._publish_targets([e for _, events, _ in rows for e in events], redacted, fresh)
+        await self._after_write(reply, joined)
+
+    async def _after_write(self, reply: nio.SyncResponse, joined: list[str]) -> None:
         if any(isinstance(e, KEY_EVENTS) for e in reply.to_device_events):
             await self.repair_undecrypted()
         for room_id in joined:
             room = self.client.nio.rooms.get(room_id)
             if room is not None and not room.members_synced:
                 self._load_members_later(room_id)
+
+    def _before_write(self, batch: SyncBatch) -> tuple[dict[str, list[str]], bool]:
+        """What the batch's redactions strip, and whether it is the store's first sync."""
+        return self._redaction_targets(batch), self.store.session.sync_token() is None
 
     def _redaction_targets(self, batch: SyncBatch) -> dict[str, list[str]]:
         """Redacted event id → the ids whose rows change with it (itself, what it related to)."""

@@ -458,6 +458,7 @@ async def cmd_search(args, out: Output, location: ProfileLocation) -> int:
 
 async def cmd_tail(args, out: Output, location: ProfileLocation) -> int:
     account = await _account(args, location, _printer(out))
+    account.engine.publishes_history = True  # a first sync prints the rooms' history first
     try:
         await account.start()
         await asyncio.Event().wait()  # until interrupted

@@ -381,6 +381,7 @@ def store(tmp_path):
 
 
 def test_the_engine_stores_a_hostile_response_and_publishes_rooms_then_messages(store):
+    store.write_sync_batch(SyncBatch("s1"))  # not the store's first sync (see the next test)
     body = sync_body([event("$a"), "junk", event("$ts", origin_server_ts="x"), event("$b")])
     published = []
     engine = sync.SyncEngine(RawClient(), store, published.append)  # type: ignore[arg-type]
@@ -391,6 +392,29 @@ def test_the_engine_stores_a_hostile_response_and_publishes_rooms_then_messages(
     assert kinds == [RoomsChanged, TimelineAppended]
     assert {r.room_id for r in published[0].rooms} == {ROOM, INVITE}
     assert [m.event_id for m in published[1].messages] == ["$a", "$b"]
+
+
+def test_the_stores_first_sync_publishes_its_rooms_but_no_message_rows(store):
+    """Nothing is open and nothing in it is news: its rows are read when a room opens."""
+    published = []
+    engine = sync.SyncEngine(RawClient(), store, published.append)  # type: ignore[arg-type]
+    asyncio.run(engine.ingest_body(sync_body([event("$a")])))
+    assert [type(c) for c in published] == [RoomsChanged]
+    assert [e.event_id for e in store.timeline.page(ROOM).events] == ["$a"]
+    published.clear()
+    later = sync_body([event("$b")])
+    later["next_batch"] = "s3"
+    asyncio.run(engine.ingest_body(later))
+    assert [type(c) for c in published] == [RoomsChanged, TimelineAppended]
+    assert [m.event_id for m in published[1].messages] == ["$b"]
+
+
+def test_a_consumer_of_every_event_gets_the_first_syncs_rows_too(store):
+    published = []
+    engine = sync.SyncEngine(RawClient(), store, published.append)  # type: ignore[arg-type]
+    engine.publishes_history = True  # cercle-cli tail
+    asyncio.run(engine.ingest_body(sync_body([event("$a")])))
+    assert [type(c) for c in published] == [RoomsChanged, TimelineAppended]
 
 
 def test_if_nio_fails_on_its_part_nothing_is_stored_and_its_token_is_rewound(store, monkeypatch):
@@ -414,6 +438,7 @@ def test_a_row_published_in_this_batch_is_not_replaced_again_an_older_one_is(sto
         relates = {"rel_type": "m.annotation", "event_id": target, "key": "👍"}
         return event(event_id, "m.reaction", {"m.relates_to": relates})
 
+    store.write_sync_batch(SyncBatch("s1"))  # not the store's first sync
     published = []
     engine = sync.SyncEngine(RawClient(), store, published.append)  # type: ignore[arg-type]
     asyncio.run(engine.ingest_body(sync_body([event("$a"), reaction("$r1", "$a")])))
