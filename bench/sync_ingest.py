@@ -229,7 +229,7 @@ def med(runs: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def rate(events: int, seconds: float) -> str:
-    return f"{events / seconds:>10,.0f}" if seconds > 0 else "         -"
+    return f"{events / seconds:>10,.0f}" if seconds >= 1e-4 else "         -"  # not run
 
 
 HEAD = f"    {'':<42}{'wall s':>8}{'CPU s':>8}{'ev/s CPU':>10}"
