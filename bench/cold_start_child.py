@@ -19,29 +19,14 @@ SECRET_ENV = "CERCLE_BENCH_SECRET"  # the profile secret, parent → child (memo
 def memory_key_options(profile_dir: Path):
     """The profile's secret in a keyring of this process alone (a machine without a Secret
     Service): no D-Bus round trip and no backend discovery, so a floor, not the real path."""
-    from keyring.backend import KeyringBackend
+    from warm_start import MemoryKeyring  # the bench's own (loads a little more: a floor)
 
     from cercle.protocol.profiles import KeyOptions
     from cercle.storage.keys import KEYRING_SERVICE, backend_name
 
-    class MemoryKeyring(KeyringBackend):
-        priority = 1.0  # type: ignore[assignment]
-
-        def __init__(self, entries: dict) -> None:
-            super().__init__()
-            self.entries = entries
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.entries.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.entries[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.entries.pop((service, username), None)
-
     profile_id = json.loads((profile_dir / "keys.json").read_text())["profile_id"]
-    backend = MemoryKeyring({(KEYRING_SERVICE, profile_id): os.environ[SECRET_ENV]})
+    backend = MemoryKeyring()
+    backend.set_password(KEYRING_SERVICE, profile_id, os.environ[SECRET_ENV])
     return KeyOptions(backend=backend, trusted=frozenset({backend_name(backend)}))
 
 
