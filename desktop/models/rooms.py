@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from cercle.desktop.delegates.common import undecryptable_text
 from cercle.protocol.changes import RoomsChanged, RoomSummary
 from cercle.protocol.spaces import SpaceTree
 
@@ -217,12 +218,12 @@ class RoomListModel(QAbstractListModel):
         quiet = self.quiet.get(room.room_id)
         if quiet is not None:
             parts.append(self.tr("muted") if quiet == "mute" else self.tr("mentions only"))
-        if room.last_message:
-            parts.append(
-                self.tr("{name}: {text}").format(
-                    name=room.last_message.sender_name, text=room.last_message.body
-                )
-            )
+        last = room.last_message
+        if last:
+            # An unreadable message's body is the protocol's English words: say its cause in
+            # the interface's language, as the row itself does.
+            text = undecryptable_text(last.cause) if last.undecryptable else last.body
+            parts.append(self.tr("{name}: {text}").format(name=last.sender_name, text=text))
         return ", ".join(parts)
 
 

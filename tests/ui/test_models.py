@@ -154,6 +154,19 @@ def test_counts_sum_rooms_not_spaces():
     assert model.counts() == (5, 1)
 
 
+def test_an_unreadable_last_message_is_told_by_its_cause_not_its_stored_words():
+    from cercle.desktop.delegates.common import undecryptable_text
+
+    last = Message(
+        "$x", "!a:a", "@ann:a", "Ann", "(protocol words)", 5, undecryptable=True, cause="withheld"
+    )
+    model = RoomListModel()
+    model.apply(RoomsChanged((RoomSummary("!a:a", "A", last_message=last),)))
+    text = model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert text.endswith(f"Ann: {undecryptable_text('withheld')}")
+    assert "(protocol words)" not in text
+
+
 def test_left_rooms_are_removed():
     model = RoomListModel()
     model.apply(RoomsChanged((room("!a:a", "A"), room("!b:a", "B"), room("!c:a", "C"))))
