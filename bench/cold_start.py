@@ -19,6 +19,7 @@ from warm_start import (
     keyring_copy,
     passphrase_secret,
 )
+from warm_start import show as show_runs
 
 HEAVY = ("nio", "aiohttp", "markdown_it", "jsonschema", "peewee", "emoji", "keyring", "sqlcipher3")
 # What `cercle.desktop.app.launch` imports before the window exists (its first profile opens on
@@ -150,22 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+APP_KEYS = [
+    ("launched", "process start → window shown, accounts started"),
+    ("early_opened", "process start → profile + cached rooms read (protocol)"),
+    ("insert_start", "process start → room list model starts inserting"),
+    ("inserted", "process start → rows inserted and sorted"),
+    ("since_launch", "process start → room list painted"),
+    ("cpu", "CPU s: process start → painted"),
+    ("peak_rss_mib", "peak RSS"),
+]
+
+
 def show(title: str, runs: list[dict]) -> None:
-    print(f"\n{title}, offscreen, {len(runs)} fresh processes: median (min–max)")
-    for key, label in (
-        ("launched", "process start → window shown, accounts started"),
-        ("early_opened", "process start → profile + cached rooms read (protocol)"),
-        ("insert_start", "process start → room list model starts inserting"),
-        ("inserted", "process start → rows inserted and sorted"),
-        ("since_launch", "process start → room list painted"),
-        ("cpu", "CPU s: process start → painted"),
-        ("peak_rss_mib", "peak RSS (MiB)"),
-    ):
-        values = [r[key] for r in runs]
-        print(
-            f"    {label:<56}{statistics.median(values):8.3f}  "
-            f"({min(values):.3f}–{max(values):.3f})"
-        )
+    show_runs(f"{title}, offscreen", runs, APP_KEYS)
     cold = statistics.median(r["since_launch"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
     print(

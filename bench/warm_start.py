@@ -280,7 +280,7 @@ def show(title: str, runs: list[dict], keys: list[tuple[str, str]]) -> None:
         fmt = "{:.0f}" if unit == "MiB" else "{:.3f}"
         med = fmt.format(statistics.median(values))
         span = f"({fmt.format(min(values))}–{fmt.format(max(values))})"
-        print(f"    {label:<52}{med:>8} {unit:<4}{span}")
+        print(f"    {label:<56}{med:>8} {unit:<4}{span}")
 
 
 def profile_restore(profile_dir: Path, top: int) -> None:
