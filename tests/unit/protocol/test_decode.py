@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import os
 
 import nio
 import pytest
@@ -19,8 +18,7 @@ from cercle.protocol.changes import (
     UndecryptableCause,
 )
 from cercle.protocol.decode import Refused, decode, finish
-from cercle.storage.db import Database
-from cercle.storage.store import Store, SyncBatch
+from cercle.storage.store import SyncBatch
 
 ME = "@camille:company.test"
 ELODIE = "@elodie:partner.test"
@@ -370,14 +368,6 @@ class RawClient:
 
     def __init__(self) -> None:
         self.nio = nio_client()
-
-
-@pytest.fixture
-def store(tmp_path):
-    db, _ = Database.open(tmp_path / "t.db", os.urandom(32))
-    s = Store(db, tmp_path / "media")
-    yield s
-    s.close()
 
 
 def test_the_engine_stores_a_hostile_response_and_publishes_rooms_then_messages(store):

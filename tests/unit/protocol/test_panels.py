@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from cercle.protocol import panels
-from cercle.storage.db import Database
 from cercle.storage.rooms import StateEvent
-from cercle.storage.store import RoomBatch, Store, SyncBatch
+from cercle.storage.store import RoomBatch, SyncBatch
 from cercle.storage.timeline import NewEvent
 
 ME = "@camille:company.test"
 ELODIE = "@elodie:partner.test"
 HUGO = "@hugo:company.test"
 ROOM = "!r:company.test"
-
-
-@pytest.fixture
-def store(tmp_path):
-    db, _ = Database.open(tmp_path / "t.db", os.urandom(32))
-    s = Store(db, tmp_path / "media")
-    yield s
-    s.close()
 
 
 def member(user_id, name):

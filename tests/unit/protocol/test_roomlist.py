@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from cercle.protocol.roomlist import direct_rooms, summaries
-from cercle.storage.db import Database
 from cercle.storage.rooms import StateEvent
-from cercle.storage.store import RoomBatch, Store, SyncBatch
+from cercle.storage.store import RoomBatch, SyncBatch
 
 ME = "@camille:company.test"
-
-
-@pytest.fixture
-def store(tmp_path):
-    db, _ = Database.open(tmp_path / "t.db", os.urandom(32))
-    s = Store(db, tmp_path / "media")
-    yield s
-    s.close()
 
 
 def joined(name):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from cercle.storage.db import Database
 from cercle.storage.profile import KeyOptions, Profile
 
 from .helpers import FAST_KDF, TRUSTED_FOR_TESTS, MemoryKeyring
@@ -35,17 +33,6 @@ def no_keyring_options() -> KeyOptions:
 @pytest.fixture
 def profile_base(tmp_path) -> Path:
     return tmp_path / "profiles"
-
-
-@pytest.fixture
-def store(tmp_path):
-    """A bare open Store on a fresh database (no profile, no keyring)."""
-    from cercle.storage.store import Store
-
-    db, _ = Database.open(tmp_path / "t.db", os.urandom(32))
-    s = Store(db, tmp_path / "media")
-    yield s
-    s.close()
 
 
 @pytest.fixture

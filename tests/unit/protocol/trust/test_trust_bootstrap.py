@@ -4,7 +4,6 @@ server, room keys exported to the backup and imported back into nio."""
 from __future__ import annotations
 
 import asyncio
-import os
 from types import SimpleNamespace
 
 import pytest
@@ -17,21 +16,11 @@ from cercle.protocol.trust import bootstrap, keybackup
 from cercle.protocol.trust.backup import BackedUpSession, BackupKey, decrypt_session
 from cercle.protocol.trust.crosssigning import CrossSigningSecrets
 from cercle.protocol.trust.local import BackupState, LocalIdentity, LocalTrust
-from cercle.storage.db import Database
-from cercle.storage.store import Store
 
 USER = "@alice:example.org"
 ROOM = "!room:example.org"
 SENDER_KEY = "RF3s+E7RkTQTGF2d8Deol0FkQvgII2aJDf3/Jp5mxVU"
 SIGNING_KEY = "aj40p+aw64yPIdsxoog8jhPu9i7l7NcFRecuOQblE3Y"
-
-
-@pytest.fixture
-def store(tmp_path):
-    db, _ = Database.open(tmp_path / "t.db", os.urandom(32))
-    s = Store(db, tmp_path / "media")
-    yield s
-    s.close()
 
 
 # -- user-interactive auth -----------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,8 +14,6 @@ from cercle.protocol.trust import pins
 from cercle.protocol.trust.canonical import NamedSigningKey, SigningKey, sign_json
 from cercle.protocol.trust.local import LocalIdentity, LocalTrust
 from cercle.protocol.trust.pins import IdentityPins, NoIdentityChange, Pin, decide
-from cercle.storage.db import Database
-from cercle.storage.store import Store
 
 ALICE = "@alice:velotech.test"  # us
 BOB = "@bob:rouelibre.test"
@@ -72,14 +69,6 @@ def judge(body: dict[str, Any], me: Person, pin: Pin | None = None) -> cs.UserTr
         trusted_master_key=me.master_key,
         pinned=pin.identity if pin else None,
     )
-
-
-@pytest.fixture
-def store(tmp_path):
-    db, _ = Database.open(tmp_path / "t.db", os.urandom(32))
-    s = Store(db, tmp_path / "media")
-    yield s
-    s.close()
 
 
 # -- the decision, pure ----------------------------------------------------------------------
