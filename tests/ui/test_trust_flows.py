@@ -58,6 +58,20 @@ def peer_thread():
     thread.stop()
 
 
+def dm_with(window, peer, me) -> str:
+    """A DM the peer opens with us, joined here, once the peer has seen us join."""
+    room_id = on_app(window, rooms.create_dm(peer.client, me.user_id))
+    on_app(window, window.session.account.client.join(room_id))
+    on_app(
+        window,
+        until(
+            lambda: peer.store.rooms.member(room_id, me.user_id),
+            lambda m: m is not None and m.membership == "join",
+        ),
+    )
+    return room_id
+
+
 async def _awaited(future):
     return await future
 
@@ -82,15 +96,7 @@ def test_verification_dialog_completes_emoji_sas_with_another_cercle_user(
         # Both have cross-signing, so the verification is recorded as signatures.
         on_app(app_window, setup_recovery(app_window.session.account, me.password))
         on_app(app_window, setup_recovery(peer, them.password))
-        room_id = on_app(app_window, rooms.create_dm(peer.client, me.user_id))
-        on_app(app_window, app_window.session.account.client.join(room_id))
-        on_app(
-            app_window,
-            until(
-                lambda: peer.store.rooms.member(room_id, me.user_id),
-                lambda m: m is not None and m.membership == "join",
-            ),
-        )
+        room_id = dm_with(app_window, peer, me)
 
         flow = on_app(app_window, peer.verifications.request(me.user_id, room_id=room_id), 30)
         dialogs = app_window.attention.dialogs
@@ -138,16 +144,8 @@ def test_verifying_a_member_and_saying_the_emoji_differ_cancels_for_both(
     peer = on_app(app_window, signed_in(them, tmp_path / "peer"))
     try:
         on_app(app_window, peer.start())
-        room_id = on_app(app_window, rooms.create_dm(peer.client, me.user_id))
-        on_app(app_window, account.client.join(room_id))
+        room_id = dm_with(app_window, peer, me)
         on_app(app_window, rooms.mark_direct(account.client, room_id, them.user_id))
-        on_app(
-            app_window,
-            until(
-                lambda: peer.store.rooms.member(room_id, me.user_id),
-                lambda m: m is not None and m.membership == "join",
-            ),
-        )
         assert app_window.attention.member_menu(me.user_id) is None  # not ourselves
         (verify,) = app_window.attention.member_menu(them.user_id).actions()
         assert verify.text() == "Verify by emoji…"
@@ -181,15 +179,7 @@ def test_declining_a_request_closes_the_prompt_and_cancels_for_them(
     peer = on_app(app_window, signed_in(them, tmp_path / "peer"))
     try:
         on_app(app_window, peer.start())
-        room_id = on_app(app_window, rooms.create_dm(peer.client, me.user_id))
-        on_app(app_window, app_window.session.account.client.join(room_id))
-        on_app(
-            app_window,
-            until(
-                lambda: peer.store.rooms.member(room_id, me.user_id),
-                lambda m: m is not None and m.membership == "join",
-            ),
-        )
+        room_id = dm_with(app_window, peer, me)
         flow = on_app(app_window, peer.verifications.request(me.user_id, room_id=room_id), 30)
         dialogs = app_window.attention.dialogs
         qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
